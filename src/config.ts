@@ -1,0 +1,244 @@
+import type { ProviderName } from './domain/global-id';
+import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS, type ProviderPolicy } from './providers/http/policy';
+
+/**
+ * The only place environment variables are read. `loadConfig` validates everything up front; a
+ * bad value throws a ConfigError whose one-line message names the variable and the fix.
+ * A provider whose `<P>_BASE_URL` is unset runs on its embedded emulator (`baseUrl: null`).
+ */
+
+export type VeratoAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
+export type Auth0Auth = { kind: 'client_credentials'; clientId: string; clientSecret: string } | { kind: 'static_token'; token: string };
+export type BtcDirectAuth = { kind: 'api_key'; apiKey: string } | { kind: 'partner_login'; username: string; password: string };
+
+export interface ProviderSettings<A> {
+  /** null = run on the embedded emulator. */
+  baseUrl: string | null;
+  /** null = use the emulator's demo credentials (only when baseUrl is null). */
+  auth: A | null;
+  policy: ProviderPolicy;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  logLevel: string;
+  requestDeadlineMs: number;
+  verato: ProviderSettings<VeratoAuth> & { sourceMap: SourceMap };
+  verifa: ProviderSettings<{ apiKey: string }> & { version: string };
+  auth0: ProviderSettings<Auth0Auth>;
+  btcdirect: ProviderSettings<BtcDirectAuth>;
+  /** Caller token verification; all null = embedded dev issuer. */
+  callerAuth: { jwksUrl: string | null; issuer: string | null; audience: string | null };
+  routerSecret: string | null;
+}
+
+/** Verato source code <-> provider, e.g. AUTH0=auth0. */
+export interface SourceMap {
+  sourceFor(provider: Exclude<ProviderName, 'verato'>): string;
+  providerFor(source: string): Exclude<ProviderName, 'verato'> | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    fix: string,
+  ) {
+    super(`${variable}: ${fix}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_PORT = 4001;
+export const DEFAULT_VERIFA_VERSION = '2026-01-01';
+export const DEFAULT_SOURCE_MAP = 'AUTH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const production = read('NODE_ENV') === 'production';
+
+  return {
+    port: integer(read, 'PORT', DEFAULT_PORT, 0, 65535),
+    host: read('HOST') ?? '0.0.0.0',
+    production,
+    logLevel: oneOf(read, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    requestDeadlineMs: integer(read, 'REQUEST_DEADLINE_MS', DEFAULT_REQUEST_DEADLINE_MS, 100, 120_000),
+    verato: {
+      ...provider(read, 'VERATO', veratoAuth(read)),
+      sourceMap: parseSourceMap(read('VERATO_SOURCE_MAP') ?? DEFAULT_SOURCE_MAP),
+    },
+    verifa: {
+      ...provider(read, 'VERIFA', verifaAuth(read)),
+      version: dateVersion(read('VERIFA_VERSION') ?? DEFAULT_VERIFA_VERSION),
+    },
+    auth0: provider(read, 'AUTH0', auth0Auth(read)),
+    btcdirect: provider(read, 'BTCDIRECT', btcDirectAuth(read)),
+    callerAuth: callerAuth(read),
+    routerSecret: routerSecret(read('ROUTER_SECRET')),
+  };
+}
+
+type Read = (name: string) => string | undefined;
+
+function provider<A>(read: Read, prefix: string, auth: A | null): ProviderSettings<A> {
+  const baseUrl = read(`${prefix}_BASE_URL`);
+  if (baseUrl !== undefined) httpUrl(`${prefix}_BASE_URL`, baseUrl);
+  if (baseUrl && auth === null) {
+    throw new ConfigError(`${prefix}_BASE_URL`, `is set, so the ${prefix.toLowerCase()} credentials are required too (see README "Configuration")`);
+  }
+  return { baseUrl: baseUrl?.replace(/\/+$/, '') ?? null, auth, policy: policy(read, prefix) };
+}
+
+function policy(read: Read, prefix: string): ProviderPolicy {
+  const d = DEFAULT_PROVIDER_POLICY;
+  return {
+    timeoutMs: integer(read, `${prefix}_TIMEOUT_MS`, d.timeoutMs, 10, 120_000),
+    retries: integer(read, `${prefix}_RETRIES`, d.retries, 0, 10),
+    backoffBaseMs: integer(read, `${prefix}_BACKOFF_BASE_MS`, d.backoffBaseMs, 0, 60_000),
+    backoffCapMs: integer(read, `${prefix}_BACKOFF_CAP_MS`, d.backoffCapMs, 0, 120_000),
+    concurrency: integer(read, `${prefix}_CONCURRENCY`, d.concurrency, 1, 1024),
+    breakerThreshold: fraction(read, `${prefix}_BREAKER_THRESHOLD`, d.breakerThreshold),
+    breakerWindowMs: integer(read, `${prefix}_BREAKER_WINDOW_MS`, d.breakerWindowMs, 100, 600_000),
+    breakerMinimumRps: fraction(read, `${prefix}_BREAKER_MIN_RPS`, d.breakerMinimumRps, 1000),
+    breakerHalfOpenAfterMs: integer(read, `${prefix}_BREAKER_HALF_OPEN_MS`, d.breakerHalfOpenAfterMs, 10, 600_000),
+  };
+}
+
+function veratoAuth(read: Read): VeratoAuth | null {
+  const token = read('VERATO_TOKEN');
+  const username = read('VERATO_USERNAME');
+  const password = read('VERATO_PASSWORD');
+  if (token && (username || password)) {
+    throw new ConfigError('VERATO_TOKEN', 'set either VERATO_TOKEN or VERATO_USERNAME+VERATO_PASSWORD, not both');
+  }
+  if (token) return { kind: 'bearer', token };
+  if (username || password) {
+    if (!username || !password) throw new ConfigError(username ? 'VERATO_PASSWORD' : 'VERATO_USERNAME', 'Basic auth needs both VERATO_USERNAME and VERATO_PASSWORD');
+    return { kind: 'basic', username, password };
+  }
+  return null;
+}
+
+function auth0Auth(read: Read): Auth0Auth | null {
+  const clientId = read('AUTH0_CLIENT_ID');
+  const clientSecret = read('AUTH0_CLIENT_SECRET');
+  const token = read('AUTH0_MGMT_TOKEN');
+  if (token && (clientId || clientSecret)) {
+    throw new ConfigError('AUTH0_MGMT_TOKEN', 'set either AUTH0_MGMT_TOKEN or AUTH0_CLIENT_ID+AUTH0_CLIENT_SECRET, not both');
+  }
+  if (token) return { kind: 'static_token', token };
+  if (clientId || clientSecret) {
+    if (!clientId || !clientSecret) throw new ConfigError(clientId ? 'AUTH0_CLIENT_SECRET' : 'AUTH0_CLIENT_ID', 'client credentials need both AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET');
+    return { kind: 'client_credentials', clientId, clientSecret };
+  }
+  return null;
+}
+
+function btcDirectAuth(read: Read): BtcDirectAuth | null {
+  const apiKey = read('BTCDIRECT_API_KEY');
+  const username = read('BTCDIRECT_USERNAME');
+  const password = read('BTCDIRECT_PASSWORD');
+  if (apiKey && (username || password)) {
+    // BTC Direct rejects a request carrying two client authentication methods (ER803).
+    throw new ConfigError('BTCDIRECT_API_KEY', 'set either BTCDIRECT_API_KEY or BTCDIRECT_USERNAME+BTCDIRECT_PASSWORD, not both');
+  }
+  if (apiKey) return { kind: 'api_key', apiKey };
+  if (username || password) {
+    if (!username || !password) throw new ConfigError(username ? 'BTCDIRECT_PASSWORD' : 'BTCDIRECT_USERNAME', 'partner login needs both BTCDIRECT_USERNAME and BTCDIRECT_PASSWORD');
+    return { kind: 'partner_login', username, password };
+  }
+  return null;
+}
+
+function verifaAuth(read: Read): { apiKey: string } | null {
+  const apiKey = read('VERIFA_API_KEY');
+  return apiKey ? { apiKey } : null;
+}
+
+function callerAuth(read: Read): Config['callerAuth'] {
+  const jwksUrl = read('AUTH_JWKS_URL') ?? null;
+  const issuer = read('AUTH_ISSUER') ?? null;
+  const audience = read('AUTH_AUDIENCE') ?? null;
+  const set = [jwksUrl, issuer, audience].filter((v) => v !== null).length;
+  if (set !== 0 && set !== 3) {
+    const missing = !jwksUrl ? 'AUTH_JWKS_URL' : !issuer ? 'AUTH_ISSUER' : 'AUTH_AUDIENCE';
+    throw new ConfigError(missing, 'set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE together (or none, for the embedded dev issuer)');
+  }
+  if (jwksUrl) httpUrl('AUTH_JWKS_URL', jwksUrl);
+  return { jwksUrl, issuer, audience };
+}
+
+function routerSecret(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (value.length < 16) throw new ConfigError('ROUTER_SECRET', 'must be at least 16 characters (use a long random value)');
+  return value;
+}
+
+export function parseSourceMap(text: string): SourceMap {
+  const toSource = new Map<string, string>();
+  const toProvider = new Map<string, Exclude<ProviderName, 'verato'>>();
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [source, provider, extra] = pair.split('=').map((p) => p.trim());
+    const isProvider = provider === 'auth0' || provider === 'verifa' || provider === 'btcdirect';
+    if (extra !== undefined || !source || !/^[^\s:"|']+$/.test(source) || !isProvider) {
+      throw new ConfigError('VERATO_SOURCE_MAP', `"${pair}" is not SOURCE=provider; use e.g. "${DEFAULT_SOURCE_MAP}" (providers: auth0, verifa, btcdirect)`);
+    }
+    toSource.set(provider, source);
+    toProvider.set(source, provider);
+  }
+  for (const provider of ['auth0', 'verifa', 'btcdirect'] as const) {
+    if (!toSource.has(provider)) throw new ConfigError('VERATO_SOURCE_MAP', `has no source code for ${provider}; use e.g. "${DEFAULT_SOURCE_MAP}"`);
+  }
+  return {
+    sourceFor: (provider) => toSource.get(provider)!,
+    providerFor: (source) => toProvider.get(source),
+  };
+}
+
+function httpUrl(name: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `"${value}" is not a URL; use e.g. https://host/path`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(name, 'must be an http(s) URL');
+  if (url.username || url.password) throw new ConfigError(name, 'must not carry credentials; use the provider credential variables');
+}
+
+function integer(read: Read, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `"${raw}" is not a whole number between ${min} and ${max} (default ${fallback})`);
+  }
+  return value;
+}
+
+function fraction(read: Read, name: string, fallback: number, max = 1): number {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new ConfigError(name, `"${raw}" must be a number above 0 and at most ${max} (default ${fallback})`);
+  }
+  return value;
+}
+
+function oneOf(read: Read, name: string, fallback: string, allowed: string[]): string {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw)) throw new ConfigError(name, `"${raw}" must be one of ${allowed.join(', ')}`);
+  return raw;
+}
+
+function dateVersion(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new ConfigError('VERIFA_VERSION', `"${value}" must be a date version YYYY-MM-DD, e.g. ${DEFAULT_VERIFA_VERSION}`);
+  return value;
+}

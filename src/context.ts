@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLError } from 'graphql';
+import { createLoaders, type LoaderOptions, type Loaders } from './loaders/create-loaders';
+import type { Logger } from './observability/logger';
+import type { Metrics } from './observability/metrics';
+import type { ProviderClients } from './providers/provider-clients';
+import type { CallContext } from './providers/http/transport';
+
+/** What every resolver of one GraphQL request gets. Built fresh per request. */
+export interface Context {
+  requestId: string;
+  /** Deadline and request id, handed to every provider call. */
+  call: CallContext;
+  loaders: Loaders;
+  clients: ProviderClients;
+  logger: Logger;
+  /** Errors of fields that still resolved with partial data; added to the response by the server. */
+  partialFailures: GraphQLError[];
+}
+
+export interface ContextDeps {
+  clients: ProviderClients;
+  logger: Logger;
+  metrics: Metrics;
+  requestDeadlineMs: number;
+  loaderOptions?: LoaderOptions;
+}
+
+/** A request id from the router when it sends a sane one, else a new one. */
+export function requestIdFrom(header: string | undefined): string {
+  return header && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
+}
+
+export function createContext(deps: ContextDeps, requestId: string): Context {
+  const call: CallContext = { requestId, deadline: Date.now() + deps.requestDeadlineMs };
+  return {
+    requestId,
+    call,
+    loaders: createLoaders(deps.clients, call, deps.metrics, deps.loaderOptions),
+    clients: deps.clients,
+    logger: deps.logger,
+    partialFailures: [],
+  };
+}

@@ -1,0 +1,250 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The HTTP shell every provider emulator runs in: body parsing, a call log for tests and
+ * benchmarks, and fault knobs. Provider behaviour (paths, auth, envelopes) lives in each
+ * emulator's own handler; nothing here knows a provider's contract.
+ *
+ * Emulator-only control endpoints (never part of a provider's API) sit under `/__emulator/`:
+ *   GET    /__emulator/calls    the recorded calls (newest last)
+ *   DELETE /__emulator/calls    forget them
+ *   PUT    /__emulator/faults   set a FaultPlan (JSON body)
+ *   DELETE /__emulator/faults   clear faults
+ */
+
+export interface FaultPlan {
+  /** Added delay before every answer, in milliseconds. */
+  latencyMs?: number;
+  /** Answer with this status instead of the real handler's answer. */
+  status?: number;
+  /** JSON body sent with `status` (defaults to an empty body). */
+  body?: unknown;
+  /** With 429 or 503: the `Retry-After` header, in seconds. */
+  retryAfterSeconds?: number;
+  /** Never answer (the socket stays open until the client gives up). */
+  hang?: boolean;
+  /** How many requests the status/hang fault applies to; unset = all of them. Latency always applies. */
+  times?: number;
+  /** Only requests whose path starts with this are affected (latency included). */
+  pathPrefix?: string;
+}
+
+export interface RecordedCall {
+  method: string;
+  /** Path without the query string, as received (still percent-encoded). */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** Parsed JSON body, or the raw text when it was not JSON, or undefined when empty. */
+  body: unknown;
+  at: number;
+}
+
+export interface EmulatorRequest {
+  method: string;
+  /** Path without the query string, percent-decoded segment by segment is left to the handler. */
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  rawBody: string;
+  /** Parsed JSON when the body was JSON; undefined when empty. */
+  body: unknown;
+  /** True when a non-empty body could not be parsed as JSON. */
+  bodyIsMalformed: boolean;
+}
+
+export interface EmulatorResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** JSON body (serialised with content-type application/json). */
+  json?: unknown;
+  /** Non-JSON body; give the content type in `headers`. */
+  text?: string;
+}
+
+export type EmulatorHandler = (req: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>;
+
+export interface RunningEmulator {
+  name: string;
+  url: string;
+  port: number;
+  calls: RecordedCall[];
+  /** Calls whose method matches and whose path matches the pattern (string prefix or RegExp). */
+  countCalls(method?: string, path?: string | RegExp): number;
+  clearCalls(): void;
+  setFaults(plan: FaultPlan | null): void;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+}
+
+const CONTROL_PREFIX = '/__emulator/';
+
+export async function startEmulator(
+  name: string,
+  handler: EmulatorHandler,
+  options: StartOptions = {},
+): Promise<RunningEmulator> {
+  const calls: RecordedCall[] = [];
+  let faults: FaultPlan | null = null;
+  let faultUses = 0;
+  const hanging = new Set<http.ServerResponse>();
+
+  const server = http.createServer(async (req, res) => {
+    const rawBody = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const path = url.pathname;
+
+    if (path.startsWith(CONTROL_PREFIX)) {
+      handleControl(req.method ?? 'GET', path.slice(CONTROL_PREFIX.length), rawBody, res);
+      return;
+    }
+
+    let body: unknown;
+    let bodyIsMalformed = false;
+    if (rawBody.length > 0) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        body = rawBody;
+        bodyIsMalformed = true;
+      }
+    }
+    calls.push({
+      method: req.method ?? 'GET',
+      path,
+      query: Object.fromEntries(url.searchParams),
+      headers: flattenHeaders(req.headers),
+      body,
+      at: Date.now(),
+    });
+
+    const plan = faults && (!faults.pathPrefix || path.startsWith(faults.pathPrefix)) ? faults : null;
+    if (plan?.latencyMs) await delay(plan.latencyMs);
+    const faultApplies = plan && (plan.times === undefined || faultUses < plan.times) && (plan.status || plan.hang);
+    if (faultApplies) {
+      faultUses++;
+      if (plan.hang) {
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return;
+      }
+      const headers: Record<string, string> = {};
+      if (plan.retryAfterSeconds !== undefined) headers['retry-after'] = String(plan.retryAfterSeconds);
+      send(res, { status: plan.status!, headers, json: plan.body });
+      return;
+    }
+
+    try {
+      const answer = await handler({
+        method: req.method ?? 'GET',
+        path,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        body,
+        bodyIsMalformed,
+      });
+      send(res, answer);
+    } catch (error) {
+      send(res, { status: 500, text: `emulator ${name} failed: ${(error as Error).message}`, headers: { 'content-type': 'text/plain' } });
+    }
+  });
+  server.keepAliveTimeout = 30_000;
+
+  function handleControl(method: string, what: string, rawBody: string, res: http.ServerResponse): void {
+    if (what === 'calls' && method === 'GET') return send(res, { status: 200, json: calls });
+    if (what === 'calls' && method === 'DELETE') {
+      calls.length = 0;
+      return send(res, { status: 204 });
+    }
+    if (what === 'faults' && method === 'PUT') {
+      try {
+        setFaults(JSON.parse(rawBody) as FaultPlan);
+        return send(res, { status: 204 });
+      } catch {
+        return send(res, { status: 400, json: { error: 'body must be a JSON FaultPlan' } });
+      }
+    }
+    if (what === 'faults' && method === 'DELETE') {
+      setFaults(null);
+      return send(res, { status: 204 });
+    }
+    send(res, { status: 404, json: { error: `unknown emulator control ${method} ${what}` } });
+  }
+
+  function setFaults(plan: FaultPlan | null): void {
+    faults = plan;
+    faultUses = 0;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    calls,
+    countCalls(method?: string, pathPattern?: string | RegExp): number {
+      return calls.filter(
+        (call) =>
+          (!method || call.method === method) &&
+          (!pathPattern ||
+            (typeof pathPattern === 'string' ? call.path.startsWith(pathPattern) : pathPattern.test(call.path))),
+      ).length;
+    },
+    clearCalls: () => {
+      calls.length = 0;
+    },
+    setFaults,
+    close: async () => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function send(res: http.ServerResponse, answer: EmulatorResponse): void {
+  const headers: Record<string, string> = { ...answer.headers };
+  let payload: string | undefined;
+  if (answer.json !== undefined) {
+    payload = JSON.stringify(answer.json);
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+  } else if (answer.text !== undefined) {
+    payload = answer.text;
+    headers['content-type'] ??= 'text/plain; charset=utf-8';
+  }
+  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

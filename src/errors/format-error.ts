@@ -1,0 +1,75 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { ProviderName } from '../domain/global-id';
+import { UpstreamError } from '../providers/http/errors';
+import { ProviderRejection } from '../providers/rejection';
+import { isDocumentedCode, type ErrorCode } from './codes';
+
+export const PROVIDER_LABELS: Record<ProviderName, string> = {
+  verato: 'Verato',
+  verifa: 'Verifa',
+  auth0: 'Auth0',
+  btcdirect: 'BTC Direct',
+};
+
+/**
+ * The one place errors become what clients see (Apollo's `formatError`). Documented codes keep
+ * their message; provider failures get a fixed message naming the provider and what happened,
+ * never the upstream body; anything else becomes INTERNAL_SERVER_ERROR (the server plugin adds
+ * the request id so operators can find the log line). Stack traces never leave.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+  if (original instanceof UpstreamError) {
+    return { ...base, message: upstreamMessage(original), extensions: providerExtensions(upstreamCode(original), original.provider, original.retryable) };
+  }
+  if (original instanceof ProviderRejection) {
+    return {
+      ...base,
+      message: original.message,
+      extensions: { ...providerExtensions('PROVIDER_ERROR', original.provider, false), providerCode: original.providerCode },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (isDocumentedCode(code) && code !== 'INTERNAL_SERVER_ERROR' && (original instanceof GraphQLError || !(original instanceof Error))) {
+    const { stacktrace: _dropped, ...extensions } = formatted.extensions ?? {};
+    return { ...base, extensions };
+  }
+  return { ...base, message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+export function upstreamCode(error: UpstreamError): ErrorCode {
+  if (error.kind === 'rate_limited') return 'PROVIDER_RATE_LIMITED';
+  if (error.kind === 'auth' || error.kind === 'status' || error.kind === 'protocol') return 'PROVIDER_ERROR';
+  return 'PROVIDER_UNAVAILABLE';
+}
+
+function providerExtensions(code: ErrorCode, provider: ProviderName, retryable: boolean) {
+  return { code, provider: provider.toUpperCase(), retryable };
+}
+
+function upstreamMessage(error: UpstreamError): string {
+  const name = PROVIDER_LABELS[error.provider];
+  switch (error.kind) {
+    case 'timeout':
+      return `${name} did not answer in time.`;
+    case 'connection':
+      return `${name} could not be reached.`;
+    case 'rate_limited':
+      return `${name} is rate-limiting this subgraph; try again shortly.`;
+    case 'unavailable':
+      return `${name} is unavailable right now.`;
+    case 'circuit_open':
+      return `${name} is failing; calls are paused for a few seconds.`;
+    case 'deadline_exceeded':
+      return `${name} could not answer within the request deadline.`;
+    case 'auth':
+      return `${name} refused the subgraph's credentials; operators must check the configuration.`;
+    case 'status':
+      return `${name} refused the request (HTTP ${error.status}).`;
+    case 'protocol':
+      return `${name} sent an answer this subgraph cannot read.`;
+  }
+}

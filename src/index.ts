@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { startSubgraph } from './bootstrap';
+import { ConfigError, loadConfig } from './config';
+
+const HELP = `identity-subgraph: one Apollo Federation 2 Identity graph over Verato, Verifa, BTC Direct and Auth0.
+
+Usage: npm start            (or: node dist/src/index.js)
+
+With no configuration every provider runs on an embedded emulator seeded with demo people,
+and GraphQL is served at http://localhost:4001/graphql (playground in a browser).
+Set <PROVIDER>_BASE_URL and the provider's credentials to use the real API instead.
+
+Environment (see README "Configuration" for all of them):
+  PORT                      HTTP port (4001)
+  VERATO_BASE_URL           e.g. https://cust1234.verato-connect.com/link-ws/svc
+  VERATO_TOKEN | VERATO_USERNAME + VERATO_PASSWORD
+  VERATO_SOURCE_MAP         Verato source code per provider (AUTH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect)
+  VERIFA_BASE_URL           e.g. https://api.withverifa.com/api/v1;  VERIFA_API_KEY, VERIFA_VERSION
+  AUTH0_BASE_URL            e.g. https://TENANT.auth0.com;  AUTH0_CLIENT_ID + AUTH0_CLIENT_SECRET | AUTH0_MGMT_TOKEN
+  BTCDIRECT_BASE_URL        e.g. https://api.btcdirect.eu;  BTCDIRECT_API_KEY | BTCDIRECT_USERNAME + BTCDIRECT_PASSWORD
+  AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE   caller token verification (unset: embedded dev issuer)
+  ROUTER_SECRET             require this value in the router-authorization header
+  LOG_LEVEL                 fatal|error|warn|info|debug|trace|silent (info)
+`;
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const subgraph = await startSubgraph(config);
+  const { logger } = subgraph;
+  const where = `http://localhost:${subgraph.port}`;
+  logger.info({ graphql: `${where}/graphql`, embeddedProviders: subgraph.embedded }, 'identity subgraph ready');
+  if (subgraph.embedded.length > 0) {
+    process.stdout.write(`\nIdentity subgraph on ${where}/graphql (embedded emulators: ${subgraph.embedded.join(', ')})\n\n`);
+  }
+
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    subgraph.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`identity subgraph failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The subgraph's Prometheus metrics, in a registry of their own (one per server instance, so
+ * tests can run several servers in one process). Served as text at `/metrics`.
+ */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    upstreamDuration: new Histogram({
+      name: 'identity_upstream_request_duration_seconds',
+      help: 'Duration of each upstream HTTP attempt, by provider, operation (method + path template) and status ("none" when no answer came).',
+      labelNames: ['provider', 'operation', 'status'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    upstreamRetries: new Counter({
+      name: 'identity_upstream_retries_total',
+      help: 'Upstream attempts repeated after a retryable failure, by provider.',
+      labelNames: ['provider'] as const,
+      registers,
+    }),
+    upstreamRateLimitRemaining: new Gauge({
+      name: 'identity_upstream_rate_limit_remaining',
+      help: 'Last X-RateLimit-Remaining a provider announced.',
+      labelNames: ['provider'] as const,
+      registers,
+    }),
+    breakerTransitions: new Counter({
+      name: 'identity_circuit_breaker_transitions_total',
+      help: 'Circuit breaker state changes, by provider and the state entered.',
+      labelNames: ['provider', 'state'] as const,
+      registers,
+    }),
+    breakerOpen: new Gauge({
+      name: 'identity_circuit_breaker_open',
+      help: '1 while the provider circuit breaker is open, else 0.',
+      labelNames: ['provider'] as const,
+      registers,
+    }),
+    loaderBatchSize: new Histogram({
+      name: 'identity_loader_batch_size',
+      help: 'Keys per DataLoader batch, by loader.',
+      labelNames: ['loader'] as const,
+      buckets: [1, 2, 5, 10, 20, 50, 100],
+      registers,
+    }),
+    operationDuration: new Histogram({
+      name: 'identity_graphql_operation_duration_seconds',
+      help: 'GraphQL operation duration, by operation type and name.',
+      labelNames: ['type', 'name'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    operationErrors: new Counter({
+      name: 'identity_graphql_errors_total',
+      help: 'GraphQL errors returned, by extensions.code.',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

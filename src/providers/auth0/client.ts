@@ -1,0 +1,141 @@
+import type { Auth0Auth } from '../../config';
+import { UpstreamAuthError } from '../http/errors';
+import { HttpTransport, type CallContext } from '../http/transport';
+import type { ProviderClientOptions } from '../client-options';
+import { readAuth0ErrorCode } from './mapper';
+import type { Auth0User, Auth0UserIdentity, ClientCredentialsRequest, LinkIdentityBody, ListUsersResponse, TokenResponse } from './wire';
+
+/** The most ids one `GET /users?q=user_id:(…)` search carries (the page size it asks for). */
+export const AUTH0_SEARCH_BATCH = 50;
+
+/** Renew a cached management token this long before it expires. */
+const TOKEN_RENEW_MARGIN_MS = 60_000;
+
+/**
+ * Auth0 Management API v2 (base URL https://TENANT.auth0.com). Authenticates with a
+ * client-credentials token from /oauth/token, cached until shortly before it expires and
+ * fetched once however many calls want it at the same moment; or with a static AUTH0_MGMT_TOKEN.
+ */
+export class Auth0Client {
+  readonly transport: HttpTransport;
+  private token: { value: string; renewAt: number } | null = null;
+  private pendingToken: Promise<string> | null = null;
+
+  constructor(private readonly options: ProviderClientOptions<Auth0Auth>) {
+    this.transport = new HttpTransport({
+      provider: 'auth0',
+      baseUrl: options.baseUrl,
+      policy: options.policy,
+      logger: options.logger,
+      metrics: options.metrics,
+      errors: { errorCode: readAuth0ErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
+      authHeaders: async (ctx) => ({ authorization: `Bearer ${await this.accessToken(ctx)}` }),
+    });
+  }
+
+  /** Batch read: `GET /api/v2/users?q=user_id:("a" OR "b")&search_engine=v3` (eventually consistent). */
+  async searchUsersByIds(ctx: CallContext, userIds: readonly string[]): Promise<Auth0User[]> {
+    if (userIds.length === 0) return [];
+    if (userIds.length > AUTH0_SEARCH_BATCH) throw new RangeError(`at most ${AUTH0_SEARCH_BATCH} ids per search`);
+    const q = `user_id:(${userIds.map(luceneQuote).join(' OR ')})`;
+    const response = await this.withFreshTokenOnce(ctx, () =>
+      this.transport.send<ListUsersResponse>(ctx, {
+        method: 'GET',
+        path: '/api/v2/users',
+        pathTemplate: '/api/v2/users',
+        query: { q, search_engine: 'v3', per_page: AUTH0_SEARCH_BATCH },
+        retry: 'safe',
+      }),
+    );
+    const body = response.body;
+    return Array.isArray(body) ? body : (body?.users ?? []);
+  }
+
+  /** Exact read: `GET /api/v2/users/{id}` (`|` encoded); null on 404. */
+  async getUser(ctx: CallContext, userId: string): Promise<Auth0User | null> {
+    const response = await this.withFreshTokenOnce(ctx, () =>
+      this.transport.send<Auth0User>(ctx, {
+        method: 'GET',
+        path: `/api/v2/users/${encodeURIComponent(userId)}`,
+        pathTemplate: '/api/v2/users/{id}',
+        retry: 'safe',
+        acceptStatuses: [404],
+      }),
+    );
+    return response.status === 404 ? null : response.body;
+  }
+
+  /** `POST /api/v2/users/{primary}/identities`: answers the primary's identities. */
+  async linkIdentity(ctx: CallContext, primaryUserId: string, body: LinkIdentityBody): Promise<Auth0UserIdentity[]> {
+    const response = await this.transport.send<Auth0UserIdentity[]>(ctx, {
+      method: 'POST',
+      path: `/api/v2/users/${encodeURIComponent(primaryUserId)}/identities`,
+      pathTemplate: '/api/v2/users/{id}/identities',
+      body,
+      // Not idempotent (a second link answers 409): sent exactly once.
+      retry: 'never',
+    });
+    return response.body ?? [];
+  }
+
+  /** `DELETE /api/v2/users/{primary}/identities/{provider}/{user_id}`: answers the identities left. */
+  async unlinkIdentity(ctx: CallContext, primaryUserId: string, provider: string, secondaryUserId: string): Promise<Auth0UserIdentity[]> {
+    const response = await this.transport.send<Auth0UserIdentity[]>(ctx, {
+      method: 'DELETE',
+      path: `/api/v2/users/${encodeURIComponent(primaryUserId)}/identities/${encodeURIComponent(provider)}/${encodeURIComponent(secondaryUserId)}`,
+      pathTemplate: '/api/v2/users/{id}/identities/{provider}/{user_id}',
+      retry: 'never',
+    });
+    return response.body ?? [];
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private async accessToken(ctx: CallContext): Promise<string> {
+    const auth = this.options.auth;
+    if (auth.kind === 'static_token') return auth.token;
+    if (this.token && Date.now() < this.token.renewAt) return this.token.value;
+    this.pendingToken ??= this.requestToken(ctx, auth).finally(() => {
+      this.pendingToken = null;
+    });
+    return this.pendingToken;
+  }
+
+  private async requestToken(ctx: CallContext, auth: Extract<Auth0Auth, { kind: 'client_credentials' }>): Promise<string> {
+    const body: ClientCredentialsRequest = {
+      grant_type: 'client_credentials',
+      client_id: auth.clientId,
+      client_secret: auth.clientSecret,
+      audience: `${this.options.baseUrl.replace(/\/+$/, '')}/api/v2/`,
+    };
+    const response = await this.transport.send<TokenResponse>(ctx, {
+      method: 'POST',
+      path: '/oauth/token',
+      pathTemplate: '/oauth/token',
+      body,
+      skipAuth: true,
+      retry: 'safe',
+    });
+    const { access_token: value, expires_in: expiresIn } = response.body;
+    this.token = { value, renewAt: Date.now() + Math.max(0, expiresIn * 1000 - TOKEN_RENEW_MARGIN_MS) };
+    return value;
+  }
+
+  /** A cached token the tenant stopped accepting (rotated keys, revoked grant) is renewed once. */
+  private async withFreshTokenOnce<T>(ctx: CallContext, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof UpstreamAuthError) || error.status !== 401 || this.options.auth.kind !== 'client_credentials' || !this.token) throw error;
+      this.token = null;
+      return send();
+    }
+  }
+}
+
+/** A Lucene phrase: ids are validated by the global id grammar, so only `"` and `\` need escaping. */
+function luceneQuote(value: string): string {
+  return `"${value.replace(/["\\]/g, '\\$&')}"`;
+}

@@ -1,0 +1,87 @@
+import { formatGlobalId } from '../../domain/global-id';
+import type { AccountRecord, IdentityRecord } from '../../domain/identity';
+import { emptyIdentity, isoDateTime } from '../../domain/normalize';
+import { UpstreamStatusError } from '../http/errors';
+import { ProviderRejection } from '../rejection';
+import type { Auth0Error, Auth0OAuthError, Auth0User, Auth0UserIdentity } from './wire';
+
+/** Auth0 wire -> domain. The only place Auth0 field names are read. */
+
+export function toIdentityRecord(user: Auth0User): IdentityRecord {
+  const record = emptyIdentity('auth0', formatGlobalId('auth0', user.user_id), user.user_id);
+  record.displayName = user.name ?? user.nickname ?? null;
+  record.givenName = user.given_name ?? null;
+  record.familyName = user.family_name ?? null;
+  record.email = user.email ?? null;
+  record.emailVerified = user.email_verified ?? null;
+  record.phone = user.phone_number ?? null;
+  record.status = user.blocked ? 'BLOCKED' : 'ACTIVE';
+  record.providerStatus = user.blocked ? 'blocked' : 'active';
+  record.createdAt = isoDateTime(user.created_at);
+  record.updatedAt = isoDateTime(user.updated_at);
+  record.accounts = (user.identities ?? [])
+    .filter((identity) => identityUserId(identity) !== user.user_id)
+    .map(toAccount);
+  return record;
+}
+
+/** The full Auth0 user_id an identity had as a standalone user: `{provider}|{user_id}`. */
+export function identityUserId(identity: Auth0UserIdentity): string {
+  return `${identity.provider}|${identity.user_id}`;
+}
+
+function toAccount(identity: Auth0UserIdentity): AccountRecord {
+  const userId = identityUserId(identity);
+  return {
+    id: formatGlobalId('auth0', userId),
+    provider: 'auth0',
+    nativeId: userId,
+    via: 'PROVIDER_ACCOUNT',
+    connection: identity.connection,
+    isSocial: identity.isSocial ?? null,
+    displayName: identity.profileData?.name ?? null,
+    email: identity.profileData?.email ?? null,
+  };
+}
+
+export function readAuth0ErrorCode(body: unknown): string | undefined {
+  const management = body as Partial<Auth0Error> | undefined;
+  if (typeof management?.errorCode === 'string') return management.errorCode;
+  const oauth = body as Partial<Auth0OAuthError> | undefined;
+  return typeof oauth?.error === 'string' && management?.statusCode === undefined ? oauth.error : undefined;
+}
+
+/**
+ * Auth0's documented 4xx messages for the identities endpoints are fixed texts (no personal
+ * data), so they pass through; each gets a stable code and a hint.
+ */
+const KNOWN_MESSAGES: Record<string, { code: string; hint: string; field?: string }> = {
+  'Specified identity already exists.': { code: 'identity_already_exists', hint: 'The secondary account is already linked to this user.' },
+  'Main identity and the new one are the same.': { code: 'same_identity', hint: 'Choose two different accounts.', field: 'secondaryId' },
+  'Provided secondary account not found.': { code: 'secondary_not_found', hint: 'The secondary account does not exist (or was already linked elsewhere).', field: 'secondaryId' },
+  'Main identity cannot be removed.': { code: 'main_identity', hint: "An account's own login cannot be unlinked from it.", field: 'secondaryId' },
+  'Invalid token (link_with).': { code: 'invalid_link_with', hint: "Send the secondary account's current ID token.", field: 'linkWith' },
+  'JWT (link_with) must have an alg of RS256.': { code: 'invalid_link_with', hint: 'The ID token must be signed with RS256.', field: 'linkWith' },
+  'JWT (link_with) must have the same issuer as the calling user.': { code: 'invalid_link_with', hint: 'The ID token must come from the same Auth0 tenant.', field: 'linkWith' },
+  'JWT (link_with) must contains sub claim.': { code: 'invalid_link_with', hint: 'The ID token has no subject.', field: 'linkWith' },
+  'JWT (link_with) contains an invalid sub claim.': { code: 'invalid_link_with', hint: 'The ID token subject is not a user of this tenant.', field: 'linkWith' },
+  'JWT (link_with) contains an invalid aud claim.': { code: 'invalid_link_with', hint: 'The ID token was issued for another application.', field: 'linkWith' },
+  "JWT (link_with) must have an aud claim that matches that of the calling token's azp.": { code: 'invalid_link_with', hint: 'The ID token was issued for another application.', field: 'linkWith' },
+  'The provider/connection is not configured.': { code: 'connection_not_configured', hint: 'The secondary account’s connection is not enabled in this tenant.' },
+  'Unable to link with the secondary account.': { code: 'unable_to_link', hint: 'Auth0 could not link these accounts.' },
+  'The user does not exist.': { code: 'inexistent_user', hint: 'The primary account does not exist.', field: 'primaryId' },
+};
+
+export function toRejection(error: unknown): ProviderRejection | null {
+  if (!(error instanceof UpstreamStatusError) || error.provider !== 'auth0' || error.status! >= 500) return null;
+  const message = (error.body as Partial<Auth0Error> | undefined)?.message;
+  const known = message ? KNOWN_MESSAGES[message] : undefined;
+  return new ProviderRejection({
+    provider: 'auth0',
+    providerCode: known?.code ?? error.providerCode ?? `http_${error.status}`,
+    message: known ? message! : `Auth0 refused the request (HTTP ${error.status}).`,
+    hint: known?.hint ?? null,
+    field: known?.field ?? null,
+    status: error.status,
+  });
+}

@@ -1,0 +1,12 @@
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { ProviderPolicy } from './http/policy';
+
+/** What every provider client is built from. */
+export interface ProviderClientOptions<A> {
+  baseUrl: string;
+  auth: A;
+  policy: ProviderPolicy;
+  logger: Logger;
+  metrics: Metrics;
+}

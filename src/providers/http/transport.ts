@@ -1,0 +1,251 @@
+import { Agent, request } from 'undici';
+import type { IncomingHttpHeaders } from 'undici/types/header';
+import type { ProviderName } from '../../domain/global-id';
+import type { Logger } from '../../observability/logger';
+import type { Metrics } from '../../observability/metrics';
+import {
+  UpstreamAuthError,
+  UpstreamConnectionError,
+  UpstreamError,
+  UpstreamProtocolError,
+  UpstreamRateLimitedError,
+  UpstreamStatusError,
+  UpstreamTimeoutError,
+  UpstreamUnavailableError,
+  type CallInfo,
+} from './errors';
+import type { ProviderPolicy } from './policy';
+import { ProviderResilience, type CallContext } from './resilience';
+
+export type { CallContext } from './resilience';
+
+export interface TransportRequest {
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  /** Path below the provider's base URL, already percent-encoded. */
+  path: string;
+  /** The same path with `{placeholders}`: what logs and metrics show. */
+  pathTemplate: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /**
+   * `safe`: reads, and writes carrying an idempotency key, may be retried.
+   * `never`: a write without a key is sent exactly once.
+   */
+  retry: 'safe' | 'never';
+  /** Non-2xx statuses the client handles itself (returned instead of thrown), e.g. a 404 read. */
+  acceptStatuses?: readonly number[];
+  /** Send without the provider's auth headers (the call that obtains them). */
+  skipAuth?: boolean;
+  /** Inspects a 2xx JSON answer inside the retry loop; may throw a retryable UpstreamError. */
+  inspect?: (body: unknown, call: CallInfo & { status: number }) => void;
+}
+
+export interface TransportResponse<T = unknown> {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: T;
+}
+
+export interface ProviderErrorReading {
+  /** The provider's own error code in an error body (ER706, inexistent_user, not_found…). */
+  errorCode(body: unknown): string | undefined;
+  /**
+   * Whether a 4xx means the subgraph's own credentials were refused (a configuration
+   * problem) rather than a caller-supplied token (a business error the client maps).
+   */
+  isCredentialFailure(status: number, code: string | undefined): boolean;
+}
+
+export interface TransportOptions {
+  provider: ProviderName;
+  baseUrl: string;
+  policy: ProviderPolicy;
+  logger: Logger;
+  metrics: Metrics;
+  errors: ProviderErrorReading;
+  /** Headers every call carries (authentication); may fetch or refresh a token. */
+  authHeaders(ctx: CallContext): Promise<Record<string, string>>;
+}
+
+/**
+ * The one HTTP transport every provider client uses: keep-alive connections, per-attempt
+ * timeouts bounded by the request deadline, retries/breaker/concurrency cap (resilience.ts),
+ * JSON parsing that checks the content type, typed errors, and one log line + metric per call.
+ */
+export class HttpTransport {
+  readonly resilience: ProviderResilience;
+  private readonly agent: Agent;
+  private readonly base: string;
+
+  constructor(private readonly options: TransportOptions) {
+    this.base = options.baseUrl.replace(/\/+$/, '');
+    this.agent = new Agent({ connections: options.policy.concurrency, keepAliveTimeout: 10_000 });
+    this.resilience = new ProviderResilience(options.provider, options.policy, {
+      onRetry: (provider) => options.metrics.upstreamRetries.inc({ provider }),
+      onBreakerStateChange: (provider, state) => {
+        options.metrics.breakerTransitions.inc({ provider, state });
+        options.metrics.breakerOpen.set({ provider }, state === 'open' ? 1 : 0);
+        options.logger.warn({ provider, state }, 'circuit breaker state change');
+      },
+    });
+  }
+
+  async send<T = unknown>(ctx: CallContext, req: TransportRequest): Promise<TransportResponse<T>> {
+    const call: CallInfo = { provider: this.options.provider, method: req.method, pathTemplate: req.pathTemplate };
+    return this.resilience.execute(ctx, call, req.retry === 'safe', (attempt, timeoutMs) =>
+      this.attempt<T>(ctx, req, call, attempt, timeoutMs),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private async attempt<T>(
+    ctx: CallContext,
+    req: TransportRequest,
+    call: CallInfo,
+    attempt: number,
+    timeoutMs: number,
+  ): Promise<TransportResponse<T>> {
+    const started = performance.now();
+    let status: number | undefined;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'x-request-id': ctx.requestId,
+        ...(req.skipAuth ? {} : await this.options.authHeaders(ctx)),
+        ...req.headers,
+      };
+      let payload: string | undefined;
+      if (req.body !== undefined) {
+        payload = JSON.stringify(req.body);
+        headers['content-type'] = 'application/json';
+      }
+      const response = await request(this.url(req), {
+        method: req.method,
+        headers,
+        body: payload,
+        dispatcher: this.agent,
+        signal: abort.signal,
+      }).catch((error: unknown) => {
+        throw abort.signal.aborted ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
+      });
+      status = response.statusCode;
+      this.recordRateLimit(response.headers);
+      const text = await response.body.text().catch((error: unknown) => {
+        throw abort.signal.aborted ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
+      });
+      const answered = { ...call, status };
+      const body = parseBody(text, response.headers['content-type'], answered);
+      if ((status >= 200 && status < 300) || req.acceptStatuses?.includes(status)) {
+        if (status < 300 && text.length > 0 && body === undefined) {
+          throw new UpstreamProtocolError(answered, `expected JSON, got ${contentTypeOf(response.headers) ?? 'no content type'}`);
+        }
+        if (status < 300) req.inspect?.(body, answered);
+        return { status, headers: response.headers, body: body as T };
+      }
+      throw this.statusError(answered, response.headers, body);
+    } catch (error) {
+      if (error instanceof UpstreamError && status === undefined) status = error.status;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.record(ctx, call, status, attempt, performance.now() - started);
+    }
+  }
+
+  private url(req: TransportRequest): string {
+    let url = this.base + req.path;
+    if (req.query) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(req.query)) if (value !== undefined) params.set(key, String(value));
+      const search = params.toString();
+      if (search) url += `?${search}`;
+    }
+    return url;
+  }
+
+  private statusError(call: CallInfo & { status: number }, headers: IncomingHttpHeaders, body: unknown): UpstreamError {
+    const { status } = call;
+    const code = this.options.errors.errorCode(body);
+    if (status === 429) return new UpstreamRateLimitedError(call, retryAfterMs(headers, { rateLimited: true }));
+    if (status >= 500) return new UpstreamUnavailableError(call, { retryAfterMs: retryAfterMs(headers) });
+    if (status >= 400 && this.options.errors.isCredentialFailure(status, code)) {
+      return new UpstreamAuthError(call, code);
+    }
+    return new UpstreamStatusError(call, body, code);
+  }
+
+  /** Providers that announce their rate-limit budget (Verifa, Auth0) get it shown as a gauge. */
+  private recordRateLimit(headers: IncomingHttpHeaders): void {
+    const remaining = Number(headers['x-ratelimit-remaining']);
+    if (headers['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) {
+      this.options.metrics.upstreamRateLimitRemaining.set({ provider: this.options.provider }, remaining);
+    }
+  }
+
+  private record(ctx: CallContext, call: CallInfo, status: number | undefined, attempt: number, ms: number): void {
+    const statusLabel = status === undefined ? 'none' : String(status);
+    this.options.metrics.upstreamDuration.observe(
+      { provider: call.provider, operation: `${call.method} ${call.pathTemplate}`, status: statusLabel },
+      ms / 1000,
+    );
+    this.options.logger.debug(
+      {
+        requestId: ctx.requestId,
+        provider: call.provider,
+        method: call.method,
+        path: call.pathTemplate,
+        status: status ?? null,
+        durationMs: Math.round(ms * 10) / 10,
+        attempt,
+      },
+      'upstream call',
+    );
+  }
+}
+
+function contentTypeOf(headers: IncomingHttpHeaders): string | undefined {
+  const value = headers['content-type'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** JSON when the content type says so; undefined for an empty or non-JSON body. */
+function parseBody(text: string, contentType: string | string[] | undefined, call: CallInfo & { status: number }): unknown {
+  if (text.length === 0) return undefined;
+  const type = Array.isArray(contentType) ? contentType[0] : contentType;
+  if (!type || !/[/+]json\b/i.test(type)) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UpstreamProtocolError(call, 'the JSON body could not be parsed');
+  }
+}
+
+/**
+ * `Retry-After` (seconds or an HTTP date); for a 429 without it, `X-RateLimit-Reset` (epoch seconds),
+ * which Verifa and Auth0 send on every answer.
+ */
+export function retryAfterMs(
+  headers: IncomingHttpHeaders,
+  { rateLimited = false, now = Date.now() }: { rateLimited?: boolean; now?: number } = {},
+): number | undefined {
+  const retryAfter = headers['retry-after'];
+  const value = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+  if (value) {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  if (!rateLimited) return undefined;
+  const reset = headers['x-ratelimit-reset'];
+  const resetValue = Number(Array.isArray(reset) ? reset[0] : reset);
+  if (reset !== undefined && Number.isFinite(resetValue)) return Math.max(0, resetValue * 1000 - now);
+  return undefined;
+}

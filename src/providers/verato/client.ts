@@ -1,0 +1,142 @@
+import type { VeratoAuth } from '../../config';
+import { UpstreamUnavailableError } from '../http/errors';
+import { HttpTransport, type CallContext } from '../http/transport';
+import type { ProviderClientOptions } from '../client-options';
+import { ProviderRejection } from '../rejection';
+import type {
+  AddRelationshipContent,
+  AddRelationshipReply,
+  IdentityQueryReply,
+  LinkIdentitiesContent,
+  LinkIdentitiesReply,
+  MergeIdentitiesContent,
+  MergeIdentitiesReply,
+  SearchRelationshipsContent,
+  SearchRelationshipsReply,
+  UnlinkIdentitiesContent,
+  UnlinkIdentitiesReply,
+  VeratoEnvelope,
+  VeratoFormatName,
+  VeratoRelationship,
+  VeratoRequest,
+  VeratoSource,
+} from './wire';
+
+const QUERY_FORMATS: VeratoFormatName[] = ['DEFAULT', 'GROUP_BY_SOURCE'];
+
+/**
+ * Verato LINK web services, Person stack. Base URL = the stack root (…/link-ws/svc); query
+ * operations live under /v2/, the others at the root. Every call is a POST of the envelope with
+ * `trackingId` = the GraphQL request id.
+ */
+export class VeratoClient {
+  readonly transport: HttpTransport;
+
+  constructor(options: ProviderClientOptions<VeratoAuth>) {
+    const authorization = veratoAuthorization(options.auth);
+    this.transport = new HttpTransport({
+      provider: 'verato',
+      baseUrl: options.baseUrl,
+      policy: options.policy,
+      logger: options.logger,
+      metrics: options.metrics,
+      // 401/403 come back as an HTML page, not the envelope: always our credentials or TLS setup.
+      errors: { errorCode: () => undefined, isCredentialFailure: (status) => status === 401 || status === 403 },
+      authHeaders: async () => ({ authorization }),
+    });
+  }
+
+  /** The cluster holding a source record, with every member (GROUP_BY_SOURCE); null when unknown. */
+  async nativeIdQuery(ctx: CallContext, source: VeratoSource): Promise<IdentityQueryReply | null> {
+    const reply = await this.call<IdentityQueryReply>(ctx, '/v2/nativeIdQuery', {
+      source: { name: source.name, id: source.id },
+      responseIdentityFormatNames: QUERY_FORMATS,
+    }, 'read');
+    return reply?.identity ? reply : null;
+  }
+
+  /** A cluster by Link ID (the answer's linkId may differ after links/merges); null when unknown. */
+  async identityIdQuery(ctx: CallContext, linkId: string): Promise<IdentityQueryReply | null> {
+    const reply = await this.call<IdentityQueryReply>(ctx, '/v2/identityIdQuery', {
+      linkId,
+      responseIdentityFormatNames: QUERY_FORMATS,
+    }, 'read');
+    return reply?.identity ? reply : null;
+  }
+
+  /** Relationships in which the Link ID is subject or object (the service does not paginate). */
+  async searchRelationships(ctx: CallContext, linkId: string): Promise<VeratoRelationship[]> {
+    const content: SearchRelationshipsContent = { relationshipFilter: { filterBySubjectOrObjectVeratoId: linkId } };
+    const reply = await this.call<SearchRelationshipsReply>(ctx, '/searchRelationshipsService', content, 'read');
+    return reply?.relationships ?? [];
+  }
+
+  async linkIdentities(ctx: CallContext, content: LinkIdentitiesContent, retry: 'safe' | 'never'): Promise<LinkIdentitiesReply> {
+    return (await this.call<LinkIdentitiesReply>(ctx, '/linkIdentities', content, retry)) ?? {};
+  }
+
+  async unlinkIdentities(ctx: CallContext, content: UnlinkIdentitiesContent, retry: 'safe' | 'never'): Promise<UnlinkIdentitiesReply> {
+    const reply = await this.call<UnlinkIdentitiesReply>(ctx, '/unlinkIdentities', content, retry);
+    if (!reply) throw this.emptyReply('/unlinkIdentities');
+    return reply;
+  }
+
+  async mergeIdentities(ctx: CallContext, content: MergeIdentitiesContent, retry: 'safe' | 'never'): Promise<MergeIdentitiesReply> {
+    return (await this.call<MergeIdentitiesReply>(ctx, '/mergeIdentities', content, retry)) ?? {};
+  }
+
+  async addRelationship(ctx: CallContext, content: AddRelationshipContent, retry: 'safe' | 'never'): Promise<VeratoRelationship> {
+    const reply = await this.call<AddRelationshipReply>(ctx, '/addRelationshipService', content, retry);
+    if (!reply?.relationship) throw this.emptyReply('/addRelationshipService');
+    return reply.relationship;
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  /**
+   * POSTs the envelope. `success:false` is a business failure (HTTP 200) and becomes a
+   * ProviderRejection; Verato's `retryableError:true` is treated like a 503 so the transport
+   * may retry it.
+   */
+  private async call<C>(ctx: CallContext, path: string, content: unknown, retry: 'read' | 'safe' | 'never'): Promise<C | undefined> {
+    const body: VeratoRequest<unknown> = { trackingId: ctx.requestId, content };
+    const response = await this.transport.send<VeratoEnvelope<C>>(ctx, {
+      method: 'POST',
+      path,
+      pathTemplate: path,
+      body,
+      retry: retry === 'never' ? 'never' : 'safe',
+      inspect: (envelope, call) => {
+        const reply = envelope as VeratoEnvelope<C> | undefined;
+        if (reply?.success === false && reply.retryableError === true) {
+          throw new UpstreamUnavailableError(call, { retryable: true, detail: 'reported a retryable error' });
+        }
+      },
+    });
+    const envelope = response.body;
+    if (!envelope || typeof envelope.success !== 'boolean') throw this.emptyReply(path);
+    if (!envelope.success) {
+      throw new ProviderRejection({
+        provider: 'verato',
+        providerCode: 'success_false',
+        // Verato's message is free text about records (it may name people), so it is not passed on.
+        message: `Verato refused ${path.replace(/^\/(v2\/)?/, '')}.`,
+        hint: 'Check that both source records exist and are in the state the operation needs (e.g. the same Link ID for unlink).',
+        status: response.status,
+      });
+    }
+    return envelope.content;
+  }
+
+  private emptyReply(path: string): ProviderRejection {
+    return new ProviderRejection({ provider: 'verato', providerCode: 'empty_reply', message: `Verato answered ${path} without content.` });
+  }
+}
+
+function veratoAuthorization(auth: VeratoAuth): string {
+  return auth.kind === 'bearer'
+    ? `Bearer ${auth.token}`
+    : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+}

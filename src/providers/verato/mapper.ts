@@ -1,0 +1,129 @@
+import type { SourceMap } from '../../config';
+import { formatGlobalId, veratoGlobalId } from '../../domain/global-id';
+import type { Address, ClusterRecord, ClusterMemberRecord, IdentityRecord, RelationshipRecord } from '../../domain/identity';
+import { emptyIdentity, isoDateTime, lastFour } from '../../domain/normalize';
+import type {
+  IdentityQueryReply,
+  VeratoAddress,
+  VeratoIdentity,
+  VeratoIdentityPerSource,
+  VeratoName,
+  VeratoRelationship,
+  VeratoSource,
+} from './wire';
+
+/** Verato wire -> domain. The only place Verato field names are read. */
+
+/** Global id of the identity a Verato source record stands for, through VERATO_SOURCE_MAP. */
+export function memberGlobalId(source: VeratoSource, sourceMap: SourceMap): string {
+  const provider = sourceMap.providerFor(source.name);
+  return provider ? formatGlobalId(provider, source.id) : veratoGlobalId(source.name, source.id);
+}
+
+export function toCluster(reply: IdentityQueryReply, sourceMap: SourceMap): ClusterRecord | null {
+  if (!reply.linkId) return null;
+  const members: ClusterMemberRecord[] = [];
+  for (const entry of reply.identityGroupedBySource ?? []) {
+    const source = entry.source ?? entry.mergedSourceRecord ?? entry.deactivatedSourceRecord;
+    if (!source?.name || !source.id) continue;
+    members.push({
+      id: memberGlobalId(source, sourceMap),
+      source: source.name,
+      sourceId: source.id,
+      state: entry.mergedSourceRecord ? 'MERGED' : entry.deactivatedSourceRecord ? 'DEACTIVATED' : 'ACTIVE',
+    });
+  }
+  return { linkId: reply.linkId, members };
+}
+
+/**
+ * A Verato source record as an identity: its own asserted attributes (GROUP_BY_SOURCE entry),
+ * falling back to the cluster's golden view for attributes the record does not assert.
+ */
+export function toIdentityRecord(source: VeratoSource, reply: IdentityQueryReply): IdentityRecord {
+  const own = findRecord(reply, source);
+  const golden = reply.identity ?? {};
+  const name = first(own?.names?.map((n) => n.name)) ?? first(golden.names);
+  const address = first(own?.addresses?.map((a) => a.address)) ?? first(golden.addresses);
+  const record = emptyIdentity('verato', veratoGlobalId(source.name, source.id), `${source.name}:${source.id}`);
+  record.givenName = name?.first ?? null;
+  record.familyName = name?.last ?? null;
+  record.displayName = displayName(name);
+  record.email = first(own?.emails?.map((e) => inner(e.email, 'email'))) ?? first(golden.emails?.map((e) => e.email)) ?? null;
+  record.phone = phoneOf(own, golden);
+  record.birthDate = first(own?.datesOfBirth?.map((d) => inner(d.dateOfBirth, 'dateOfBirth'))) ?? first(golden.datesOfBirth?.map((d) => d.dateOfBirth)) ?? null;
+  record.ssnLast4 = lastFour(first(own?.ssns?.map((s) => inner(s.ssn, 'ssn'))) ?? first(golden.ssns?.map((s) => s.ssn)));
+  record.address = address ? toAddress(address) : null;
+  record.country = address?.country ?? null;
+  record.status = own?.mergedSourceRecord ? 'MERGED' : own?.deactivatedSourceRecord ? 'ARCHIVED' : 'ACTIVE';
+  record.providerStatus = own?.mergedSourceRecord ? 'merged' : own?.deactivatedSourceRecord ? 'deactivated' : 'active';
+  return record;
+}
+
+/** Edges of a Link ID, read from its side. The related identity is found later, from the related Link ID. */
+export function toRelationshipRecords(linkId: string, relationships: VeratoRelationship[]): RelationshipRecord[] {
+  return relationships
+    .filter((r) => r.id && (r.subjectVeratoId === linkId || r.objectVeratoId === linkId))
+    .map((r) => {
+      const asSubject = r.subjectVeratoId === linkId;
+      const relatedLinkId = (asSubject ? r.objectVeratoId : r.subjectVeratoId) ?? null;
+      const verb = asSubject ? r.relationshipVerb : (r.inverseRelationshipVerb ?? r.relationshipVerb);
+      return {
+        id: r.id!,
+        provider: 'verato' as const,
+        type: verb ?? 'related',
+        inverseType: (asSubject ? r.inverseRelationshipVerb : r.relationshipVerb) ?? null,
+        relatedId: null,
+        relatedLinkId,
+        note: null,
+        metadata: r.details ?? null,
+        status: r.status ?? null,
+        createdAt: isoDateTime(r.startDate),
+        system: false,
+      };
+    });
+}
+
+/** The first active member of a cluster, as the identity that stands for the whole Link ID. */
+export function representativeSource(reply: IdentityQueryReply): VeratoSource | null {
+  const active = reply.identityGroupedBySource?.find((entry) => entry.source && !entry.mergedSourceRecord && !entry.deactivatedSourceRecord);
+  return active?.source ?? null;
+}
+
+function findRecord(reply: IdentityQueryReply, source: VeratoSource): VeratoIdentityPerSource | undefined {
+  return reply.identityGroupedBySource?.find((entry) => {
+    const s = entry.source ?? entry.mergedSourceRecord;
+    return s?.name === source.name && s.id === source.id;
+  });
+}
+
+function phoneOf(own: VeratoIdentityPerSource | undefined, golden: VeratoIdentity): string | null {
+  const phone = first(own?.phoneNumbers?.map((p) => p.phoneNumber)) ?? first(golden.phoneNumbers);
+  if (!phone?.number) return null;
+  return [phone.countryCode ? `+${phone.countryCode.replace(/^\+/, '')}` : '', phone.areaCode ?? '', phone.number].join('');
+}
+
+function displayName(name: VeratoName | undefined): string | null {
+  const parts = [name?.first, name?.middle, name?.last].filter(Boolean);
+  return parts.length ? parts.join(' ') : null;
+}
+
+function toAddress(address: VeratoAddress): Address {
+  return {
+    line1: address.line1 ?? null,
+    line2: address.line2 ?? null,
+    city: address.city ?? null,
+    region: address.state ?? null,
+    postalCode: address.postalCode ?? null,
+    country: address.country ?? null,
+  };
+}
+
+/** Per-source values are objects in the Person schema ({email: {email}}) but plain strings in some tenants. */
+function inner<K extends string>(value: Partial<Record<K, string>> | string | undefined, key: K): string | undefined {
+  return typeof value === 'string' ? value : value?.[key];
+}
+
+function first<T>(values: (T | undefined)[] | undefined): T | undefined {
+  return values?.find((v) => v !== undefined && v !== null);
+}

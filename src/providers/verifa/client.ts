@@ -1,0 +1,99 @@
+import { HttpTransport, type CallContext } from '../http/transport';
+import type { ProviderClientOptions } from '../client-options';
+import type { CreateRelationshipBody, DeleteReply, MergeBody, MergeReply, VerifaIdentity, VerifaList, VerifaRelationship } from './wire';
+import { readVerifaErrorCode } from './mapper';
+
+export interface VerifaClientOptions extends ProviderClientOptions<{ apiKey: string }> {
+  version: string;
+}
+
+/**
+ * Verifa REST API v1 (base URL …/api/v1). Every call sends `X-API-Key`, a pinned
+ * `Verifa-Version` and `Key-Inflection: snake` (an organisation default may be kebab-case).
+ */
+export class VerifaClient {
+  readonly transport: HttpTransport;
+
+  constructor(options: VerifaClientOptions) {
+    const headers = { 'x-api-key': options.auth.apiKey, 'verifa-version': options.version, 'key-inflection': 'snake' };
+    this.transport = new HttpTransport({
+      provider: 'verifa',
+      baseUrl: options.baseUrl,
+      policy: options.policy,
+      logger: options.logger,
+      metrics: options.metrics,
+      errors: { errorCode: readVerifaErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
+      authHeaders: async () => headers,
+    });
+  }
+
+  /** GET /identities/:id; null when Verifa answers 404. */
+  async getIdentity(ctx: CallContext, identityId: string): Promise<VerifaIdentity | null> {
+    const response = await this.transport.send<VerifaIdentity>(ctx, {
+      method: 'GET',
+      path: `/identities/${encodeURIComponent(identityId)}`,
+      pathTemplate: '/identities/{id}',
+      retry: 'safe',
+      acceptStatuses: [404],
+    });
+    return response.status === 404 ? null : response.body;
+  }
+
+  /** GET /identities/:id/relationships: one page of the relationships where it is the source. */
+  async listRelationships(ctx: CallContext, identityId: string, page: { limit: number; offset: number }): Promise<VerifaList<VerifaRelationship> | null> {
+    const response = await this.transport.send<VerifaList<VerifaRelationship>>(ctx, {
+      method: 'GET',
+      path: `/identities/${encodeURIComponent(identityId)}/relationships`,
+      pathTemplate: '/identities/{id}/relationships',
+      query: { limit: page.limit, offset: page.offset },
+      retry: 'safe',
+      acceptStatuses: [404],
+    });
+    return response.status === 404 ? null : response.body;
+  }
+
+  /** POST /identities/:id/relationships (creates both directions). */
+  async createRelationship(ctx: CallContext, identityId: string, body: CreateRelationshipBody, idempotencyKey?: string): Promise<VerifaRelationship> {
+    const response = await this.transport.send<VerifaRelationship>(ctx, {
+      method: 'POST',
+      path: `/identities/${encodeURIComponent(identityId)}/relationships`,
+      pathTemplate: '/identities/{id}/relationships',
+      body,
+      ...idempotency(idempotencyKey),
+    });
+    return response.body;
+  }
+
+  /** DELETE /identities/:id/relationships/:relationship_id (both directions). */
+  async deleteRelationship(ctx: CallContext, identityId: string, relationshipId: string): Promise<DeleteReply> {
+    const response = await this.transport.send<DeleteReply>(ctx, {
+      method: 'DELETE',
+      path: `/identities/${encodeURIComponent(identityId)}/relationships/${encodeURIComponent(relationshipId)}`,
+      pathTemplate: '/identities/{id}/relationships/{relationship_id}',
+      // Deleting the same relationship twice changes nothing more: safe to retry.
+      retry: 'safe',
+    });
+    return response.body;
+  }
+
+  /** POST /identities/merge. */
+  async merge(ctx: CallContext, body: MergeBody, idempotencyKey?: string): Promise<MergeReply> {
+    const response = await this.transport.send<MergeReply>(ctx, {
+      method: 'POST',
+      path: '/identities/merge',
+      pathTemplate: '/identities/merge',
+      body,
+      ...idempotency(idempotencyKey),
+    });
+    return response.body;
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+}
+
+/** With an Idempotency-Key, Verifa replays instead of repeating, so the write may be retried. */
+function idempotency(key: string | undefined): { headers?: Record<string, string>; retry: 'safe' | 'never' } {
+  return key ? { headers: { 'idempotency-key': key }, retry: 'safe' } : { retry: 'never' };
+}

@@ -1,0 +1,103 @@
+import { formatGlobalId, tryParseGlobalId } from '../../domain/global-id';
+import type { IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
+import { emptyIdentity, isoDateTime, lastFour, normalizeStatus } from '../../domain/normalize';
+import { UpstreamStatusError } from '../http/errors';
+import { ProviderRejection } from '../rejection';
+import { VERIFA_SYSTEM_RELATIONSHIP_TYPES, type VerifaError, type VerifaIdentity, type VerifaList, type VerifaRelationship } from './wire';
+
+/** Verifa wire -> domain. The only place Verifa field names are read. */
+
+export function toIdentityRecord(identity: VerifaIdentity): IdentityRecord {
+  const data = identity.extracted_data ?? {};
+  const record = emptyIdentity('verifa', formatGlobalId('verifa', identity.id), identity.id);
+  record.givenName = data.first_name ?? null;
+  record.familyName = data.last_name ?? null;
+  record.displayName = [data.first_name, data.last_name].filter(Boolean).join(' ') || null;
+  record.birthDate = data.date_of_birth ?? null;
+  record.ssnLast4 = lastFour(data.ssn);
+  record.documentNumber = data.document_number ?? null;
+  record.documentType = data.document_type ?? null;
+  record.address = data.address
+    ? {
+        line1: data.address.line1 ?? null,
+        line2: data.address.line2 ?? null,
+        city: data.address.city ?? null,
+        region: data.address.state ?? null,
+        postalCode: data.address.zip ?? null,
+        country: identity.country ?? null,
+      }
+    : null;
+  record.country = identity.country ?? data.nationality ?? null;
+  record.status = identity.archived_at ? 'ARCHIVED' : normalizeStatus(identity.status);
+  record.providerStatus = identity.status ?? null;
+  record.tags = identity.tags ?? [];
+  record.createdAt = isoDateTime(identity.created_at);
+  record.updatedAt = isoDateTime(identity.updated_at);
+  const referenced = identity.external_ref ? tryParseGlobalId(identity.external_ref) : null;
+  if (referenced && referenced.provider !== 'verifa') {
+    record.accounts.push({
+      id: formatGlobalId(referenced.provider, referenced.nativeId),
+      provider: referenced.provider,
+      nativeId: referenced.nativeId,
+      via: 'EXTERNAL_REFERENCE',
+      connection: null,
+      isSocial: null,
+      displayName: null,
+      email: null,
+    });
+  }
+  return record;
+}
+
+export function toRelationshipRecord(relationship: VerifaRelationship): RelationshipRecord {
+  return {
+    id: relationship.id,
+    provider: 'verifa',
+    type: relationship.relationship_type,
+    inverseType: null,
+    relatedId: formatGlobalId('verifa', relationship.related_identity_id),
+    relatedLinkId: null,
+    note: relationship.note ?? null,
+    metadata: relationship.metadata ?? null,
+    status: null,
+    createdAt: isoDateTime(relationship.created_at),
+    system: (VERIFA_SYSTEM_RELATIONSHIP_TYPES as readonly string[]).includes(relationship.relationship_type),
+  };
+}
+
+export function toRelationshipPage(list: VerifaList<VerifaRelationship>): RelationshipPage {
+  const { limit, offset, total } = list.pagination;
+  return {
+    records: list.data.map(toRelationshipRecord),
+    totalCount: total ?? null,
+    offset,
+    hasNextPage: total !== undefined ? offset + list.data.length < total : list.data.length === limit,
+  };
+}
+
+export function readVerifaErrorCode(body: unknown): string | undefined {
+  const code = (body as Partial<VerifaError> | undefined)?.error;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const REJECTION_MESSAGES: Record<string, string> = {
+  not_found: 'Verifa has no identity or relationship with that id.',
+  idempotency_mismatch: 'Idempotency key has already been used with different parameters.',
+  validation_error: 'Verifa rejected the request as invalid.',
+  conflict: 'Verifa reports a conflict with the current state.',
+};
+
+/**
+ * A 4xx from Verifa as a business rejection. Verifa's `detail` is free text and is not passed on;
+ * the message comes from the error code.
+ */
+export function toRejection(error: unknown): ProviderRejection | null {
+  if (!(error instanceof UpstreamStatusError) || error.provider !== 'verifa' || error.status! >= 500) return null;
+  const code = error.providerCode ?? `http_${error.status}`;
+  return new ProviderRejection({
+    provider: 'verifa',
+    providerCode: code,
+    message: REJECTION_MESSAGES[code] ?? `Verifa refused the request (${code}).`,
+    status: error.status,
+  });
+}

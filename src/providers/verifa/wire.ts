@@ -1,0 +1,120 @@
+/**
+ * Verifa REST API v1, exactly as it answers with `Key-Inflection: snake` (which the client always
+ * sends). Source: reference contract §2 and the seed documents (create relationship, merge).
+ */
+
+export interface VerifaError {
+  error: string;
+  detail: string;
+  status_code: number;
+}
+
+export interface VerifaAddress {
+  line1?: string | null;
+  line2?: string | null;
+  city?: string | null;
+  state?: string | null;
+  zip?: string | null;
+}
+
+export interface VerifaExtractedData {
+  first_name?: string | null;
+  last_name?: string | null;
+  date_of_birth?: string | null;
+  address?: VerifaAddress | null;
+  document_number?: string | null;
+  nationality?: string | null;
+  gender?: string | null;
+  ssn?: string | null;
+  document_type?: string | null;
+  document_expiration_date?: string | null;
+  document_issuing_state?: string | null;
+}
+
+export interface VerifaIdentity {
+  id: string;
+  external_ref?: string | null;
+  status?: string | null;
+  session_count?: number;
+  is_sandbox?: boolean;
+  created_at?: string | null;
+  updated_at?: string | null;
+  first_verified_at?: string | null;
+  last_verified_at?: string | null;
+  archived_at?: string | null;
+  country?: string | null;
+  extracted_data?: VerifaExtractedData | null;
+  tags?: string[] | null;
+  custom_fields?: Record<string, unknown> | null;
+}
+
+export interface VerifaRelationship {
+  id: string;
+  source_identity_id: string;
+  related_identity_id: string;
+  relationship_type: string;
+  note?: string | null;
+  metadata?: Record<string, unknown> | null;
+  created_at?: string | null;
+}
+
+export interface VerifaPagination {
+  total?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface VerifaList<T> {
+  data: T[];
+  pagination: VerifaPagination;
+}
+
+export interface CreateRelationshipBody {
+  related_identity_id: string;
+  relationship_type?: string;
+  note?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface MergeTransfer {
+  sessions?: boolean;
+  screening_checks?: boolean;
+  face_embeddings?: boolean;
+  ip_links?: boolean;
+  device_links?: boolean;
+}
+
+export interface MergeBody {
+  primary_identity_id: string;
+  secondary_identity_id: string;
+  transfer?: MergeTransfer;
+  redact_secondary?: boolean;
+  reason?: string | null;
+}
+
+export interface MergeReply {
+  primary: VerifaIdentity;
+  secondary: { id: string; status: 'merged' | 'redacted' | string };
+  transfer_summary?: Required<MergeTransfer>;
+  redacted_secondary?: boolean;
+  reason?: string | null;
+}
+
+export interface DeleteReply {
+  deleted: boolean;
+}
+
+/** System relationship types Verifa detects itself; they cannot be created or deleted. */
+export const VERIFA_SYSTEM_RELATIONSHIP_TYPES = [
+  'same_document',
+  'same_name_dob',
+  'same_ssn',
+  'same_device',
+  'same_email',
+  'same_phone',
+  'same_address',
+  'same_ip',
+  'same_face',
+  'same_document_face',
+  'merged',
+] as const;

@@ -1,0 +1,31 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { parse, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import type { Context } from '../context';
+import { ClusterMemberResolver, IdentityResolver, LinkedAccountResolver, RelationshipResolver } from './identity/identity.resolver';
+import { Identity } from './identity/identity.type';
+
+/** Federation directives the SDL uses; v2.9 is the newest spec `@apollo/subgraph` 2.14 and routers agree on. */
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes"])';
+
+const RESOLVERS: NonEmptyArray<Function> = [IdentityResolver, LinkedAccountResolver, RelationshipResolver, ClusterMemberResolver];
+
+/**
+ * type-graphql classes -> Federation 2 subgraph: build the schema from the decorators, print it
+ * with its applied directives (`@key`), put the federation `@link` in front, and hand SDL plus
+ * resolvers (with `Identity.__resolveReference`) to `buildSubgraphSchema`.
+ */
+export function buildIdentitySubgraphSchema(): GraphQLSchema {
+  const typeGraphqlSchema = buildSchemaSync({ resolvers: RESOLVERS, orphanedTypes: [Identity], skipCheck: true, validate: false });
+  const sdl = printSchemaWithDirectives(typeGraphqlSchema);
+  const resolvers = createResolversMap(typeGraphqlSchema) as GraphQLResolverMap<unknown>;
+  resolvers.Identity = {
+    ...(resolvers.Identity as object),
+    // Every `_entities` representation of one request lands in the same loader batch.
+    __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.identity(reference.id),
+  } as GraphQLResolverMap<unknown>[string];
+  return buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${sdl}`), resolvers });
+}

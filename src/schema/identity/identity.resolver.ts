@@ -1,0 +1,146 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context';
+import { parseGlobalId } from '../../domain/global-id';
+import type { AccountRecord, ClusterMemberRecord, ClusterRecord, IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
+import { BadUserInputError } from '../../errors/domain-errors';
+import { reportPartialFailure } from '../../errors/partial-failures';
+import { decodeOffsetCursor, encodeOffsetCursor } from '../pagination';
+import { Cluster, ClusterMember, Identity, LinkedAccount, Relationship, RelationshipConnection } from './identity.type';
+
+/** The most ids `identities(ids:)` accepts in one call. */
+export const MAX_IDENTITIES_PER_CALL = 100;
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+@Resolver(() => Identity)
+export class IdentityResolver {
+  @Query(() => Identity, { nullable: true, description: 'One identity by global id; null when the provider does not know it.' })
+  identity(@Arg('id', () => ID, { description: 'Global id, e.g. "verifa:idn_abc123".' }) id: string, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
+    parseGlobalId(id, 'id');
+    return ctx.loaders.identity(id);
+  }
+
+  @Query(() => [Identity], {
+    nullable: 'items',
+    description: `Several identities at once, in the order asked, with null for ids no provider knows (at most ${MAX_IDENTITIES_PER_CALL}).`,
+  })
+  identities(@Arg('ids', () => [ID], { description: 'Global ids; duplicates are fetched once.' }) ids: string[], @Ctx() ctx: Context): Promise<IdentityRecord | null>[] {
+    if (ids.length > MAX_IDENTITIES_PER_CALL) {
+      throw new BadUserInputError(`identities(ids:) takes at most ${MAX_IDENTITIES_PER_CALL} ids; got ${ids.length}. Split the list.`, 'ids');
+    }
+    ids.forEach((id, index) => parseGlobalId(id, `ids[${index}]`));
+    return ids.map((id) => ctx.loaders.identity(id));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Date of birth (YYYY-MM-DD).' })
+  birthDate(@Root() identity: IdentityRecord): string | null {
+    return identity.birthDate;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Number of the verified identity document.' })
+  documentNumber(@Root() identity: IdentityRecord): string | null {
+    return identity.documentNumber;
+  }
+
+  @FieldResolver(() => [LinkedAccount], {
+    description:
+      'The other accounts that are the same person: logins linked in the provider (Auth0 identities), the other members of ' +
+      "the identity's Verato cluster, and accounts its external reference names. If one source is unreachable the others " +
+      'are still listed and the response carries an error for the missing part.',
+  })
+  async linkedAccounts(@Root() identity: IdentityRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<AccountRecord[]> {
+    const accounts = new Map<string, AccountRecord>();
+    for (const account of identity.accounts) accounts.set(account.id, account);
+    try {
+      const record = await ctx.loaders.veratoRecordFor(identity.id);
+      for (const member of record?.cluster?.members ?? []) {
+        if (member.state !== 'ACTIVE' || isSelf(identity, member) || accounts.has(member.id)) continue;
+        accounts.set(member.id, clusterAccount(member));
+      }
+    } catch (error) {
+      reportPartialFailure(ctx, error, info);
+    }
+    return [...accounts.values()];
+  }
+
+  @FieldResolver(() => RelationshipConnection, {
+    nullable: true,
+    description:
+      'Typed edges to related identities. Verifa identities list their Verifa relationships; every other identity lists ' +
+      "the Verato relationships of its cluster's Link ID. Null when the provider cannot be reached.",
+  })
+  async relationships(
+    @Root() identity: IdentityRecord,
+    @Ctx() ctx: Context,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` }) first: number,
+    @Arg('after', () => String, { nullable: true, description: '`pageInfo.endCursor` of the previous page.' }) after: string | null,
+  ): Promise<RelationshipConnection> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}; got ${first}.`, 'first');
+    }
+    const offset = after ? decodeOffsetCursor(after, 'after') : 0;
+    const page = identity.provider === 'verifa'
+      ? await ctx.loaders.verifaRelationships.load(`${identity.nativeId}|${first}|${offset}`)
+      : await this.veratoRelationshipPage(identity, ctx, first, offset);
+    return toConnection(page ?? { records: [], totalCount: 0, offset, hasNextPage: false });
+  }
+
+  @FieldResolver(() => Cluster, { nullable: true, description: 'The Verato golden record this identity belongs to; null when Verato does not know it.' })
+  async cluster(@Root() identity: IdentityRecord, @Ctx() ctx: Context): Promise<ClusterRecord | null> {
+    return (await ctx.loaders.veratoRecordFor(identity.id))?.cluster ?? null;
+  }
+
+  private async veratoRelationshipPage(identity: IdentityRecord, ctx: Context, first: number, offset: number): Promise<RelationshipPage | null> {
+    const linkId = (await ctx.loaders.veratoRecordFor(identity.id))?.cluster?.linkId;
+    if (!linkId) return null;
+    const all = await ctx.loaders.veratoRelationships.load(linkId);
+    // Verato's search does not paginate: the page is cut here.
+    return { records: all.slice(offset, offset + first), totalCount: all.length, offset, hasNextPage: offset + first < all.length };
+  }
+}
+
+@Resolver(() => LinkedAccount)
+export class LinkedAccountResolver {
+  @FieldResolver(() => Identity, { nullable: true, description: "The account's identity, read from its own provider; null when that provider holds it only inside another record (e.g. a login linked into an Auth0 user)." })
+  identity(@Root() account: AccountRecord, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
+    return ctx.loaders.identity(account.id);
+  }
+}
+
+@Resolver(() => Relationship)
+export class RelationshipResolver {
+  @FieldResolver(() => Identity, { nullable: true, description: 'The related identity (for Verato edges, the first active record of the related cluster).' })
+  async related(@Root() relationship: RelationshipRecord, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
+    if (relationship.relatedId) return ctx.loaders.identity(relationship.relatedId);
+    if (!relationship.relatedLinkId) return null;
+    const lookup = await ctx.loaders.veratoCluster.load(relationship.relatedLinkId);
+    return lookup?.representativeId ? ctx.loaders.identity(lookup.representativeId) : null;
+  }
+}
+
+@Resolver(() => ClusterMember)
+export class ClusterMemberResolver {
+  @FieldResolver(() => Identity, { nullable: true, description: "The member's identity, read from its own provider." })
+  identity(@Root() member: ClusterMemberRecord, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
+    return ctx.loaders.identity(member.id);
+  }
+}
+
+function isSelf(identity: IdentityRecord, member: ClusterMemberRecord): boolean {
+  return member.id === identity.id || (identity.provider === 'verato' && identity.nativeId === `${member.source}:${member.sourceId}`);
+}
+
+function clusterAccount(member: ClusterMemberRecord): AccountRecord {
+  const id = parseGlobalId(member.id);
+  return { id: member.id, provider: id.provider, nativeId: id.nativeId, via: 'VERATO_CLUSTER', connection: null, isSocial: null, displayName: null, email: null };
+}
+
+function toConnection(page: RelationshipPage): RelationshipConnection {
+  const end = page.offset + page.records.length;
+  return {
+    nodes: page.records as unknown as Relationship[],
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.records.length ? encodeOffsetCursor(end) : null },
+    totalCount: page.totalCount,
+  };
+}

@@ -1,0 +1,271 @@
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
+
+/**
+ * The graph's entity and its parts. Fields map one-to-one onto the domain records of
+ * `domain/identity.ts`; cross-provider fields (linkedAccounts, relationships, cluster, and the
+ * `identity`/`related` links) are resolved in identity.resolver.ts through the loaders.
+ */
+
+export enum IdentityProvider {
+  VERATO = 'verato',
+  VERIFA = 'verifa',
+  AUTH0 = 'auth0',
+  BTCDIRECT = 'btcdirect',
+}
+registerEnumType(IdentityProvider, {
+  name: 'IdentityProvider',
+  description: 'The identity system that holds an identity.',
+  valuesConfig: {
+    VERATO: { description: 'Verato identity MDM: source records clustered under a Link ID.' },
+    VERIFA: { description: 'Verifa identity verification.' },
+    AUTH0: { description: 'Auth0 user accounts.' },
+    BTCDIRECT: { description: 'BTC Direct, through a partner identifier linked to a BTC Direct user.' },
+  },
+});
+
+export enum IdentityStatus {
+  ACTIVE = 'ACTIVE',
+  PENDING = 'PENDING',
+  VERIFIED = 'VERIFIED',
+  REJECTED = 'REJECTED',
+  BLOCKED = 'BLOCKED',
+  MERGED = 'MERGED',
+  REDACTED = 'REDACTED',
+  ARCHIVED = 'ARCHIVED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(IdentityStatus, {
+  name: 'IdentityStatus',
+  description: "An identity's state, normalised across providers (the provider's own word is in `providerStatus`).",
+  valuesConfig: {
+    ACTIVE: { description: 'In use, with no verification outcome recorded.' },
+    PENDING: { description: 'Verification started or awaiting review.' },
+    VERIFIED: { description: 'Verified / approved by the provider.' },
+    REJECTED: { description: 'Verification failed or was rejected.' },
+    BLOCKED: { description: 'Blocked or disabled by the provider.' },
+    MERGED: { description: 'Folded into another identity (retired).' },
+    REDACTED: { description: 'Personal data erased by the provider.' },
+    ARCHIVED: { description: 'Archived or deactivated.' },
+    UNKNOWN: { description: 'The provider reports a state this graph does not know.' },
+  },
+});
+
+export enum AccountSource {
+  PROVIDER_ACCOUNT = 'PROVIDER_ACCOUNT',
+  VERATO_CLUSTER = 'VERATO_CLUSTER',
+  EXTERNAL_REFERENCE = 'EXTERNAL_REFERENCE',
+}
+registerEnumType(AccountSource, {
+  name: 'AccountSource',
+  description: 'How the graph knows that a linked account is the same person.',
+  valuesConfig: {
+    PROVIDER_ACCOUNT: { description: "The provider links it itself (an Auth0 user's identities[])." },
+    VERATO_CLUSTER: { description: "Verato clusters both source records under one Link ID." },
+    EXTERNAL_REFERENCE: { description: "The identity's external reference names it (Verifa external_ref)." },
+  },
+});
+
+export enum ClusterMemberState {
+  ACTIVE = 'ACTIVE',
+  MERGED = 'MERGED',
+  DEACTIVATED = 'DEACTIVATED',
+}
+registerEnumType(ClusterMemberState, {
+  name: 'ClusterMemberState',
+  description: "A source record's state inside its Verato cluster.",
+  valuesConfig: {
+    ACTIVE: { description: 'Contributes to the golden record.' },
+    MERGED: { description: 'Retired into another record by a merge; still listed.' },
+    DEACTIVATED: { description: 'Hidden from the golden record until reactivated.' },
+  },
+});
+
+@ObjectType({ description: 'A postal address as the provider holds it.' })
+export class Address {
+  @Field(() => String, { nullable: true, description: 'First address line.' })
+  line1!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Second address line.' })
+  line2!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'City or locality.' })
+  city!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'State, province or region.' })
+  region!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Postal or ZIP code.' })
+  postalCode!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Country (ISO 3166-1 alpha-2 where the provider uses it).' })
+  country!: string | null;
+}
+
+@ObjectType({ description: 'Pagination state of a list, Relay style.' })
+@Directive('@shareable')
+export class PageInfo {
+  @Field(() => Boolean, { description: 'Whether more items follow the last one returned.' })
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last item returned; pass it as `after` for the next page.' })
+  endCursor!: string | null;
+}
+
+@ObjectType({
+  description:
+    'One account of a person, in one provider. `id` is the global id `<provider>:<nativeId>` ' +
+    '(verato:<SOURCE>:<id>, verifa:idn_…, auth0:<connection>|<id>, btcdirect:<identifier>).',
+})
+@Directive('@key(fields: "id")')
+export class Identity {
+  @Field(() => ID, { description: 'Global id: `<provider>:<nativeId>`.' })
+  id!: string;
+
+  @Field(() => IdentityProvider, { description: 'The provider that holds this identity.' })
+  provider!: IdentityProvider;
+
+  @Field(() => String, { description: "The provider's own id (for Verato `<SOURCE>:<native id>`)." })
+  nativeId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Name to show, as the provider composes it.' })
+  displayName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Given (first) name.' })
+  givenName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Family (last) name.' })
+  familyName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Primary e-mail address.' })
+  email!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the provider verified the e-mail address; null when it does not say.' })
+  emailVerified!: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Primary phone number.' })
+  phone!: string | null;
+
+  @Field(() => Address, { nullable: true, description: 'Postal address.' })
+  address!: Address | null;
+
+  @Field(() => String, { nullable: true, description: 'Country (ISO 3166-1 alpha-2 where known).' })
+  country!: string | null;
+
+  @Field(() => IdentityStatus, { description: 'State, normalised across providers.' })
+  status!: IdentityStatus;
+
+  @Field(() => String, { nullable: true, description: "The provider's own status word (e.g. Verifa `approved`)." })
+  providerStatus!: string | null;
+
+  @Field(() => [String], { description: 'Tags the provider attaches (empty when none).' })
+  tags!: string[];
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the provider created the identity.' })
+  createdAt!: string | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the provider last changed the identity.' })
+  updatedAt!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last four digits of the SSN, when the provider holds one. The full number is never exposed.' })
+  ssnLast4!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Kind of identity document verified (e.g. drivers_license).' })
+  documentType!: string | null;
+}
+
+@ObjectType({ description: 'Another account that is the same person, with how the graph knows it.' })
+export class LinkedAccount {
+  @Field(() => ID, { description: "Global id of the account's identity." })
+  id!: string;
+
+  @Field(() => IdentityProvider, { description: 'Provider holding the account.' })
+  provider!: IdentityProvider;
+
+  @Field(() => String, { description: "The provider's own id of the account." })
+  nativeId!: string;
+
+  @Field(() => AccountSource, { description: 'How the link is known.' })
+  via!: AccountSource;
+
+  @Field(() => String, { nullable: true, description: 'Auth0 connection of a linked login (e.g. google-oauth2).' })
+  connection!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether a linked Auth0 login is a social login.' })
+  isSocial!: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Name the provider stores with the linked account itself.' })
+  displayName!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'E-mail the provider stores with the linked account itself.' })
+  email!: string | null;
+}
+
+@ObjectType({ description: 'A typed edge from an identity to a related one.' })
+export class Relationship {
+  @Field(() => ID, { description: "The provider's relationship id (Verifa idrel_…, Verato relationship id)." })
+  id!: string;
+
+  @Field(() => IdentityProvider, { description: 'Provider that records the relationship.' })
+  provider!: IdentityProvider;
+
+  @Field(() => String, { description: 'Relationship type as read from this identity (Verifa type such as family_member; Verato verb such as "is parent of").' })
+  type!: string;
+
+  @Field(() => String, { nullable: true, description: 'The type read from the other side, where the provider says it (Verato inverse verb).' })
+  inverseType!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Verato relationships join clusters: the related Link ID.' })
+  relatedLinkId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Free-text note stored with the relationship.' })
+  note!: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Metadata stored with the relationship.' })
+  metadata!: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true, description: 'Status the provider reports (Verato: active/inactive).' })
+  status!: string | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the relationship was created or started.' })
+  createdAt!: string | null;
+
+  @Field(() => Boolean, { description: 'Whether the provider detected it itself (Verifa system types such as same_address); such edges cannot be deleted.' })
+  system!: boolean;
+}
+
+@ObjectType({ description: 'A page of relationships.' })
+export class RelationshipConnection {
+  @Field(() => [Relationship], { description: 'The relationships on this page.' })
+  nodes!: Relationship[];
+
+  @Field(() => PageInfo, { description: 'Where this page ends and whether more follow.' })
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { nullable: true, description: 'All relationships, when the provider reports the total.' })
+  totalCount!: number | null;
+}
+
+@ObjectType({ description: 'A source record in a Verato cluster.' })
+export class ClusterMember {
+  @Field(() => ID, { description: 'Global id of the identity the record stands for (through VERATO_SOURCE_MAP; other sources as verato:<SOURCE>:<id>).' })
+  id!: string;
+
+  @Field(() => String, { description: 'Verato source system code.' })
+  source!: string;
+
+  @Field(() => String, { description: 'Native id of the record in its source.' })
+  sourceId!: string;
+
+  @Field(() => ClusterMemberState, { description: 'State of the record in the cluster.' })
+  state!: ClusterMemberState;
+}
+
+@ObjectType({ description: 'The Verato golden record (cluster) an identity belongs to.' })
+export class Cluster {
+  @Field(() => ID, { description: 'Verato Link ID of the cluster (it can change when clusters are linked or merged).' })
+  linkId!: string;
+
+  @Field(() => [ClusterMember], { description: 'Every source record in the cluster, including retired ones.' })
+  members!: ClusterMember[];
+}
