@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { PROVIDERS, type ProviderName } from '../src/domain/global-id';
+import { startEmulators } from '../src/emulators';
+import { DEMO_CREDENTIALS } from '../src/emulators/seed';
+
+const HELP = `npm run emulators [-- --port-base N] [--latency provider=ms ...]
+
+Runs the four provider emulators alone (seeded with the demo people) and prints their base URLs
+and demo credentials, e.g. to point the subgraph or a frontend at them.
+  --port-base N            verato on N, verifa N+1, auth0 N+2, btcdirect N+3 (default: 4101)
+  --latency verifa=20      add latency to every answer of one provider (repeatable)
+Fault knobs at runtime: PUT <emulator>/__emulator/faults with a JSON FaultPlan
+({"latencyMs","status","retryAfterSeconds","hang","times","pathPrefix"}); GET <emulator>/__emulator/calls.
+`;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const portBase = Number(valueOf(args, '--port-base') ?? 4101);
+  const ports = Object.fromEntries(PROVIDERS.map((p, i) => [p, portBase + i])) as Record<ProviderName, number>;
+  const emulators = await startEmulators(PROVIDERS, { ports });
+  for (const spec of valuesOf(args, '--latency')) {
+    const [provider, ms] = spec.split('=');
+    const emulator = emulators[provider as ProviderName];
+    if (!emulator || !Number.isFinite(Number(ms))) throw new Error(`--latency expects provider=ms, e.g. verifa=20; got "${spec}"`);
+    emulator.setFaults({ latencyMs: Number(ms) });
+  }
+  const lines = [
+    `VERATO_BASE_URL=${emulators.verato!.baseUrl} VERATO_TOKEN=${DEMO_CREDENTIALS.verato.token}`,
+    `VERIFA_BASE_URL=${emulators.verifa!.baseUrl} VERIFA_API_KEY=${DEMO_CREDENTIALS.verifa.apiKey}`,
+    `AUTH0_BASE_URL=${emulators.auth0!.baseUrl} AUTH0_CLIENT_ID=${DEMO_CREDENTIALS.auth0.clientId} AUTH0_CLIENT_SECRET=${DEMO_CREDENTIALS.auth0.clientSecret}`,
+    `BTCDIRECT_BASE_URL=${emulators.btcdirect!.baseUrl} BTCDIRECT_API_KEY=${DEMO_CREDENTIALS.btcdirect.apiKey}`,
+  ];
+  process.stdout.write(`Provider emulators running (demo credentials; Ctrl-C to stop):\n\n${lines.join('\n')}\n`);
+  const stop = () => emulators.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function valueOf(args: string[], flag: string): string | undefined {
+  const index = args.indexOf(flag);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+function valuesOf(args: string[], flag: string): string[] {
+  return args.flatMap((arg, i) => (arg === flag && args[i + 1] ? [args[i + 1]] : []));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});

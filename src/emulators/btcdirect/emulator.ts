@@ -1,0 +1,42 @@
+import { startEmulator, type RunningEmulator } from '../harness';
+import { createBtcDirectHandler } from './handler';
+import { BtcDirectStore } from './store';
+import { BtcDirectTokens } from './tokens';
+
+export interface BtcDirectEmulatorOptions {
+  port?: number;
+  /** Load the demo dataset (default true). */
+  seed?: boolean;
+  /** Lifetime of partner tokens (default 3600, as documented). */
+  partnerTokenTtlSeconds?: number;
+  /** Lifetime of user tokens (default 3600, as documented). */
+  userTokenTtlSeconds?: number;
+}
+
+export type RunningBtcDirectEmulator = RunningEmulator & {
+  store: BtcDirectStore;
+  baseUrl: string;
+  /** A user token for these credentials, as POST /api/v1/user/login would issue it. */
+  loginUser(email: string, password: string): Promise<string>;
+};
+
+export async function startBtcDirectEmulator(options: BtcDirectEmulatorOptions = {}): Promise<RunningBtcDirectEmulator> {
+  const store = new BtcDirectStore();
+  if (options.seed ?? true) store.seed();
+  const tokens = new BtcDirectTokens({
+    partnerSeconds: options.partnerTokenTtlSeconds ?? 3600,
+    userSeconds: options.userTokenTtlSeconds ?? 3600,
+  });
+  const running = await startEmulator('btcdirect', createBtcDirectHandler({ store, tokens }), { port: options.port });
+
+  return {
+    ...running,
+    store,
+    baseUrl: running.url,
+    async loginUser(email, password) {
+      const user = store.authenticate(email, password);
+      if (!user || user.deleted) throw new Error(`BTC Direct login refused for ${email}`);
+      return tokens.issueToken('user', user.id);
+    },
+  };
+}
