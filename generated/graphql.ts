@@ -21,6 +21,24 @@ export type ClusterMemberState =
   /** Retired into another record by a merge; still listed. */
   | 'MERGED';
 
+/** Record a typed relationship between two identities. */
+export type CreateRelationshipInput = {
+  /** A custom type by name: an active Verifa custom type, or the Verato verb (e.g. "is parent of"). */
+  customType?: string | null | undefined;
+  /** Makes retries safe: the same key with the same input returns the first result without calling the provider again (kept 24 h; the same key with other input is refused). Up to 255 printable characters; a UUID is a good choice. */
+  idempotencyKey?: string | null | undefined;
+  /** Metadata stored with the relationship (Verifa). */
+  metadata?: Record<string, unknown> | null | undefined;
+  /** A note explaining the relationship (Verifa). */
+  note?: string | null | undefined;
+  /** The related identity. */
+  relatedId: string | number;
+  /** The identity the relationship starts from. */
+  sourceId: string | number;
+  /** A built-in type (Verifa; default USER_LINKED when customType is not given). */
+  type?: RelationshipType | null | undefined;
+};
+
 /** The identity system that holds an identity. */
 export type IdentityProvider =
   /** Auth0 user accounts. */
@@ -52,6 +70,131 @@ export type IdentityStatus =
   | 'UNKNOWN'
   /** Verified / approved by the provider. */
   | 'VERIFIED';
+
+/** Link a partner identifier to the BTC Direct user of the forwarded user token. */
+export type LinkIdentifierInput = {
+  /** Makes retries safe: the same key with the same input returns the first result without calling the provider again (kept 24 h; the same key with other input is refused). Up to 255 printable characters; a UUID is a good choice. */
+  idempotencyKey?: string | null | undefined;
+  /** The partner identifier: 36 to 255 letters or digits, exactly as received (e.g. from the checkout URL). */
+  identifier: string;
+};
+
+/** Link two identities as the same person. */
+export type LinkIdentitiesInput = {
+  /** Makes retries safe: the same key with the same input returns the first result without calling the provider again (kept 24 h; the same key with other input is refused). Up to 255 printable characters; a UUID is a good choice. */
+  idempotencyKey?: string | null | undefined;
+  /** Auth0 only: the secondary account's ID token, proving the caller owns it. */
+  linkWith?: string | null | undefined;
+  /** The identity that survives (its Verato Link ID is kept; the Auth0 user that receives the login). */
+  primaryId: string | number;
+  /** Why they are linked (stored as the Verifa relationship note). */
+  reason?: string | null | undefined;
+  /** The identity linked into the primary. */
+  secondaryId: string | number;
+};
+
+/** Fold one identity into another. */
+export type MergeIdentitiesInput = {
+  /** Only compute what the merge would do; nothing changes. */
+  dryRun?: boolean | null | undefined;
+  /** Makes retries safe: the same key with the same input returns the first result without calling the provider again (kept 24 h; the same key with other input is refused). Up to 255 printable characters; a UUID is a good choice. */
+  idempotencyKey?: string | null | undefined;
+  /** The identity that survives. */
+  primaryId: string | number;
+  /** Why they are merged (kept by Verifa). */
+  reason?: string | null | undefined;
+  /** Verifa: erase the secondary's personal data after the merge. */
+  redactSecondary?: boolean | null | undefined;
+  /** The identity folded in (marked merged, or redacted). */
+  secondaryId: string | number;
+  /** Verifa: what moves to the primary. */
+  transfer?: MergeTransferInput | null | undefined;
+};
+
+/** What a Verifa merge moves from the secondary to the primary (all true by default). */
+export type MergeTransferInput = {
+  /** Device links. */
+  deviceLinks?: boolean | null | undefined;
+  /** Face embeddings. */
+  faceEmbeddings?: boolean | null | undefined;
+  /** IP address links. */
+  ipLinks?: boolean | null | undefined;
+  /** Screening checks. */
+  screeningChecks?: boolean | null | undefined;
+  /** Verification sessions (and their count). */
+  sessions?: boolean | null | undefined;
+};
+
+/** What became of the secondary identity of a merge. */
+export type MergedStatus =
+  /** Folded into the primary and retired. */
+  | 'MERGED'
+  /** Folded into the primary and its personal data erased. */
+  | 'REDACTED';
+
+/** Built-in relationship types (Verifa user types). Custom types go by name in `customType`. */
+export type RelationshipType =
+  /** One acts for the other. */
+  | 'AUTHORIZED_REPRESENTATIVE'
+  /** Beneficial ownership. */
+  | 'BENEFICIAL_OWNER'
+  /** Business associates. */
+  | 'BUSINESS_ASSOCIATE'
+  /** Family members. */
+  | 'FAMILY_MEMBER'
+  /** One holds power of attorney for the other. */
+  | 'POWER_OF_ATTORNEY'
+  /** Related accounts. */
+  | 'RELATED_ACCOUNT'
+  /** Living in the same household. */
+  | 'SAME_HOUSEHOLD'
+  /** The same person (user-asserted link). */
+  | 'USER_LINKED';
+
+/** Split two linked identities apart. */
+export type UnlinkIdentitiesInput = {
+  /** Makes retries safe: the same key with the same input returns the first result without calling the provider again (kept 24 h; the same key with other input is refused). Up to 255 printable characters; a UUID is a good choice. */
+  idempotencyKey?: string | null | undefined;
+  /** The identity that stays where it is. */
+  primaryId: string | number;
+  /** Why they are unlinked. */
+  reason?: string | null | undefined;
+  /** The identity split out of it. */
+  secondaryId: string | number;
+};
+
+/** Why a mutation did not do what was asked. */
+export type UserErrorCode =
+  /** The accounts are already linked. */
+  | 'ALREADY_LINKED'
+  /** The caller may not do this to these identities. */
+  | 'FORBIDDEN'
+  /** The idempotency key was used before with different input. */
+  | 'IDEMPOTENCY_KEY_REUSED'
+  /** The BTC Direct identifier is already linked to another user. */
+  | 'IDENTIFIER_IN_USE'
+  /** An input value breaks a rule (see `field` and `hint`). */
+  | 'INVALID_INPUT'
+  /** The secondary account's ID token (`linkWith`) was refused. */
+  | 'INVALID_LINK_TOKEN'
+  /** A request with the same idempotency key is still running. */
+  | 'IN_PROGRESS'
+  /** The provider does not allow this merge (e.g. the secondary is already merged or redacted). */
+  | 'MERGE_NOT_ALLOWED'
+  /** An identity, user or relationship does not exist. */
+  | 'NOT_FOUND'
+  /** The accounts are not linked, so they cannot be unlinked. */
+  | 'NOT_LINKED'
+  /** The provider is still reviewing a document; retry later. */
+  | 'PENDING_REVIEW'
+  /** The provider refused for another reason (see `providerCode`). */
+  | 'PROVIDER_REJECTED'
+  /** Both ids name the same identity. */
+  | 'SAME_IDENTITY'
+  /** The providers cannot do this combination; the message names what is supported. */
+  | 'UNSUPPORTED_OPERATION'
+  /** The forwarded BTC Direct user token is missing, expired or invalid. */
+  | 'USER_TOKEN_INVALID';
 
 export type GetIdentityQueryVariables = Exact<{
   id: string | number;
@@ -85,8 +228,51 @@ export type GetRelationshipsPageQuery = { identity: { id: string, relationships:
 
 export type IdentityProfileFragment = { id: string, provider: IdentityProvider, nativeId: string, displayName: string | null, givenName: string | null, familyName: string | null, email: string | null, emailVerified: boolean | null, phone: string | null, country: string | null, status: IdentityStatus, providerStatus: string | null, tags: Array<string>, createdAt: string | null, ssnLast4: string | null, address: { line1: string | null, city: string | null, postalCode: string | null, country: string | null } | null };
 
+export type UserErrorFieldsFragment = { code: UserErrorCode, message: string, field: string | null, provider: IdentityProvider | null, providerCode: string | null, hint: string | null, retryable: boolean };
+
+export type LinkIdentitiesMutationVariables = Exact<{
+  input: LinkIdentitiesInput;
+}>;
+
+
+export type LinkIdentitiesMutation = { linkIdentities: { linkId: string | null, primary: { id: string, linkedAccounts: Array<{ id: string, via: AccountSource }> } | null, secondary: { id: string } | null, cluster: { linkId: string, members: Array<{ id: string, state: ClusterMemberState }> } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: string | null, provider: IdentityProvider | null, providerCode: string | null, hint: string | null, retryable: boolean }> } };
+
+export type UnlinkIdentitiesMutationVariables = Exact<{
+  input: UnlinkIdentitiesInput;
+}>;
+
+
+export type UnlinkIdentitiesMutation = { unlinkIdentities: { primary: { id: string, linkedAccounts: Array<{ id: string }>, cluster: { linkId: string } | null } | null, secondary: { id: string, cluster: { linkId: string } | null } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: string | null, provider: IdentityProvider | null, providerCode: string | null, hint: string | null, retryable: boolean }> } };
+
+export type MergeIdentitiesMutationVariables = Exact<{
+  input: MergeIdentitiesInput;
+}>;
+
+
+export type MergeIdentitiesMutation = { mergeIdentities: { dryRun: boolean, linkId: string | null, primary: { id: string, tags: Array<string>, status: IdentityStatus } | null, secondary: { id: string, status: MergedStatus } | null, transferSummary: { sessions: boolean, screeningChecks: boolean, faceEmbeddings: boolean, ipLinks: boolean, deviceLinks: boolean } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: string | null, provider: IdentityProvider | null, providerCode: string | null, hint: string | null, retryable: boolean }> } };
+
+export type CreateRelationshipMutationVariables = Exact<{
+  input: CreateRelationshipInput;
+}>;
+
+
+export type CreateRelationshipMutation = { createRelationship: { relationship: { id: string, provider: IdentityProvider, type: string, note: string | null, metadata: Record<string, unknown> | null, related: { id: string } | null } | null, source: { id: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: string | null, provider: IdentityProvider | null, providerCode: string | null, hint: string | null, retryable: boolean }> } };
+
+export type LinkIdentifierMutationVariables = Exact<{
+  input: LinkIdentifierInput;
+}>;
+
+
+export type LinkIdentifierMutation = { linkIdentifier: { identity: { id: string, displayName: string | null } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: string | null, provider: IdentityProvider | null, providerCode: string | null, hint: string | null, retryable: boolean }> } };
+
 export const IdentityProfileFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IdentityProfile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Identity"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"nativeId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"emailVerified"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"providerStatus"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"ssnLast4"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"line1"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}},{"kind":"Field","name":{"kind":"Name","value":"country"}}]}}]}}]} as unknown as DocumentNode<IdentityProfileFragment, unknown>;
+export const UserErrorFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]} as unknown as DocumentNode<UserErrorFieldsFragment, unknown>;
 export const GetIdentityDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetIdentity"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"identity"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"IdentityProfile"}},{"kind":"Field","name":{"kind":"Name","value":"linkedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"via"}},{"kind":"Field","name":{"kind":"Name","value":"connection"}},{"kind":"Field","name":{"kind":"Name","value":"isSocial"}},{"kind":"Field","name":{"kind":"Name","value":"identity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"cluster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkId"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"source"}},{"kind":"Field","name":{"kind":"Name","value":"sourceId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"relationships"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"note"}},{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"related"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"IdentityProfile"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Identity"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"nativeId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"emailVerified"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"country"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"providerStatus"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"ssnLast4"}},{"kind":"Field","name":{"kind":"Name","value":"address"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"line1"}},{"kind":"Field","name":{"kind":"Name","value":"city"}},{"kind":"Field","name":{"kind":"Name","value":"postalCode"}},{"kind":"Field","name":{"kind":"Name","value":"country"}}]}}]}}]} as unknown as DocumentNode<GetIdentityQuery, GetIdentityQueryVariables>;
 export const GetIdentitiesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetIdentities"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"identities"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<GetIdentitiesQuery, GetIdentitiesQueryVariables>;
 export const GetIdentitiesWithLinkedIdentitiesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetIdentitiesWithLinkedIdentities"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"identities"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"linkedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"identity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}}]}}]}}]}}]} as unknown as DocumentNode<GetIdentitiesWithLinkedIdentitiesQuery, GetIdentitiesWithLinkedIdentitiesQueryVariables>;
 export const GetRelationshipsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"GetRelationshipsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"identity"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"relationships"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}}]}}]}}]}}]}}]} as unknown as DocumentNode<GetRelationshipsPageQuery, GetRelationshipsPageQueryVariables>;
+export const LinkIdentitiesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LinkIdentities"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LinkIdentitiesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkIdentities"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkId"}},{"kind":"Field","name":{"kind":"Name","value":"primary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"linkedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"via"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"secondary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cluster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkId"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]} as unknown as DocumentNode<LinkIdentitiesMutation, LinkIdentitiesMutationVariables>;
+export const UnlinkIdentitiesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnlinkIdentities"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UnlinkIdentitiesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unlinkIdentities"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"primary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"linkedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cluster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"secondary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"cluster"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]} as unknown as DocumentNode<UnlinkIdentitiesMutation, UnlinkIdentitiesMutationVariables>;
+export const MergeIdentitiesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MergeIdentities"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MergeIdentitiesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"mergeIdentities"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"dryRun"}},{"kind":"Field","name":{"kind":"Name","value":"linkId"}},{"kind":"Field","name":{"kind":"Name","value":"primary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"secondary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"transferSummary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sessions"}},{"kind":"Field","name":{"kind":"Name","value":"screeningChecks"}},{"kind":"Field","name":{"kind":"Name","value":"faceEmbeddings"}},{"kind":"Field","name":{"kind":"Name","value":"ipLinks"}},{"kind":"Field","name":{"kind":"Name","value":"deviceLinks"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]} as unknown as DocumentNode<MergeIdentitiesMutation, MergeIdentitiesMutationVariables>;
+export const CreateRelationshipDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateRelationship"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateRelationshipInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createRelationship"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"relationship"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"note"}},{"kind":"Field","name":{"kind":"Name","value":"metadata"}},{"kind":"Field","name":{"kind":"Name","value":"related"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"source"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]} as unknown as DocumentNode<CreateRelationshipMutation, CreateRelationshipMutationVariables>;
+export const LinkIdentifierDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LinkIdentifier"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LinkIdentifierInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkIdentifier"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"identity"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userErrors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"UserErrorFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"provider"}},{"kind":"Field","name":{"kind":"Name","value":"providerCode"}},{"kind":"Field","name":{"kind":"Name","value":"hint"}},{"kind":"Field","name":{"kind":"Name","value":"retryable"}}]}}]} as unknown as DocumentNode<LinkIdentifierMutation, LinkIdentifierMutationVariables>;

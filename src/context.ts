@@ -5,10 +5,27 @@ import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import type { ProviderClients } from './providers/provider-clients';
 import type { CallContext } from './providers/http/transport';
+import type { IdempotencyStore } from './mutations/idempotency';
+
+/** Who is asking. */
+export interface Caller {
+  /** Token subject; "anonymous" when no token was required. */
+  subject: string;
+  scopes: ReadonlySet<string>;
+}
+
+/** Request headers the subgraph forwards to providers on the caller's behalf. */
+export interface ForwardedHeaders {
+  /** `x-btcdirect-user-authorization`: the BTC Direct user token, sent on as `User-Authorization`. */
+  btcDirectUserAuthorization: string | null;
+}
 
 /** What every resolver of one GraphQL request gets. Built fresh per request. */
 export interface Context {
   requestId: string;
+  caller: Caller;
+  forwarded: ForwardedHeaders;
+  idempotency: IdempotencyStore;
   /** Deadline and request id, handed to every provider call. */
   call: CallContext;
   loaders: Loaders;
@@ -20,6 +37,7 @@ export interface Context {
 
 export interface ContextDeps {
   clients: ProviderClients;
+  idempotency: IdempotencyStore;
   logger: Logger;
   metrics: Metrics;
   requestDeadlineMs: number;
@@ -31,10 +49,18 @@ export function requestIdFrom(header: string | undefined): string {
   return header && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
 }
 
-export function createContext(deps: ContextDeps, requestId: string): Context {
+export interface RequestFacts {
+  requestId: string;
+  caller: Caller;
+  forwarded: ForwardedHeaders;
+}
+
+export function createContext(deps: ContextDeps, request: RequestFacts): Context {
+  const { requestId } = request;
   const call: CallContext = { requestId, deadline: Date.now() + deps.requestDeadlineMs };
   return {
-    requestId,
+    ...request,
+    idempotency: deps.idempotency,
     call,
     loaders: createLoaders(deps.clients, call, deps.metrics, deps.loaderOptions),
     clients: deps.clients,

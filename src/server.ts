@@ -2,7 +2,8 @@ import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import http from 'node:http';
 import type { Config } from './config';
-import { createContext, requestIdFrom, type Context } from './context';
+import { createContext, requestIdFrom, type Caller, type Context, type ContextDeps } from './context';
+import { InMemoryIdempotencyStore, type IdempotencyStore } from './mutations/idempotency';
 import { formatError } from './errors/format-error';
 import type { LoaderOptions } from './loaders/create-loaders';
 import type { Logger } from './observability/logger';
@@ -17,18 +18,19 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   loaderOptions?: LoaderOptions;
+  /** Where mutation idempotency keys are kept (default: in memory, this process only). */
+  idempotency?: IdempotencyStore;
 }
 
 export interface App {
   httpServer: http.Server;
   apollo: ApolloServer<Context>;
-  /** Builds a context the way an HTTP request would (for executeOperation in tests). */
-  contextFor(requestId?: string): Context;
   /** Stops taking requests and waits (bounded) for those in flight. */
   stop(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1_000_000;
+const ANONYMOUS: Caller = { subject: 'anonymous', scopes: new Set() };
 
 /**
  * The subgraph as an HTTP server: `/graphql` (and `/`) for GraphQL, `/health`, `/ready`,
@@ -36,7 +38,14 @@ const MAX_BODY_BYTES = 1_000_000;
  */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, clients, logger, metrics } = deps;
-  const contextDeps = { clients, logger, metrics, requestDeadlineMs: config.requestDeadlineMs, loaderOptions: deps.loaderOptions };
+  const contextDeps: ContextDeps = {
+    clients,
+    logger,
+    metrics,
+    idempotency: deps.idempotency ?? new InMemoryIdempotencyStore(),
+    requestDeadlineMs: config.requestDeadlineMs,
+    loaderOptions: deps.loaderOptions,
+  };
   const apollo = new ApolloServer<Context>({
     schema: buildIdentitySubgraphSchema(),
     formatError,
@@ -93,7 +102,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: body.value };
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest,
-      context: async () => createContext(contextDeps, requestId),
+      context: async () =>
+        createContext(contextDeps, {
+          requestId,
+          caller: ANONYMOUS,
+          forwarded: { btcDirectUserAuthorization: headers.get('x-btcdirect-user-authorization') ?? null },
+        }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.setHeader('x-request-id', requestId);
@@ -109,7 +123,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     httpServer,
     apollo,
-    contextFor: (requestId = requestIdFrom(undefined)) => createContext(contextDeps, requestId),
     async stop() {
       stopping = true;
       await new Promise<void>((resolve) => {

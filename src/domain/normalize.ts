@@ -39,6 +39,7 @@ const STATUS_WORDS: Record<string, IdentityStatus> = {
   active: 'ACTIVE',
   approved: 'VERIFIED',
   verified: 'VERIFIED',
+  validated: 'VERIFIED',
   pending: 'PENDING',
   created: 'PENDING',
   needs_review: 'PENDING',

@@ -6,12 +6,31 @@ import { buildSchemaSync, createResolversMap, type NonEmptyArray } from 'type-gr
 import type { Context } from '../context';
 import { ClusterMemberResolver, IdentityResolver, LinkedAccountResolver, RelationshipResolver } from './identity/identity.resolver';
 import { Identity } from './identity/identity.type';
+import {
+  CreateRelationshipPayloadResolver,
+  LinkIdentifierPayloadResolver,
+  LinkIdentitiesPayloadResolver,
+  MergeIdentitiesPayloadResolver,
+  MutationResolver,
+  UnlinkIdentitiesPayloadResolver,
+} from './mutations/mutation.resolver';
 
 /** Federation directives the SDL uses; v2.9 is the newest spec `@apollo/subgraph` 2.14 and routers agree on. */
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes"])';
 
-const RESOLVERS: NonEmptyArray<Function> = [IdentityResolver, LinkedAccountResolver, RelationshipResolver, ClusterMemberResolver];
+const RESOLVERS: NonEmptyArray<Function> = [
+  IdentityResolver,
+  LinkedAccountResolver,
+  RelationshipResolver,
+  ClusterMemberResolver,
+  MutationResolver,
+  LinkIdentitiesPayloadResolver,
+  UnlinkIdentitiesPayloadResolver,
+  MergeIdentitiesPayloadResolver,
+  CreateRelationshipPayloadResolver,
+  LinkIdentifierPayloadResolver,
+];
 
 /**
  * type-graphql classes -> Federation 2 subgraph: build the schema from the decorators, print it

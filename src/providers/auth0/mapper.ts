@@ -70,6 +70,8 @@ const KNOWN_MESSAGES: Record<string, { code: string; hint: string; field?: strin
   'The provider/connection is not configured.': { code: 'connection_not_configured', hint: 'The secondary account’s connection is not enabled in this tenant.' },
   'Unable to link with the secondary account.': { code: 'unable_to_link', hint: 'Auth0 could not link these accounts.' },
   'The user does not exist.': { code: 'inexistent_user', hint: 'The primary account does not exist.', field: 'primaryId' },
+  // (inferred) Auth0 does not document unlinking an identity that is not linked; this is the emulator's text.
+  'The identity is not linked to this user.': { code: 'not_linked', hint: 'The secondary account is not linked to this user.', field: 'secondaryId' },
 };
 
 export function toRejection(error: unknown): ProviderRejection | null {

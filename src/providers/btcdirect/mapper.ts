@@ -14,7 +14,7 @@ export function toIdentityRecord(identifier: string, info: UserInfo): IdentityRe
   record.displayName = [info.firstName, info.lastName].filter(Boolean).join(' ') || null;
   record.email = info.emailAddress ?? null;
   record.emailVerified = info.status?.details?.emailAddressVerificationStatus
-    ? info.status.details.emailAddressVerificationStatus === 'verified'
+    ? ['verified', 'validated'].includes(info.status.details.emailAddressVerificationStatus)
     : null;
   record.phone = info.phoneNumber ?? null;
   record.country = info.region ?? null;

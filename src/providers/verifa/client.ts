@@ -40,12 +40,16 @@ export class VerifaClient {
   }
 
   /** GET /identities/:id/relationships: one page of the relationships where it is the source. */
-  async listRelationships(ctx: CallContext, identityId: string, page: { limit: number; offset: number }): Promise<VerifaList<VerifaRelationship> | null> {
+  async listRelationships(
+    ctx: CallContext,
+    identityId: string,
+    page: { limit: number; offset: number; type?: string },
+  ): Promise<VerifaList<VerifaRelationship> | null> {
     const response = await this.transport.send<VerifaList<VerifaRelationship>>(ctx, {
       method: 'GET',
       path: `/identities/${encodeURIComponent(identityId)}/relationships`,
       pathTemplate: '/identities/{id}/relationships',
-      query: { limit: page.limit, offset: page.offset },
+      query: { limit: page.limit, offset: page.offset, type: page.type },
       retry: 'safe',
       acceptStatuses: [404],
     });

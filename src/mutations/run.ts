@@ -1,0 +1,89 @@
+import type { Context } from '../context';
+import { GLOBAL_ID_FORM, tryParseGlobalId, type GlobalId } from '../domain/global-id';
+import type { VeratoSource } from '../providers/verato/wire';
+import { idempotencyScope, inputFingerprint, isValidIdempotencyKey } from './idempotency';
+import { toUserError, userError, type UserErrorRecord } from './user-errors';
+
+/** Every mutation outcome is plain data (it may be stored for idempotent replays). */
+export interface Outcome {
+  userErrors: UserErrorRecord[];
+}
+
+/** How a write may be sent: retried only when a key makes a repeat harmless; Verifa gets the key itself. */
+export interface WriteOptions {
+  retry: 'safe' | 'never';
+  /** Idempotency-Key for providers that take one (Verifa), derived from caller + mutation + key. */
+  upstreamKey?: string;
+}
+
+export interface Route<O extends Outcome> {
+  /** Verifa keeps idempotency itself; for the others this subgraph's store does. */
+  upstreamIdempotency: boolean;
+  /** Global ids whose cached reads the write makes stale. */
+  touches: string[];
+  execute(options: WriteOptions): Promise<O>;
+}
+
+/**
+ * Runs one routed write with its idempotency rules, turns provider refusals into user errors,
+ * and clears the loaders of what it touched so the payload reads fresh data.
+ */
+export async function runRoute<O extends Outcome>(
+  ctx: Context,
+  mutation: string,
+  input: { idempotencyKey?: string | null },
+  route: Route<O>,
+  onRefusal: (userErrors: UserErrorRecord[]) => O,
+): Promise<O> {
+  const key = input.idempotencyKey ?? undefined;
+  if (key !== undefined && !isValidIdempotencyKey(key)) {
+    return onRefusal([userError('INVALID_INPUT', 'idempotencyKey must be 1-255 printable ASCII characters without spaces.', { field: 'idempotencyKey' })]);
+  }
+  const scope = key === undefined ? undefined : idempotencyScope(ctx.caller.subject, mutation, key);
+  const useStore = scope !== undefined && !route.upstreamIdempotency;
+
+  if (useStore) {
+    const claim = await ctx.idempotency.begin(scope, inputFingerprint(input));
+    if (claim.state === 'replay') return claim.outcome as O;
+    if (claim.state === 'mismatch') {
+      return onRefusal([userError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with different input.', { field: 'idempotencyKey' })]);
+    }
+    if (claim.state === 'in_progress') {
+      return onRefusal([userError('IN_PROGRESS', 'A request with this idempotency key is still running; retry shortly.', { field: 'idempotencyKey', retryable: true })]);
+    }
+  }
+
+  let outcome: O;
+  try {
+    outcome = await route.execute({ retry: scope ? 'safe' : 'never', upstreamKey: scope && route.upstreamIdempotency ? scope : undefined });
+  } catch (error) {
+    const refusal = toUserError(error);
+    if (!refusal) {
+      if (useStore) await ctx.idempotency.release(scope);
+      throw error;
+    }
+    outcome = onRefusal([refusal]);
+  } finally {
+    ctx.loaders.forget(route.touches);
+  }
+  if (useStore) await ctx.idempotency.complete(scope, outcome);
+  return outcome;
+}
+
+/** Parses a mutation's id argument; a malformed one becomes an INVALID_INPUT user error. */
+export function parseIdArgument(raw: string, field: string): GlobalId | UserErrorRecord {
+  return tryParseGlobalId(raw) ?? userError('INVALID_INPUT', `${field} is not a valid identity id. Expected ${GLOBAL_ID_FORM}.`, { field });
+}
+
+export function isUserError(value: GlobalId | UserErrorRecord): value is UserErrorRecord {
+  return 'code' in value;
+}
+
+/** The Verato source record that stands for an identity (through VERATO_SOURCE_MAP for other providers). */
+export function veratoSourceOf(ctx: Context, id: GlobalId): VeratoSource {
+  return id.provider === 'verato' ? { name: id.source, id: id.sourceId } : { name: ctx.clients.sourceMap.sourceFor(id.provider), id: id.nativeId };
+}
+
+export function unsupported(mutation: string, supported: string): UserErrorRecord {
+  return userError('UNSUPPORTED_OPERATION', `${mutation} cannot do this combination of providers. Supported: ${supported}.`);
+}

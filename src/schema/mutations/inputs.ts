@@ -1,0 +1,139 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, InputType, registerEnumType } from 'type-graphql';
+
+const IDEMPOTENCY_KEY_DOC =
+  'Makes retries safe: the same key with the same input returns the first result without calling the provider again ' +
+  '(kept 24 h; the same key with other input is refused). Up to 255 printable characters; a UUID is a good choice.';
+
+@InputType({ description: 'Link two identities as the same person.' })
+export class LinkIdentitiesInput {
+  @Field(() => ID, { description: 'The identity that survives (its Verato Link ID is kept; the Auth0 user that receives the login).' })
+  primaryId!: string;
+
+  @Field(() => ID, { description: 'The identity linked into the primary.' })
+  secondaryId!: string;
+
+  @Field(() => String, { nullable: true, description: "Auth0 only: the secondary account's ID token, proving the caller owns it." })
+  linkWith?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why they are linked (stored as the Verifa relationship note).' })
+  reason?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'Split two linked identities apart.' })
+export class UnlinkIdentitiesInput {
+  @Field(() => ID, { description: 'The identity that stays where it is.' })
+  primaryId!: string;
+
+  @Field(() => ID, { description: 'The identity split out of it.' })
+  secondaryId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Why they are unlinked.' })
+  reason?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'What a Verifa merge moves from the secondary to the primary (all true by default).' })
+export class MergeTransferInput {
+  @Field(() => Boolean, { nullable: true, description: 'Verification sessions (and their count).' })
+  sessions?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Screening checks.' })
+  screeningChecks?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Face embeddings.' })
+  faceEmbeddings?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'IP address links.' })
+  ipLinks?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Device links.' })
+  deviceLinks?: boolean | null;
+}
+
+@InputType({ description: 'Fold one identity into another.' })
+export class MergeIdentitiesInput {
+  @Field(() => ID, { description: 'The identity that survives.' })
+  primaryId!: string;
+
+  @Field(() => ID, { description: 'The identity folded in (marked merged, or redacted).' })
+  secondaryId!: string;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Only compute what the merge would do; nothing changes.' })
+  dryRun?: boolean | null;
+
+  @Field(() => MergeTransferInput, { nullable: true, description: 'Verifa: what moves to the primary.' })
+  transfer?: MergeTransferInput | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: "Verifa: erase the secondary's personal data after the merge." })
+  redactSecondary?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Why they are merged (kept by Verifa).' })
+  reason?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
+  idempotencyKey?: string | null;
+}
+
+export enum RelationshipType {
+  USER_LINKED = 'user_linked',
+  SAME_HOUSEHOLD = 'same_household',
+  FAMILY_MEMBER = 'family_member',
+  BUSINESS_ASSOCIATE = 'business_associate',
+  AUTHORIZED_REPRESENTATIVE = 'authorized_representative',
+  POWER_OF_ATTORNEY = 'power_of_attorney',
+  BENEFICIAL_OWNER = 'beneficial_owner',
+  RELATED_ACCOUNT = 'related_account',
+}
+registerEnumType(RelationshipType, {
+  name: 'RelationshipType',
+  description: 'Built-in relationship types (Verifa user types). Custom types go by name in `customType`.',
+  valuesConfig: {
+    USER_LINKED: { description: 'The same person (user-asserted link).' },
+    SAME_HOUSEHOLD: { description: 'Living in the same household.' },
+    FAMILY_MEMBER: { description: 'Family members.' },
+    BUSINESS_ASSOCIATE: { description: 'Business associates.' },
+    AUTHORIZED_REPRESENTATIVE: { description: 'One acts for the other.' },
+    POWER_OF_ATTORNEY: { description: 'One holds power of attorney for the other.' },
+    BENEFICIAL_OWNER: { description: 'Beneficial ownership.' },
+    RELATED_ACCOUNT: { description: 'Related accounts.' },
+  },
+});
+
+@InputType({ description: 'Record a typed relationship between two identities.' })
+export class CreateRelationshipInput {
+  @Field(() => ID, { description: 'The identity the relationship starts from.' })
+  sourceId!: string;
+
+  @Field(() => ID, { description: 'The related identity.' })
+  relatedId!: string;
+
+  @Field(() => RelationshipType, { nullable: true, description: 'A built-in type (Verifa; default USER_LINKED when customType is not given).' })
+  type?: RelationshipType | null;
+
+  @Field(() => String, { nullable: true, description: 'A custom type by name: an active Verifa custom type, or the Verato verb (e.g. "is parent of").' })
+  customType?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A note explaining the relationship (Verifa).' })
+  note?: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Metadata stored with the relationship (Verifa).' })
+  metadata?: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'Link a partner identifier to the BTC Direct user of the forwarded user token.' })
+export class LinkIdentifierInput {
+  @Field(() => String, { description: 'The partner identifier: 36 to 255 letters or digits, exactly as received (e.g. from the checkout URL).' })
+  identifier!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
+  idempotencyKey?: string | null;
+}
