@@ -186,7 +186,10 @@ export function parseSourceMap(text: string): SourceMap {
     const [source, provider, extra] = pair.split('=').map((p) => p.trim());
     const isProvider = provider === 'auth0' || provider === 'verifa' || provider === 'btcdirect';
     if (extra !== undefined || !source || !/^[^\s:"|']+$/.test(source) || !isProvider) {
-      throw new ConfigError('VERATO_SOURCE_MAP', `"${pair}" is not SOURCE=provider; use e.g. "${DEFAULT_SOURCE_MAP}" (providers: auth0, verifa, btcdirect)`);
+      throw new ConfigError('VERATO_SOURCE_MAP', `${quote(pair)} is not SOURCE=provider; use e.g. "${DEFAULT_SOURCE_MAP}" (providers: auth0, verifa, btcdirect)`);
+    }
+    if (toSource.has(provider) || toProvider.has(source)) {
+      throw new ConfigError('VERATO_SOURCE_MAP', `names ${toSource.has(provider) ? `provider ${provider}` : `source ${quote(source)}`} twice; give each provider one source code of its own`);
     }
     toSource.set(provider, source);
     toProvider.set(source, provider);
@@ -205,7 +208,7 @@ function httpUrl(name: string, value: string): void {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(name, `"${value}" is not a URL; use e.g. https://host/path`);
+    throw new ConfigError(name, `${quote(value)} is not a URL; use e.g. https://host/path`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(name, 'must be an http(s) URL');
   if (url.username || url.password) throw new ConfigError(name, 'must not carry credentials; use the provider credential variables');
@@ -214,9 +217,9 @@ function httpUrl(name: string, value: string): void {
 function integer(read: Read, name: string, fallback: number, min: number, max: number): number {
   const raw = read(name);
   if (raw === undefined) return fallback;
-  const value = Number(raw);
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `"${raw}" is not a whole number between ${min} and ${max} (default ${fallback})`);
+    throw new ConfigError(name, `${quote(raw)} is not a whole number between ${min} and ${max} (default ${fallback})`);
   }
   return value;
 }
@@ -226,7 +229,7 @@ function fraction(read: Read, name: string, fallback: number, max = 1): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || value > max) {
-    throw new ConfigError(name, `"${raw}" must be a number above 0 and at most ${max} (default ${fallback})`);
+    throw new ConfigError(name, `${quote(raw)} must be a number above 0 and at most ${max} (default ${fallback})`);
   }
   return value;
 }
@@ -234,11 +237,16 @@ function fraction(read: Read, name: string, fallback: number, max = 1): number {
 function oneOf(read: Read, name: string, fallback: string, allowed: string[]): string {
   const raw = read(name);
   if (raw === undefined) return fallback;
-  if (!allowed.includes(raw)) throw new ConfigError(name, `"${raw}" must be one of ${allowed.join(', ')}`);
+  if (!allowed.includes(raw)) throw new ConfigError(name, `${quote(raw)} must be one of ${allowed.join(', ')}`);
   return raw;
 }
 
+/** A value quoted for a one-line message (control characters escaped). */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+
 function dateVersion(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new ConfigError('VERIFA_VERSION', `"${value}" must be a date version YYYY-MM-DD, e.g. ${DEFAULT_VERIFA_VERSION}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new ConfigError('VERIFA_VERSION', `${quote(value)} must be a date version YYYY-MM-DD, e.g. ${DEFAULT_VERIFA_VERSION}`);
   return value;
 }

@@ -25,11 +25,12 @@ export interface AppDeps {
 export interface App {
   httpServer: http.Server;
   apollo: ApolloServer<Context>;
-  /** Stops taking requests and waits (bounded) for those in flight. */
-  stop(): Promise<void>;
+  /** Stops taking requests (`/ready` turns 503) and waits at most `graceMs` for those in flight. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1_000_000;
+const SHUTDOWN_GRACE_MS = 10_000;
 const ANONYMOUS: Caller = { subject: 'anonymous', scopes: new Set() };
 
 /**
@@ -69,6 +70,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://subgraph.local');
+    closeWhenDraining(res);
     switch (url.pathname) {
       case '/health':
         return send(res, 200, 'application/json', '{"status":"ok"}');
@@ -82,6 +84,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       default:
         return send(res, 404, 'application/json', JSON.stringify({ error: 'not found; GraphQL is served at /graphql' }));
     }
+  }
+
+  /** While draining, answers close their connection, so keep-alive does not hold the shutdown up. */
+  function closeWhenDraining(res: http.ServerResponse): void {
+    if (stopping) res.setHeader('connection', 'close');
   }
 
   function ready(res: http.ServerResponse): void {
@@ -111,6 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.setHeader('x-request-id', requestId);
+    closeWhenDraining(res);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
@@ -123,12 +131,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     httpServer,
     apollo,
-    async stop() {
+    async stop(graceMs = SHUTDOWN_GRACE_MS) {
       stopping = true;
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-      });
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      // In-flight requests get `graceMs` to finish; then their connections are cut.
+      const timer = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
       await apollo.stop();
     },
   };

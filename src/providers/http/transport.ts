@@ -195,7 +195,7 @@ export class HttpTransport {
       { provider: call.provider, operation: `${call.method} ${call.pathTemplate}`, status: statusLabel },
       ms / 1000,
     );
-    this.options.logger.debug(
+    this.options.logger.info(
       {
         requestId: ctx.requestId,
         provider: call.provider,

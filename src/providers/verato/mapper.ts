@@ -1,5 +1,5 @@
 import type { SourceMap } from '../../config';
-import { formatGlobalId, veratoGlobalId } from '../../domain/global-id';
+import { formatGlobalId, tryParseGlobalId, veratoGlobalId } from '../../domain/global-id';
 import type { Address, ClusterRecord, ClusterMemberRecord, IdentityRecord, RelationshipRecord } from '../../domain/identity';
 import { emptyIdentity, isoDateTime, lastFour } from '../../domain/normalize';
 import type {
@@ -14,10 +14,15 @@ import type {
 
 /** Verato wire -> domain. The only place Verato field names are read. */
 
-/** Global id of the identity a Verato source record stands for, through VERATO_SOURCE_MAP. */
-export function memberGlobalId(source: VeratoSource, sourceMap: SourceMap): string {
+/**
+ * Global id of the identity a Verato source record stands for, through VERATO_SOURCE_MAP; a record
+ * whose native id is not a valid id of that provider stays a Verato id; null when neither form is
+ * valid (such a record cannot be addressed in the graph).
+ */
+export function memberGlobalId(source: VeratoSource, sourceMap: SourceMap): string | null {
   const provider = sourceMap.providerFor(source.name);
-  return provider ? formatGlobalId(provider, source.id) : veratoGlobalId(source.name, source.id);
+  const candidates = provider ? [formatGlobalId(provider, source.id), veratoGlobalId(source.name, source.id)] : [veratoGlobalId(source.name, source.id)];
+  return candidates.find((id) => tryParseGlobalId(id) !== null) ?? null;
 }
 
 export function toCluster(reply: IdentityQueryReply, sourceMap: SourceMap): ClusterRecord | null {
@@ -25,11 +30,12 @@ export function toCluster(reply: IdentityQueryReply, sourceMap: SourceMap): Clus
   const members: ClusterMemberRecord[] = [];
   for (const entry of reply.identityGroupedBySource ?? []) {
     const source = entry.source ?? entry.mergedSourceRecord ?? entry.deactivatedSourceRecord;
-    if (!source?.name || !source.id) continue;
+    const id = source?.name && source.id ? memberGlobalId(source, sourceMap) : null;
+    if (!id) continue;
     members.push({
-      id: memberGlobalId(source, sourceMap),
-      source: source.name,
-      sourceId: source.id,
+      id,
+      source: source!.name,
+      sourceId: source!.id,
       state: entry.mergedSourceRecord ? 'MERGED' : entry.deactivatedSourceRecord ? 'DEACTIVATED' : 'ACTIVE',
     });
   }

@@ -93,11 +93,14 @@ const REJECTION_MESSAGES: Record<string, string> = {
  */
 export function toRejection(error: unknown): ProviderRejection | null {
   if (!(error instanceof UpstreamStatusError) || error.provider !== 'verifa' || error.status! >= 500) return null;
-  const code = error.providerCode ?? `http_${error.status}`;
+  // Only a well-formed machine code is echoed; anything else in that field is not trusted text.
+  const code = error.providerCode && /^[a-z_]{1,40}$/.test(error.providerCode) ? error.providerCode : `http_${error.status}`;
   return new ProviderRejection({
     provider: 'verifa',
     providerCode: code,
     message: REJECTION_MESSAGES[code] ?? `Verifa refused the request (${code}).`,
+    // The Idempotency-Key header is derived from the mutation's idempotencyKey argument.
+    field: code === 'idempotency_mismatch' ? 'idempotencyKey' : null,
     status: error.status,
   });
 }

@@ -1,0 +1,246 @@
+import { ConfigError, DEFAULT_PORT, DEFAULT_SOURCE_MAP, DEFAULT_VERIFA_VERSION, loadConfig, parseSourceMap, type Config } from './config';
+import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
+
+/** Runs loadConfig and returns the ConfigError it throws (fails the test if it does not throw). */
+function configErrorOf(env: Record<string, string>): ConfigError {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)} (port ${config.port})`);
+}
+
+/** A ConfigError that names `variable` on a single line, starting with it. */
+function expectConfigError(env: Record<string, string>, variable: string): ConfigError {
+  const error = configErrorOf(env);
+  expect(error.variable).toBe(variable);
+  expect(error.name).toBe('ConfigError');
+  expect(error.message.startsWith(`${variable}: `)).toBe(true);
+  expect(error.message).not.toMatch(/[\r\n]/);
+  return error;
+}
+
+const URL_OF = 'https://provider.example.test/base';
+
+describe('loadConfig defaults (empty environment)', () => {
+  const config = loadConfig({});
+
+  it('listens on port 4001 on every interface, info logging, not production', () => {
+    expect(config.port).toBe(DEFAULT_PORT);
+    expect(DEFAULT_PORT).toBe(4001);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.logLevel).toBe('info');
+    expect(config.production).toBe(false);
+    expect(config.requestDeadlineMs).toBe(DEFAULT_REQUEST_DEADLINE_MS);
+  });
+
+  it('runs every provider on its embedded emulator, with no credentials and the default policy', () => {
+    for (const provider of ['verato', 'verifa', 'auth0', 'btcdirect'] as const) {
+      expect(config[provider].baseUrl).toBeNull();
+      expect(config[provider].auth).toBeNull();
+      expect(config[provider].policy).toEqual(DEFAULT_PROVIDER_POLICY);
+    }
+    expect(config.verifa.version).toBe(DEFAULT_VERIFA_VERSION);
+  });
+
+  it('uses the default Verato source map, the embedded dev issuer and no router secret', () => {
+    expect(config.verato.sourceMap.sourceFor('auth0')).toBe('AUTH0');
+    expect(config.verato.sourceMap.sourceFor('verifa')).toBe('VERIFA');
+    expect(config.verato.sourceMap.sourceFor('btcdirect')).toBe('BTCDIRECT');
+    expect(config.callerAuth).toEqual({ jwksUrl: null, issuer: null, audience: null });
+    expect(config.routerSecret).toBeNull();
+  });
+
+  it('treats blank values as unset', () => {
+    const blank = loadConfig({ PORT: '   ', VERATO_BASE_URL: '', LOG_LEVEL: ' ' });
+    expect(blank.port).toBe(DEFAULT_PORT);
+    expect(blank.verato.baseUrl).toBeNull();
+    expect(blank.logLevel).toBe('info');
+  });
+
+  it('reads NODE_ENV=production, HOST, PORT and LOG_LEVEL', () => {
+    const custom = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', REQUEST_DEADLINE_MS: '1500' });
+    expect(custom).toMatchObject({ production: true, host: '127.0.0.1', port: 0, logLevel: 'silent', requestDeadlineMs: 1500 });
+  });
+});
+
+describe('provider credentials', () => {
+  it('Verato: a token is bearer auth, username+password is basic auth', () => {
+    expect(loadConfig({ VERATO_BASE_URL: URL_OF, VERATO_TOKEN: 'tok' }).verato).toMatchObject({ baseUrl: URL_OF, auth: { kind: 'bearer', token: 'tok' } });
+    expect(loadConfig({ VERATO_BASE_URL: URL_OF, VERATO_USERNAME: 'u', VERATO_PASSWORD: 'p' }).verato.auth).toEqual({ kind: 'basic', username: 'u', password: 'p' });
+  });
+
+  it('Verato: half a basic login names the missing variable; token plus login is refused', () => {
+    expectConfigError({ VERATO_USERNAME: 'u' }, 'VERATO_PASSWORD');
+    expectConfigError({ VERATO_PASSWORD: 'p' }, 'VERATO_USERNAME');
+    expectConfigError({ VERATO_TOKEN: 't', VERATO_USERNAME: 'u', VERATO_PASSWORD: 'p' }, 'VERATO_TOKEN');
+    expectConfigError({ VERATO_TOKEN: 't', VERATO_PASSWORD: 'p' }, 'VERATO_TOKEN');
+  });
+
+  it('Auth0: client id+secret is client credentials, AUTH0_MGMT_TOKEN a static token', () => {
+    expect(loadConfig({ AUTH0_BASE_URL: URL_OF, AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'secret' }).auth0.auth).toEqual({ kind: 'client_credentials', clientId: 'id', clientSecret: 'secret' });
+    expect(loadConfig({ AUTH0_BASE_URL: URL_OF, AUTH0_MGMT_TOKEN: 'mgmt' }).auth0.auth).toEqual({ kind: 'static_token', token: 'mgmt' });
+  });
+
+  it('Auth0: half the client credentials names the missing variable; token plus client credentials is refused', () => {
+    expectConfigError({ AUTH0_CLIENT_ID: 'id' }, 'AUTH0_CLIENT_SECRET');
+    expectConfigError({ AUTH0_CLIENT_SECRET: 'secret' }, 'AUTH0_CLIENT_ID');
+    expectConfigError({ AUTH0_MGMT_TOKEN: 'mgmt', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'secret' }, 'AUTH0_MGMT_TOKEN');
+  });
+
+  it('BTC Direct: an API key, or a partner login', () => {
+    expect(loadConfig({ BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_API_KEY: 'key' }).btcdirect.auth).toEqual({ kind: 'api_key', apiKey: 'key' });
+    expect(loadConfig({ BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_USERNAME: 'u', BTCDIRECT_PASSWORD: 'p' }).btcdirect.auth).toEqual({ kind: 'partner_login', username: 'u', password: 'p' });
+  });
+
+  it('BTC Direct: both client authentication methods at once is refused (ER803 upstream); half a login names the missing variable', () => {
+    expectConfigError({ BTCDIRECT_API_KEY: 'key', BTCDIRECT_USERNAME: 'u', BTCDIRECT_PASSWORD: 'p' }, 'BTCDIRECT_API_KEY');
+    expectConfigError({ BTCDIRECT_USERNAME: 'u' }, 'BTCDIRECT_PASSWORD');
+    expectConfigError({ BTCDIRECT_PASSWORD: 'p' }, 'BTCDIRECT_USERNAME');
+  });
+
+  it('Verifa: an API key and a pinned date version', () => {
+    const config = loadConfig({ VERIFA_BASE_URL: URL_OF, VERIFA_API_KEY: 'vk_sandbox_x', VERIFA_VERSION: '2026-02-01' });
+    expect(config.verifa).toMatchObject({ baseUrl: URL_OF, auth: { apiKey: 'vk_sandbox_x' }, version: '2026-02-01' });
+    expectConfigError({ VERIFA_VERSION: '2026-1-1' }, 'VERIFA_VERSION');
+  });
+
+  it.each(['VERATO', 'VERIFA', 'AUTH0', 'BTCDIRECT'])('%s_BASE_URL without credentials is a ConfigError naming the variable', (prefix) => {
+    const error = expectConfigError({ [`${prefix}_BASE_URL`]: URL_OF }, `${prefix}_BASE_URL`);
+    expect(error.message).toContain('credentials');
+  });
+
+  it('drops trailing slashes from a base URL', () => {
+    expect(loadConfig({ VERIFA_BASE_URL: `${URL_OF}///`, VERIFA_API_KEY: 'k' }).verifa.baseUrl).toBe(URL_OF);
+  });
+
+  it('does not echo a secret in any credential error', () => {
+    const envs: Record<string, string>[] = [
+      { VERATO_TOKEN: 'SECRET-TOKEN-1', VERATO_USERNAME: 'u', VERATO_PASSWORD: 'SECRET-PW-1' },
+      { AUTH0_MGMT_TOKEN: 'SECRET-TOKEN-2', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'SECRET-PW-2' },
+      { BTCDIRECT_API_KEY: 'SECRET-KEY-3', BTCDIRECT_USERNAME: 'u', BTCDIRECT_PASSWORD: 'SECRET-PW-3' },
+      { AUTH0_CLIENT_SECRET: 'SECRET-PW-4' },
+      { ROUTER_SECRET: 'SECRET-short' },
+    ];
+    for (const env of envs) {
+      expect(configErrorOf(env).message).not.toMatch(/SECRET-/);
+    }
+  });
+});
+
+describe('malformed values', () => {
+  it.each([
+    ['not a url', 'VERATO_BASE_URL'],
+    ['ftp://provider.example.test', 'VERATO_BASE_URL'],
+    ['https://user:hunter2@provider.example.test', 'VERATO_BASE_URL'],
+  ])('VERATO_BASE_URL=%s is refused', (value, variable) => {
+    const error = expectConfigError({ VERATO_BASE_URL: value, VERATO_TOKEN: 't' }, variable);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '1.5'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['VERIFA_TIMEOUT_MS', '-1'],
+    ['VERIFA_TIMEOUT_MS', '5'],
+    ['AUTH0_RETRIES', '11'],
+    ['VERATO_CONCURRENCY', '0'],
+    ['REQUEST_DEADLINE_MS', '99'],
+    ['BTCDIRECT_BREAKER_THRESHOLD', '0'],
+    ['BTCDIRECT_BREAKER_THRESHOLD', '1.5'],
+    ['VERIFA_BREAKER_MIN_RPS', 'lots'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('%s=%s is a ConfigError naming the variable', (variable, value) => {
+    const error = expectConfigError({ [variable]: value }, variable);
+    expect(error.message).toContain(`"${value}"`);
+  });
+
+  it('takes per-provider policy overrides and leaves the other providers on the defaults', () => {
+    const config = loadConfig({ VERIFA_TIMEOUT_MS: '300', VERIFA_RETRIES: '0', VERIFA_BREAKER_THRESHOLD: '0.25' });
+    expect(config.verifa.policy).toEqual({ ...DEFAULT_PROVIDER_POLICY, timeoutMs: 300, retries: 0, breakerThreshold: 0.25 });
+    expect(config.auth0.policy).toEqual(DEFAULT_PROVIDER_POLICY);
+  });
+});
+
+describe('VERATO_SOURCE_MAP', () => {
+  it('defaults to AUTH0/VERIFA/BTCDIRECT and maps source codes both ways', () => {
+    const map = parseSourceMap(DEFAULT_SOURCE_MAP);
+    expect(map.providerFor('AUTH0')).toBe('auth0');
+    expect(map.providerFor('VERIFA')).toBe('verifa');
+    expect(map.providerFor('BTCDIRECT')).toBe('btcdirect');
+    expect(map.providerFor('CRM')).toBeUndefined();
+    expect(map.providerFor('auth0')).toBeUndefined();
+  });
+
+  it('takes custom codes (spaces around pairs allowed) through loadConfig', () => {
+    const map = loadConfig({ VERATO_SOURCE_MAP: ' A0=auth0 , VF = verifa,BTC=btcdirect,' }).verato.sourceMap;
+    expect(map.sourceFor('auth0')).toBe('A0');
+    expect(map.sourceFor('verifa')).toBe('VF');
+    expect(map.sourceFor('btcdirect')).toBe('BTC');
+    expect(map.providerFor('A0')).toBe('auth0');
+    expect(map.providerFor('AUTH0')).toBeUndefined();
+  });
+
+  it.each([
+    ['no "="', 'AUTH0,VERIFA=verifa,BTCDIRECT=btcdirect'],
+    ['two "="', 'AUTH0=auth0=x,VERIFA=verifa,BTCDIRECT=btcdirect'],
+    ['an unknown provider', 'AUTH0=okta,VERIFA=verifa,BTCDIRECT=btcdirect'],
+    ['verato mapped to itself', 'AUTH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect,V=verato'],
+    ['a space inside a source code', 'AU TH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect'],
+    ['a colon in a source code', 'AUTH:0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect'],
+    ['an empty source code', '=auth0,VERIFA=verifa,BTCDIRECT=btcdirect'],
+    ['a provider left out', 'AUTH0=auth0,VERIFA=verifa'],
+  ])('refuses a map with %s', (_label, value) => {
+    const error = expectConfigError({ VERATO_SOURCE_MAP: value }, 'VERATO_SOURCE_MAP');
+    expect(error.message).toContain(DEFAULT_SOURCE_MAP);
+  });
+
+  it('names the provider that has no source code', () => {
+    expect(expectConfigError({ VERATO_SOURCE_MAP: 'AUTH0=auth0,VERIFA=verifa' }, 'VERATO_SOURCE_MAP').message).toContain('btcdirect');
+  });
+
+  // Otherwise the two directions would disagree: an Auth0 record read back as a Verifa identity.
+  it('refuses one source code mapped to two providers', () => {
+    expectConfigError({ VERATO_SOURCE_MAP: 'X=auth0,X=verifa,BTCDIRECT=btcdirect' }, 'VERATO_SOURCE_MAP');
+  });
+});
+
+describe('caller auth and router secret', () => {
+  const AUTH = { AUTH_JWKS_URL: 'https://issuer.example.test/.well-known/jwks.json', AUTH_ISSUER: 'https://issuer.example.test/', AUTH_AUDIENCE: 'identity-subgraph' };
+
+  it('takes AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE together', () => {
+    expect(loadConfig(AUTH).callerAuth).toEqual({ jwksUrl: AUTH.AUTH_JWKS_URL, issuer: AUTH.AUTH_ISSUER, audience: AUTH.AUTH_AUDIENCE });
+  });
+
+  it.each([
+    [{ AUTH_JWKS_URL: AUTH.AUTH_JWKS_URL }, 'AUTH_ISSUER'],
+    [{ AUTH_ISSUER: AUTH.AUTH_ISSUER }, 'AUTH_JWKS_URL'],
+    [{ AUTH_AUDIENCE: AUTH.AUTH_AUDIENCE }, 'AUTH_JWKS_URL'],
+    [{ AUTH_JWKS_URL: AUTH.AUTH_JWKS_URL, AUTH_ISSUER: AUTH.AUTH_ISSUER }, 'AUTH_AUDIENCE'],
+    [{ ...AUTH, AUTH_JWKS_URL: 'jwks.json' }, 'AUTH_JWKS_URL'],
+  ])('refuses a partial or malformed set (%j) naming %s', (env, variable) => {
+    const error = expectConfigError(env, variable);
+    if (Object.keys(env).length < 3) expect(error.message).toContain('together');
+  });
+
+  it('ROUTER_SECRET must have at least 16 characters', () => {
+    expectConfigError({ ROUTER_SECRET: 'x'.repeat(15) }, 'ROUTER_SECRET');
+    expect(loadConfig({ ROUTER_SECRET: 'x'.repeat(16) }).routerSecret).toBe('x'.repeat(16));
+  });
+});
+
+describe('every ConfigError message is one line', () => {
+  // A value with a line break (e.g. from a multi-line secret store entry) must not break the one-line message.
+  it.each([
+    ['PORT', '1\n2'],
+    ['LOG_LEVEL', 'info\nx'],
+    ['VERATO_SOURCE_MAP', 'AUTH0=auth0\nx,VERIFA=verifa,BTCDIRECT=btcdirect'],
+  ])('%s with a line break inside the value', (variable, value) => {
+    expectConfigError({ [variable]: value }, variable);
+  });
+});

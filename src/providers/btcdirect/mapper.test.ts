@@ -1,0 +1,103 @@
+import { UpstreamAuthError, UpstreamStatusError } from '../http/errors';
+import { ProviderRejection } from '../rejection';
+import { LINK_IDENTIFIER_ERRORS, PARTNER_CREDENTIAL_CODES, readBtcDirectErrorCode, toIdentityRecord, toRejection } from './mapper';
+import type { BtcDirectErrorBody, UserInfo } from './wire';
+
+const IDENTIFIER = 'a1c3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3';
+const EMAIL = 'alice.martin@example.com';
+const CALL = { provider: 'btcdirect' as const, method: 'POST', pathTemplate: '/api/v2/user/link-identifier' };
+
+const info: UserInfo = {
+  emailAddress: EMAIL,
+  firstName: 'Alice',
+  lastName: 'Martin',
+  region: 'NL',
+  phoneNumber: '+31612345601',
+  registrationDate: '2024-02-01T09:00:00+00:00',
+  activationDate: '2024-02-02T09:00:00+00:00',
+  isBusiness: true,
+  status: { status: 'verified', description: 'Verified', details: { emailAddressVerificationStatus: 'verified', identityVerificationStatus: 'verified' } },
+};
+
+/** An ER error body whose free text holds personal data, as a careless upstream might send it. */
+function erBody(code: string): BtcDirectErrorBody {
+  return { errors: { [code]: { code, message: `Identifier of ${EMAIL} cannot be used`, solution: `Write to ${EMAIL}` } } };
+}
+
+describe('toIdentityRecord', () => {
+  it('maps user info onto the identity the identifier names', () => {
+    expect(toIdentityRecord(IDENTIFIER, info)).toMatchObject({
+      id: `btcdirect:${IDENTIFIER}`,
+      provider: 'btcdirect',
+      nativeId: IDENTIFIER,
+      displayName: 'Alice Martin',
+      givenName: 'Alice',
+      familyName: 'Martin',
+      email: EMAIL,
+      emailVerified: true,
+      phone: '+31612345601',
+      country: 'NL',
+      status: 'VERIFIED',
+      providerStatus: 'verified',
+      createdAt: '2024-02-01T09:00:00.000Z',
+      tags: ['business'],
+      accounts: [],
+    });
+  });
+
+  it('reads an unverified email, an unknown status and missing fields', () => {
+    const record = toIdentityRecord(IDENTIFIER, { status: { status: 'frozen', details: { emailAddressVerificationStatus: 'pending' } } });
+    expect(record).toMatchObject({ emailVerified: false, status: 'UNKNOWN', providerStatus: 'frozen', displayName: null, tags: [] });
+    expect(toIdentityRecord(IDENTIFIER, {})).toMatchObject({ emailVerified: null, status: 'UNKNOWN', providerStatus: null });
+  });
+});
+
+describe('ER codes', () => {
+  it('reads the first ER code of an error body', () => {
+    expect(readBtcDirectErrorCode(erBody('ER705'))).toBe('ER705');
+    expect(readBtcDirectErrorCode({ errors: { ER801: {}, ER802: {} } })).toBe('ER801');
+    expect(readBtcDirectErrorCode({ errors: 'ER705' })).toBeUndefined();
+    expect(readBtcDirectErrorCode({ message: 'x' })).toBeUndefined();
+    expect(readBtcDirectErrorCode(undefined)).toBeUndefined();
+  });
+
+  it('counts only the partner credential codes as credential failures', () => {
+    expect([...PARTNER_CREDENTIAL_CODES].sort()).toEqual(['ER800', 'ER801', 'ER802', 'ER803', 'ER805', 'ER806']);
+  });
+});
+
+describe('toRejection', () => {
+  it.each(Object.keys(LINK_IDENTIFIER_ERRORS))('%s: message, hint and field come from the catalogue, never from the body', (code) => {
+    const rejection = toRejection(new UpstreamStatusError({ ...CALL, status: 400 }, erBody(code), code));
+    const known = LINK_IDENTIFIER_ERRORS[code];
+    expect(rejection).toBeInstanceOf(ProviderRejection);
+    expect(rejection).toMatchObject({ provider: 'btcdirect', providerCode: code, message: known.message, hint: known.solution, field: known.field, status: 400 });
+    expect(`${rejection!.message} ${rejection!.hint} ${JSON.stringify(rejection)}`).not.toContain(EMAIL);
+  });
+
+  it('ER706 and ER707 share a message but not a solution', () => {
+    const [a, b] = ['ER706', 'ER707'].map((code) => toRejection(new UpstreamStatusError({ ...CALL, status: 400 }, erBody(code), code))!);
+    expect(a.message).toBe('User identifier is invalid.');
+    expect(b.message).toBe(a.message);
+    expect(a.hint).toContain('not already in use');
+    expect(b.hint).toContain('36 - 255 characters');
+  });
+
+  it('a partner credential failure (UpstreamAuthError) with a known code is a rejection too', () => {
+    expect(toRejection(new UpstreamAuthError({ ...CALL, status: 401 }, 'ER805'))).toMatchObject({ providerCode: 'ER805', message: 'API key is invalid.', hint: 'Provide a valid API key.' });
+  });
+
+  it('an unknown ER code gets a fixed text, not the body text', () => {
+    const rejection = toRejection(new UpstreamStatusError({ ...CALL, status: 400 }, erBody('ER123'), 'ER123'))!;
+    expect(rejection).toMatchObject({ providerCode: 'ER123', message: 'BTC Direct refused the request.', hint: null, field: null });
+    expect(JSON.stringify(rejection)).not.toContain(EMAIL);
+    expect(toRejection(new UpstreamStatusError({ ...CALL, status: 409 }, { message: `taken by ${EMAIL}` }))).toMatchObject({ providerCode: 'http_409', message: 'BTC Direct refused the request.' });
+  });
+
+  it('leaves code-less auth failures, code-less 5xx, other providers and other errors alone', () => {
+    expect(toRejection(new UpstreamAuthError({ ...CALL, status: 401 }))).toBeNull();
+    expect(toRejection(new UpstreamStatusError({ ...CALL, status: 500 }, undefined))).toBeNull();
+    expect(toRejection(new UpstreamStatusError({ ...CALL, provider: 'verifa', status: 400 }, erBody('ER706'), 'ER706'))).toBeNull();
+    expect(toRejection(new Error('ER706'))).toBeNull();
+  });
+});

@@ -1,0 +1,211 @@
+import { decodeJwt } from 'jose';
+import type { RecordedCall } from '../../src/emulators/harness';
+import { DEMO_CREDENTIALS, DEMO_PEOPLE, DEMO_VERATO_RELATIONSHIPS } from '../../src/emulators/seed';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * Read-side contract: after a GraphQL query, the exact upstream requests each provider emulator
+ * recorded (method, path, query, headers, body), checked against the reference contracts.
+ */
+
+const [alice, , carol] = DEMO_PEOPLE;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack.close();
+});
+
+/** POSTs a query and answers the data and the x-request-id the subgraph answered with. */
+async function query(source: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const response = await fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: source, variables }),
+  });
+  const result = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+  expect(result.errors).toBeUndefined();
+  expect(response.status).toBe(200);
+  const requestId = response.headers.get('x-request-id');
+  expect(requestId).toBeTruthy();
+  return { data: result.data!, requestId: requestId! };
+}
+
+const callsOf = (provider: 'verato' | 'verifa' | 'auth0' | 'btcdirect'): RecordedCall[] => stack.emulators[provider]!.calls;
+const summary = (calls: RecordedCall[]) => calls.map((c) => `${c.method} ${c.path}`);
+
+describe('Auth0 (client-credentials token, then the Management API)', () => {
+  // First in the file: no Auth0 token has been fetched yet.
+  it('fetches one token, searches several users in one call and reads a single user by its encoded id', async () => {
+    stack.clearCalls();
+    const auth0BaseUrl = stack.emulators.auth0!.baseUrl;
+
+    const batch = await query('query ($ids: [ID!]!) { identities(ids: $ids) { id displayName } }', {
+      ids: [`auth0:${alice.auth0UserId}`, `auth0:${carol.auth0UserId}`],
+    });
+    expect(batch.data.identities.map((i: { displayName: string }) => i.displayName)).toEqual(['Alice Martin', 'Carol Martin']);
+
+    const single = await query('query ($id: ID!) { identity(id: $id) { id email } }', { id: `auth0:${alice.auth0UserId}` });
+    expect(single.data.identity).toEqual({ id: `auth0:${alice.auth0UserId}`, email: alice.email });
+
+    const calls = callsOf('auth0');
+    expect(summary(calls)).toEqual(['POST /oauth/token', 'GET /api/v2/users', `GET /api/v2/users/${alice.auth0UserId.replace('|', '%7C')}`]);
+    const [token, search, get] = calls;
+
+    // POST /oauth/token: the client-credentials grant for the Management API audience, without a bearer.
+    expect(token.body).toEqual({
+      grant_type: 'client_credentials',
+      client_id: DEMO_CREDENTIALS.auth0.clientId,
+      client_secret: DEMO_CREDENTIALS.auth0.clientSecret,
+      audience: `${auth0BaseUrl}/api/v2/`,
+    });
+    expect(token.headers['content-type']).toBe('application/json');
+    expect(token.headers).not.toHaveProperty('authorization');
+    expect(token.headers['x-request-id']).toBe(batch.requestId);
+
+    // GET /api/v2/users: one Lucene search over the quoted user ids.
+    expect(search.query).toEqual({
+      q: `user_id:("${alice.auth0UserId}" OR "${carol.auth0UserId}")`,
+      search_engine: 'v3',
+      per_page: '50',
+    });
+    expect(search.path).toBe('/api/v2/users');
+    expect(search.body).toBeUndefined();
+    expect(search.headers['x-request-id']).toBe(batch.requestId);
+
+    // GET /api/v2/users/{id}: the pipe percent-encoded.
+    expect(get.path).toBe('/api/v2/users/auth0%7C65a1a1a1a1a1a1a1a1a1a001');
+    expect(get.query).toEqual({});
+    expect(get.headers['x-request-id']).toBe(single.requestId);
+    expect(single.requestId).not.toBe(batch.requestId);
+
+    // Both Management calls carry the same cached token, issued for the demo client and the API audience.
+    const bearer = search.headers.authorization;
+    expect(bearer).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(get.headers.authorization).toBe(bearer);
+    const claims = decodeJwt(bearer.slice('Bearer '.length));
+    expect(claims).toMatchObject({ aud: `${auth0BaseUrl}/api/v2/`, azp: DEMO_CREDENTIALS.auth0.clientId });
+    expect(search.headers.accept).toBe('application/json');
+  });
+
+  it('keeps reusing the token on later requests', async () => {
+    stack.clearCalls();
+    await query('query ($id: ID!) { identity(id: $id) { id } }', { id: `auth0:${carol.auth0UserId}` });
+    expect(summary(callsOf('auth0'))).toEqual([`GET /api/v2/users/${carol.auth0UserId.replace('|', '%7C')}`]);
+    expect(stack.emulators.auth0!.countCalls('POST', '/oauth/token')).toBe(0);
+  });
+});
+
+describe('Verato (POST envelopes on the Person stack)', () => {
+  it('nativeIdQuery with the source record, both formats and the request id as trackingId; then searchRelationshipsService by Link ID', async () => {
+    stack.clearCalls();
+    const { data, requestId } = await query(
+      'query ($id: ID!) { identity(id: $id) { id cluster { linkId } relationships(first: 10) { totalCount nodes { type } } } }',
+      { id: `verato:CRM:${alice.crmId}` },
+    );
+    expect(requestId).toMatch(UUID);
+    expect(data.identity.cluster.linkId).toBe(alice.veratoLinkId);
+    const aliceEdges = DEMO_VERATO_RELATIONSHIPS.filter((r) => r.subject === 'alice' || r.object === 'alice');
+    expect(data.identity.relationships.totalCount).toBe(aliceEdges.length);
+
+    const calls = callsOf('verato');
+    expect(summary(calls)).toEqual(['POST /link-ws/svc/v2/nativeIdQuery', 'POST /link-ws/svc/searchRelationshipsService']);
+    const [nativeIdQuery, search] = calls;
+    for (const call of calls) {
+      expect(call.headers.authorization).toBe(`Bearer ${DEMO_CREDENTIALS.verato.token}`);
+      expect(call.headers['content-type']).toBe('application/json');
+      expect(call.headers.accept).toBe('application/json');
+      expect(call.headers['x-request-id']).toBe(requestId);
+      expect(call.query).toEqual({});
+    }
+    expect(nativeIdQuery.body).toEqual({
+      trackingId: requestId,
+      content: { source: { name: 'CRM', id: alice.crmId }, responseIdentityFormatNames: ['DEFAULT', 'GROUP_BY_SOURCE'] },
+    });
+    expect(search.body).toEqual({
+      trackingId: requestId,
+      content: { relationshipFilter: { filterBySubjectOrObjectVeratoId: alice.veratoLinkId } },
+    });
+  });
+
+  it('uses the caller-supplied x-request-id as trackingId', async () => {
+    stack.clearCalls();
+    const { requestId } = await query('query ($id: ID!) { identity(id: $id) { id } }', { id: `verato:CRM:${carol.crmId}` }, { 'x-request-id': 'router-req-0042' });
+    expect(requestId).toBe('router-req-0042');
+    expect(callsOf('verato')).toHaveLength(1);
+    expect(callsOf('verato')[0].body).toMatchObject({ trackingId: 'router-req-0042', content: { source: { name: 'CRM', id: carol.crmId } } });
+  });
+});
+
+describe('Verifa (REST GETs with pinned headers)', () => {
+  it('GET /identities/{id} and its relationships with limit/offset, X-API-Key, Verifa-Version and Key-Inflection: snake', async () => {
+    stack.clearCalls();
+    const source = 'query ($id: ID!, $after: String) { identity(id: $id) { id displayName relationships(first: 2, after: $after) { totalCount pageInfo { endCursor } } } }';
+    const first = await query(source, { id: `verifa:${alice.verifaId}` });
+    expect(first.data.identity.displayName).toBe('Alice Martin');
+    await query(source, { id: `verifa:${alice.verifaId}`, after: first.data.identity.relationships.pageInfo.endCursor });
+
+    const calls = callsOf('verifa');
+    const identityPath = `/api/v1/identities/${alice.verifaId}`;
+    expect(summary(calls)).toEqual([`GET ${identityPath}`, `GET ${identityPath}/relationships`, `GET ${identityPath}`, `GET ${identityPath}/relationships`]);
+    expect(calls.map((c) => c.query)).toEqual([{}, { limit: '2', offset: '0' }, {}, { limit: '2', offset: '2' }]);
+    for (const call of calls) {
+      expect(call.headers).toMatchObject({
+        'x-api-key': DEMO_CREDENTIALS.verifa.apiKey,
+        'verifa-version': DEMO_CREDENTIALS.verifa.version,
+        'key-inflection': 'snake',
+        accept: 'application/json',
+      });
+      expect(call.headers).not.toHaveProperty('authorization');
+      expect(call.headers).not.toHaveProperty('content-type');
+      expect(call.body).toBeUndefined();
+    }
+    expect(calls[0].headers['x-request-id']).toBe(first.requestId);
+    // Nothing else was asked of the other providers.
+    expect(callsOf('verato')).toHaveLength(0);
+    expect(callsOf('auth0')).toHaveLength(0);
+  });
+});
+
+describe('BTC Direct (one client authentication method, the user named by header)', () => {
+  it('GET /api/v1/user/info with X-Api-Key and User-Identifier, and no Authorization header', async () => {
+    stack.clearCalls();
+    const { data, requestId } = await query('query ($id: ID!) { identity(id: $id) { id displayName email } }', { id: `btcdirect:${alice.btcIdentifier}` });
+    expect(data.identity).toEqual({ id: `btcdirect:${alice.btcIdentifier}`, displayName: 'Alice Martin', email: alice.email });
+
+    const calls = callsOf('btcdirect');
+    expect(summary(calls)).toEqual(['GET /api/v1/user/info']);
+    const [info] = calls;
+    expect(info.query).toEqual({});
+    expect(info.body).toBeUndefined();
+    expect(info.headers).toMatchObject({
+      'x-api-key': DEMO_CREDENTIALS.btcdirect.apiKey,
+      'user-identifier': alice.btcIdentifier,
+      accept: 'application/json',
+      'x-request-id': requestId,
+    });
+    // Never two client authentication methods (ER803), and no user token on a read.
+    expect(info.headers).not.toHaveProperty('authorization');
+    expect(info.headers).not.toHaveProperty('user-authorization');
+  });
+});
+
+describe('all four providers in one request', () => {
+  it('hands the same request id to every upstream call', async () => {
+    stack.clearCalls();
+    const ids = [`verifa:${carol.verifaId}`, `btcdirect:${carol.btcIdentifier}`, `verato:CRM:${carol.crmId}`, `auth0:${carol.auth0UserId}`];
+    const { data, requestId } = await query('query ($ids: [ID!]!) { identities(ids: $ids) { id } }', { ids }, { 'x-request-id': 'router-req-all-4' });
+    expect(requestId).toBe('router-req-all-4');
+    expect(data.identities.map((i: { id: string }) => i.id)).toEqual(ids);
+    for (const provider of ['verato', 'verifa', 'auth0', 'btcdirect'] as const) {
+      expect(callsOf(provider)).toHaveLength(1);
+      expect(callsOf(provider)[0].headers['x-request-id']).toBe('router-req-all-4');
+    }
+    expect(stack.emulators.auth0!.countCalls('POST', '/oauth/token')).toBe(0);
+  });
+});

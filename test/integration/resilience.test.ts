@@ -1,0 +1,168 @@
+import { DEMO_PEOPLE } from '../../src/emulators/seed';
+import { startStack, type Stack } from '../support/stack';
+
+const alice = DEMO_PEOPLE[0];
+const VERIFA_ALICE = `verifa:${alice.verifaId}`;
+const AUTH0_ALICE = `auth0:${alice.auth0UserId}`;
+const BOTH = `query Both($verifa: ID!, $auth0: ID!) { v: identity(id: $verifa) { id displayName } a: identity(id: $auth0) { id displayName } }`;
+const VERIFA_IDENTITY = '/api/v1/identities';
+
+type Result = Awaited<ReturnType<Stack['gql']>>;
+const errorFor = (result: Result, alias: string) => result.errors?.find((error) => error.path?.[0] === alias);
+
+async function metric(stack: Stack, name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${stack.subgraph.port}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - started };
+}
+
+describe('retries, rate limits and partial results', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { VERIFA_BACKOFF_BASE_MS: '20', VERIFA_BACKOFF_CAP_MS: '50', REQUEST_DEADLINE_MS: '3000' } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    stack.clearCalls();
+    stack.emulators.all.forEach((emulator) => emulator.setFaults(null));
+  });
+
+  it('503 twice then 200: succeeds after 3 calls, and the retries show in /metrics', async () => {
+    const retriesBefore = await metric(stack, 'identity_upstream_retries_total', 'provider="verifa"');
+    stack.emulators.verifa!.setFaults({ status: 503, times: 2, pathPrefix: VERIFA_IDENTITY });
+
+    const result = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toMatchObject({ v: { displayName: 'Alice Martin' }, a: { displayName: 'Alice Martin' } });
+    expect(stack.emulators.verifa!.countCalls('GET', VERIFA_IDENTITY)).toBe(3);
+    expect(await metric(stack, 'identity_upstream_retries_total', 'provider="verifa"')).toBe(retriesBefore + 2);
+  });
+
+  it('400: one call, a PROVIDER_ERROR for that field, the other provider still answers', async () => {
+    stack.emulators.verifa!.setFaults({ status: 400, body: { error: 'validation_error', detail: 'bad', status_code: 400 }, pathPrefix: VERIFA_IDENTITY });
+
+    const result = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
+
+    expect(stack.emulators.verifa!.countCalls('GET', VERIFA_IDENTITY)).toBe(1);
+    expect(result.data).toMatchObject({ v: null, a: { displayName: 'Alice Martin' } });
+    expect(errorFor(result, 'v')?.extensions).toMatchObject({ code: 'PROVIDER_ERROR', provider: 'VERIFA', retryable: false });
+  });
+
+  it('429 with Retry-After: 1 waits a second and then succeeds', async () => {
+    stack.emulators.verifa!.setFaults({ status: 429, retryAfterSeconds: 1, times: 1, pathPrefix: VERIFA_IDENTITY });
+
+    const { value: result, ms } = await timed(() => stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE }));
+
+    expect(result.errors).toBeUndefined();
+    expect(ms).toBeGreaterThanOrEqual(1000);
+    expect(stack.emulators.verifa!.countCalls('GET', VERIFA_IDENTITY)).toBe(2);
+  });
+
+  it('429 asking for a wait longer than the deadline fails fast with PROVIDER_RATE_LIMITED', async () => {
+    stack.emulators.verifa!.setFaults({ status: 429, retryAfterSeconds: 30, pathPrefix: VERIFA_IDENTITY });
+
+    const { value: result, ms } = await timed(() => stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE }));
+
+    expect(ms).toBeLessThan(1000);
+    expect(stack.emulators.verifa!.countCalls('GET', VERIFA_IDENTITY)).toBe(1);
+    expect(result.data).toMatchObject({ v: null, a: { displayName: 'Alice Martin' } });
+    expect(errorFor(result, 'v')?.extensions).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', provider: 'VERIFA', retryable: true });
+  });
+
+  it('Verato down: linkedAccounts still lists the Auth0 logins, with an error for the Verato part', async () => {
+    stack.emulators.verato!.setFaults({ status: 500 });
+
+    const result = await stack.gql(`{ identity(id: "${AUTH0_ALICE}") { displayName linkedAccounts { id via } } }`);
+
+    const identity = (result.data as { identity: { linkedAccounts: { via: string }[] } }).identity;
+    expect(identity.linkedAccounts.map((a) => a.via)).toEqual(['PROVIDER_ACCOUNT', 'PROVIDER_ACCOUNT']);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0]).toMatchObject({ path: ['identity', 'linkedAccounts'], extensions: { code: 'PROVIDER_UNAVAILABLE', provider: 'VERATO' } });
+  });
+});
+
+describe('deadline', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { REQUEST_DEADLINE_MS: '1000', VERIFA_TIMEOUT_MS: '400', VERIFA_BACKOFF_BASE_MS: '10' } });
+  });
+  afterAll(() => stack.close());
+
+  it('a hanging provider: the answer comes at the deadline, with the other providers\' data', async () => {
+    stack.emulators.verifa!.setFaults({ hang: true, pathPrefix: VERIFA_IDENTITY });
+
+    const { value: result, ms } = await timed(() => stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE }));
+
+    expect(ms).toBeGreaterThanOrEqual(750);
+    expect(ms).toBeLessThan(1500);
+    expect(result.data).toMatchObject({ v: null, a: { displayName: 'Alice Martin' } });
+    expect(errorFor(result, 'v')?.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'VERIFA', retryable: true });
+  });
+});
+
+describe('circuit breaker', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        VERIFA_RETRIES: '0',
+        VERIFA_BREAKER_WINDOW_MS: '5000',
+        VERIFA_BREAKER_MIN_RPS: '1',
+        VERIFA_BREAKER_HALF_OPEN_MS: '500',
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('opens on a failing provider, stops calling it and answers fast, then half-opens and recovers', async () => {
+    const verifa = stack.emulators.verifa!;
+    verifa.setFaults({ status: 503, pathPrefix: VERIFA_IDENTITY });
+
+    for (let i = 0; i < 10; i++) await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
+    const callsWhenOpen = verifa.countCalls('GET', VERIFA_IDENTITY);
+    expect(callsWhenOpen).toBeLessThan(10);
+
+    const { value: fast, ms } = await timed(() => stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE }));
+    expect(verifa.countCalls('GET', VERIFA_IDENTITY)).toBe(callsWhenOpen);
+    expect(ms).toBeLessThan(200);
+    expect(fast.data).toMatchObject({ v: null, a: { displayName: 'Alice Martin' } });
+    expect(errorFor(fast, 'v')?.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'VERIFA' });
+    expect(await metric(stack, 'identity_circuit_breaker_transitions_total', 'state="open"')).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`http://127.0.0.1:${stack.subgraph.port}/ready`)).status).toBe(200);
+
+    verifa.setFaults(null);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const recovered = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
+    expect(recovered.errors).toBeUndefined();
+    expect(await metric(stack, 'identity_circuit_breaker_transitions_total', 'state="half_open"')).toBeGreaterThanOrEqual(1);
+    expect(await metric(stack, 'identity_circuit_breaker_transitions_total', 'state="closed"')).toBeGreaterThanOrEqual(1);
+    expect(await metric(stack, 'identity_circuit_breaker_open', 'provider="verifa"')).toBe(0);
+  });
+});
+
+describe('health and shutdown', () => {
+  it('serves /health and /ready, and on stop drains the requests in flight without waiting out the grace period', async () => {
+    const stack = await startStack();
+    try {
+      const base = `http://127.0.0.1:${stack.subgraph.port}`;
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      expect(await (await fetch(`${base}/ready`)).json()).toEqual({ status: 'ready' });
+      stack.emulators.verifa!.setFaults({ latencyMs: 300 });
+      const inFlight = stack.gql(`{ identity(id: "${VERIFA_ALICE}") { displayName } }`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const { ms } = await timed(() => stack.subgraph.app.stop(5_000));
+      const drained = await inFlight;
+      expect(drained.data).toEqual({ identity: { displayName: 'Alice Martin' } });
+      expect(ms).toBeLessThan(2_000);
+    } finally {
+      await stack.close();
+    }
+  });
+});
