@@ -62,8 +62,14 @@ describe('loadConfig defaults (empty environment)', () => {
   });
 
   it('reads NODE_ENV=production, HOST, PORT and LOG_LEVEL', () => {
-    const custom = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', REQUEST_DEADLINE_MS: '1500' });
+    const auth = { AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json', AUTH_ISSUER: 'https://issuer.example/', AUTH_AUDIENCE: 'identity' };
+    const custom = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', REQUEST_DEADLINE_MS: '1500', ...auth });
     expect(custom).toMatchObject({ production: true, host: '127.0.0.1', port: 0, logLevel: 'silent', requestDeadlineMs: 1500 });
+    expect(custom).toMatchObject({ introspection: false, playground: false, devAnonymousRead: false });
+  });
+
+  it('production refuses the embedded dev issuer: AUTH_* must be configured', () => {
+    expectConfigError({ NODE_ENV: 'production' }, 'AUTH_JWKS_URL');
   });
 });
 

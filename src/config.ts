@@ -31,7 +31,13 @@ export interface Config {
   btcdirect: ProviderSettings<BtcDirectAuth>;
   /** Caller token verification; all null = embedded dev issuer. */
   callerAuth: { jwksUrl: string | null; issuer: string | null; audience: string | null };
+  /** Dev issuer only: a request without a token reads as an anonymous caller with identities:read. */
+  devAnonymousRead: boolean;
   routerSecret: string | null;
+  /** Schema introspection (and field suggestions in errors). */
+  introspection: boolean;
+  /** The GraphiQL playground on GET /graphql. */
+  playground: boolean;
 }
 
 /** Verato source code <-> provider, e.g. AUTH0=auth0. */
@@ -78,8 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     auth0: provider(read, 'AUTH0', auth0Auth(read)),
     btcdirect: provider(read, 'BTCDIRECT', btcDirectAuth(read)),
-    callerAuth: callerAuth(read),
+    callerAuth: callerAuth(read, production),
+    devAnonymousRead: !production && read('AUTH_JWKS_URL') === undefined && flag(read, 'DEV_ANONYMOUS_READ', true),
     routerSecret: routerSecret(read('ROUTER_SECRET')),
+    introspection: flag(read, 'INTROSPECTION', !production),
+    playground: flag(read, 'PLAYGROUND', !production),
   };
 }
 
@@ -160,7 +169,7 @@ function verifaAuth(read: Read): { apiKey: string } | null {
   return apiKey ? { apiKey } : null;
 }
 
-function callerAuth(read: Read): Config['callerAuth'] {
+function callerAuth(read: Read, production: boolean): Config['callerAuth'] {
   const jwksUrl = read('AUTH_JWKS_URL') ?? null;
   const issuer = read('AUTH_ISSUER') ?? null;
   const audience = read('AUTH_AUDIENCE') ?? null;
@@ -170,6 +179,9 @@ function callerAuth(read: Read): Config['callerAuth'] {
     throw new ConfigError(missing, 'set AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE together (or none, for the embedded dev issuer)');
   }
   if (jwksUrl) httpUrl('AUTH_JWKS_URL', jwksUrl);
+  if (production && !jwksUrl) {
+    throw new ConfigError('AUTH_JWKS_URL', 'is required when NODE_ENV=production (with AUTH_ISSUER and AUTH_AUDIENCE); the embedded dev issuer is for development only');
+  }
   return { jwksUrl, issuer, audience };
 }
 
@@ -232,6 +244,14 @@ function fraction(read: Read, name: string, fallback: number, max = 1): number {
     throw new ConfigError(name, `${quote(raw)} must be a number above 0 and at most ${max} (default ${fallback})`);
   }
   return value;
+}
+
+function flag(read: Read, name: string, fallback: boolean): boolean {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `${quote(raw)} must be true or false (default ${fallback})`);
 }
 
 function oneOf(read: Read, name: string, fallback: string, allowed: string[]): string {

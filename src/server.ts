@@ -11,6 +11,9 @@ import type { Metrics } from './observability/metrics';
 import { operationPlugin } from './observability/operation-plugin';
 import type { ProviderClients } from './providers/provider-clients';
 import { buildIdentitySubgraphSchema } from './schema/build-subgraph-schema';
+import { createCallerVerifier } from './security/caller-auth';
+import { armorProtection, exceedsTokenLimit, listArgumentLimitPlugin, OPERATION_LIMITS } from './security/operation-limits';
+import { routerSecretMatches } from './security/router-secret';
 
 export interface AppDeps {
   config: Config;
@@ -31,7 +34,8 @@ export interface App {
 
 const MAX_BODY_BYTES = 1_000_000;
 const SHUTDOWN_GRACE_MS = 10_000;
-const ANONYMOUS: Caller = { subject: 'anonymous', scopes: new Set() };
+/** The caller of a request that needs none (the playground page). */
+const NO_CALLER: Caller = { subject: 'anonymous', scopes: new Set() };
 
 /**
  * The subgraph as an HTTP server: `/graphql` (and `/`) for GraphQL, `/health`, `/ready`,
@@ -47,13 +51,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     requestDeadlineMs: config.requestDeadlineMs,
     loaderOptions: deps.loaderOptions,
   };
+  const callers = await createCallerVerifier(config);
+  const armor = armorProtection({ hideSuggestions: !config.introspection });
   const apollo = new ApolloServer<Context>({
     schema: buildIdentitySubgraphSchema(),
     formatError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    introspection: !config.production,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), operationPlugin(logger, metrics)],
+    introspection: config.introspection,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    validationRules: armor.validationRules,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...armor.plugins, listArgumentLimitPlugin(), operationPlugin(logger, metrics)],
   });
   await apollo.start();
 
@@ -65,6 +73,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     });
   });
   httpServer.keepAliveTimeout = 65_000;
+  httpServer.requestTimeout = 30_000;
 
   let stopping = false;
 
@@ -103,8 +112,27 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const requestId = requestIdFrom(headers.get('x-request-id'));
+    res.setHeader('x-request-id', requestId);
+
+    // Gates, before the body is even read: only the router may call, and only verified callers.
+    if (config.routerSecret && !routerSecretMatches(config.routerSecret, headers.get('router-authorization'))) {
+      return sendError(res, 401, 'UNAUTHENTICATED', 'This subgraph only answers its router (missing or wrong router-authorization header).', requestId);
+    }
+    let caller: Caller = NO_CALLER;
+    if (!isLandingPageRequest(req, url)) {
+      try {
+        caller = await callers.callerFor(headers.get('authorization'));
+      } catch (error) {
+        return sendError(res, 401, 'UNAUTHENTICATED', (error as Error).message, requestId);
+      }
+    }
+
     const body = await readJsonBody(req);
-    if (body.error !== undefined) return send(res, body.status, 'application/json', JSON.stringify({ errors: [{ message: body.error, extensions: { code: 'BAD_REQUEST' } }] }));
+    if (body.error !== undefined) return sendError(res, body.status, 'BAD_REQUEST', body.error, requestId);
+    const query = (body.value as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query');
+    if (typeof query === 'string' && exceedsTokenLimit(query)) {
+      return sendError(res, 400, 'GRAPHQL_VALIDATION_FAILED', `The operation has more than ${OPERATION_LIMITS.maxTokens} tokens.`, requestId);
+    }
 
     const httpGraphQLRequest: HTTPGraphQLRequest = { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body: body.value };
     const response = await apollo.executeHTTPGraphQLRequest({
@@ -112,12 +140,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
       context: async () =>
         createContext(contextDeps, {
           requestId,
-          caller: ANONYMOUS,
+          caller,
           forwarded: { btcDirectUserAuthorization: headers.get('x-btcdirect-user-authorization') ?? null },
         }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.setHeader('x-request-id', requestId);
     closeWhenDraining(res);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
@@ -144,6 +171,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
 }
 
+/** A browser asking for the playground page: no operation runs, so no caller is needed. */
+function isLandingPageRequest(req: http.IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+}
+
+function sendError(res: http.ServerResponse, status: number, code: string, message: string, requestId: string): void {
+  send(res, status, 'application/json', JSON.stringify({ errors: [{ message, extensions: { code, requestId } }] }));
+}
+
 function send(res: http.ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -151,15 +187,19 @@ function send(res: http.ServerResponse, status: number, contentType: string, bod
 
 type BodyResult = { value: unknown; error?: undefined } | { error: string; status: number };
 
-/** The request body as JSON (Apollo expects it parsed); oversized or malformed bodies are refused. */
+/**
+ * The request body as JSON (Apollo expects it parsed); oversized or malformed bodies are refused.
+ * An oversized body is still read to its end (and dropped) so the client gets the 413 answer;
+ * the server's request timeout bounds how long that may take.
+ */
 async function readJsonBody(req: http.IncomingMessage): Promise<BodyResult> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return { error: `request body larger than ${MAX_BODY_BYTES} bytes`, status: 413 };
-    chunks.push(chunk);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   }
+  if (size > MAX_BODY_BYTES) return { error: `request body larger than ${MAX_BODY_BYTES} bytes`, status: 413 };
   if (size === 0) return { value: undefined };
   const contentType = req.headers['content-type'] ?? '';
   const text = Buffer.concat(chunks).toString('utf8');

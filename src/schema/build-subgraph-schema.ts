@@ -4,6 +4,8 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { Context } from '../context';
+import { authChecker, requireScopes } from '../security/authorization';
+import { SCOPES } from '../security/scopes';
 import { ClusterMemberResolver, IdentityResolver, LinkedAccountResolver, RelationshipResolver } from './identity/identity.resolver';
 import { Identity } from './identity/identity.type';
 import {
@@ -38,13 +40,16 @@ const RESOLVERS: NonEmptyArray<Function> = [
  * resolvers (with `Identity.__resolveReference`) to `buildSubgraphSchema`.
  */
 export function buildIdentitySubgraphSchema(): GraphQLSchema {
-  const typeGraphqlSchema = buildSchemaSync({ resolvers: RESOLVERS, orphanedTypes: [Identity], skipCheck: true, validate: false });
+  const typeGraphqlSchema = buildSchemaSync({ resolvers: RESOLVERS, orphanedTypes: [Identity], skipCheck: true, validate: false, authChecker, authMode: 'error' });
   const sdl = printSchemaWithDirectives(typeGraphqlSchema);
   const resolvers = createResolversMap(typeGraphqlSchema) as GraphQLResolverMap<unknown>;
   resolvers.Identity = {
     ...(resolvers.Identity as object),
     // Every `_entities` representation of one request lands in the same loader batch.
-    __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.identity(reference.id),
+    __resolveReference: (reference: { id: string }, ctx: Context) => {
+      requireScopes(ctx.caller, [SCOPES.read]);
+      return ctx.loaders.identity(reference.id);
+    },
   } as GraphQLResolverMap<unknown>[string];
   return buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${sdl}`), resolvers });
 }

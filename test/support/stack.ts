@@ -7,6 +7,8 @@ import { DEMO_CREDENTIALS } from '../../src/emulators/seed';
 import { PROVIDERS } from '../../src/domain/global-id';
 import type { LoaderOptions } from '../../src/loaders/create-loaders';
 import { createLogger } from '../../src/observability/logger';
+import { loadDevIssuer } from '../../src/security/dev-issuer';
+import { ALL_SCOPES } from '../../src/security/scopes';
 
 export type Emulators = Awaited<ReturnType<typeof startEmulators>>;
 
@@ -14,7 +16,12 @@ export interface Stack {
   emulators: Emulators;
   subgraph: RunningSubgraph;
   url: string;
-  /** POSTs an operation to /graphql and returns the parsed answer. */
+  /** A dev-issuer token (the issuer the subgraph trusts here). */
+  token(claims?: { sub?: string; scopes?: readonly string[]; expiresInSeconds?: number; issuer?: string; audience?: string }): Promise<string>;
+  /**
+   * POSTs an operation to /graphql and returns the parsed answer. Unless `headers` has its own
+   * `authorization` (an empty one sends none), the request carries an all-scopes admin token.
+   */
   gql<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
     document: string | TypedDocumentNode<TData, TVars>,
     variables?: TVars,
@@ -28,7 +35,9 @@ export interface Stack {
  * The subgraph pointed, through its ordinary configuration, at four separately started provider
  * emulators: the same code path as against the real APIs, with call counters and fault knobs.
  */
-export async function startStack(options: { env?: Record<string, string>; loaderOptions?: LoaderOptions; logLines?: string[] } = {}): Promise<Stack> {
+export async function startStack(
+  options: { env?: Record<string, string> | ((emulators: Emulators) => Record<string, string>); loaderOptions?: LoaderOptions; logLines?: string[] } = {},
+): Promise<Stack> {
   const emulators = await startEmulators(PROVIDERS);
   const env = {
     PORT: '0',
@@ -43,23 +52,35 @@ export async function startStack(options: { env?: Record<string, string>; loader
     AUTH0_CLIENT_SECRET: DEMO_CREDENTIALS.auth0.clientSecret,
     BTCDIRECT_BASE_URL: emulators.btcdirect!.baseUrl,
     BTCDIRECT_API_KEY: DEMO_CREDENTIALS.btcdirect.apiKey,
-    ...options.env,
+    ...(typeof options.env === 'function' ? options.env(emulators) : options.env),
   };
   const config = loadConfig(env);
   const logger = options.logLines
     ? createLogger({ level: 'debug', destination: { write: (line: string) => void options.logLines!.push(line) } })
     : undefined;
   const subgraph = await startSubgraph(config, { logger, loaderOptions: options.loaderOptions });
+  const devIssuer = await loadDevIssuer();
+  const token: Stack['token'] = (claims = {}) =>
+    devIssuer.mint({
+      sub: claims.sub ?? 'test-admin',
+      scope: (claims.scopes ?? ALL_SCOPES).join(' '),
+      expiresInSeconds: claims.expiresInSeconds,
+      issuer: claims.issuer,
+      audience: claims.audience,
+    });
+  const adminToken = await token();
 
   return {
     emulators,
     subgraph,
     url: subgraph.url,
+    token,
     async gql(document, variables, headers = {}) {
       const query = typeof document === 'string' ? document : print(document);
+      const { authorization = `Bearer ${adminToken}`, ...rest } = headers;
       const response = await fetch(subgraph.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...rest },
         body: JSON.stringify({ query, variables }),
       });
       return { ...((await response.json()) as ExecutionResult<never>), status: response.status };

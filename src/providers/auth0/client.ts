@@ -2,6 +2,7 @@ import type { Auth0Auth } from '../../config';
 import { UpstreamAuthError } from '../http/errors';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
+import { Auth0IdTokenVerifier } from './id-token';
 import { readAuth0ErrorCode } from './mapper';
 import type { Auth0User, Auth0UserIdentity, ClientCredentialsRequest, LinkIdentityBody, ListUsersResponse, TokenResponse } from './wire';
 
@@ -18,10 +19,12 @@ const TOKEN_RENEW_MARGIN_MS = 60_000;
  */
 export class Auth0Client {
   readonly transport: HttpTransport;
+  readonly idTokens: Auth0IdTokenVerifier;
   private token: { value: string; renewAt: number } | null = null;
   private pendingToken: Promise<string> | null = null;
 
   constructor(private readonly options: ProviderClientOptions<Auth0Auth>) {
+    this.idTokens = new Auth0IdTokenVerifier(options.baseUrl);
     this.transport = new HttpTransport({
       provider: 'auth0',
       baseUrl: options.baseUrl,

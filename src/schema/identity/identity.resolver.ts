@@ -1,10 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { parseGlobalId } from '../../domain/global-id';
 import type { AccountRecord, ClusterMemberRecord, ClusterRecord, IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
 import { BadUserInputError } from '../../errors/domain-errors';
 import { reportPartialFailure } from '../../errors/partial-failures';
+import { SCOPES, requiresScopes } from '../../security/scopes';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../pagination';
 import { Cluster, ClusterMember, Identity, LinkedAccount, Relationship, RelationshipConnection } from './identity.type';
 
@@ -15,12 +16,16 @@ export const MAX_PAGE_SIZE = 100;
 
 @Resolver(() => Identity)
 export class IdentityResolver {
+  @Authorized(SCOPES.read)
+  @Directive(requiresScopes(SCOPES.read))
   @Query(() => Identity, { nullable: true, description: 'One identity by global id; null when the provider does not know it.' })
   identity(@Arg('id', () => ID, { description: 'Global id, e.g. "verifa:idn_abc123".' }) id: string, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
     parseGlobalId(id, 'id');
     return ctx.loaders.identity(id);
   }
 
+  @Authorized(SCOPES.read)
+  @Directive(requiresScopes(SCOPES.read))
   @Query(() => [Identity], {
     nullable: 'items',
     description: `Several identities at once, in the order asked, with null for ids no provider knows (at most ${MAX_IDENTITIES_PER_CALL}).`,
@@ -33,12 +38,16 @@ export class IdentityResolver {
     return ids.map((id) => ctx.loaders.identity(id));
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Date of birth (YYYY-MM-DD).' })
+  @Authorized(SCOPES.pii)
+  @Directive(requiresScopes(SCOPES.read, SCOPES.pii))
+  @FieldResolver(() => String, { nullable: true, description: 'Date of birth (YYYY-MM-DD). Needs the identities:pii scope; null with a FORBIDDEN error otherwise.' })
   birthDate(@Root() identity: IdentityRecord): string | null {
     return identity.birthDate;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Number of the verified identity document.' })
+  @Authorized(SCOPES.pii)
+  @Directive(requiresScopes(SCOPES.read, SCOPES.pii))
+  @FieldResolver(() => String, { nullable: true, description: 'Number of the verified identity document. Needs the identities:pii scope; null with a FORBIDDEN error otherwise.' })
   documentNumber(@Root() identity: IdentityRecord): string | null {
     return identity.documentNumber;
   }

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
+import { SCOPES, requiresScopes } from '../../security/scopes';
 
 /**
  * The graph's entity and its parts. Fields map one-to-one onto the domain records of
@@ -118,6 +119,7 @@ export class PageInfo {
     '(verato:<SOURCE>:<id>, verifa:idn_…, auth0:<connection>|<id>, btcdirect:<identifier>).',
 })
 @Directive('@key(fields: "id")')
+@Directive(requiresScopes(SCOPES.read))
 export class Identity {
   @Field(() => ID, { description: 'Global id: `<provider>:<nativeId>`.' })
   id!: string;

@@ -1,10 +1,11 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import type { ClusterRecord, IdentityRecord } from '../../domain/identity';
 import { linkIdentifier, type LinkIdentifierOutcome } from '../../mutations/link-identifier';
 import { linkIdentities, unlinkIdentities, type LinkOutcome, type UnlinkOutcome } from '../../mutations/link';
 import { mergeIdentities, type MergeOutcome } from '../../mutations/merge';
 import { createRelationship, type RelationshipOutcome } from '../../mutations/relationships';
+import { SCOPES, requiresScopes } from '../../security/scopes';
 import { Cluster, Identity } from '../identity/identity.type';
 import { CreateRelationshipInput, LinkIdentifierInput, LinkIdentitiesInput, MergeIdentitiesInput, UnlinkIdentitiesInput } from './inputs';
 import {
@@ -23,26 +24,41 @@ import {
  */
 @Resolver()
 export class MutationResolver {
+  @Authorized(SCOPES.link)
+  @Directive('@authenticated')
+  @Directive(requiresScopes(SCOPES.link))
   @Mutation(() => LinkIdentitiesPayload, { description: 'Link two identities as the same person (Verato link, Auth0 account link, or Verifa user_linked relationship, by the ids\' providers).' })
   linkIdentities(@Arg('input', () => LinkIdentitiesInput, { description: 'Which identities to link.' }) input: LinkIdentitiesInput, @Ctx() ctx: Context): Promise<LinkOutcome> {
     return linkIdentities(ctx, input);
   }
 
+  @Authorized(SCOPES.link)
+  @Directive('@authenticated')
+  @Directive(requiresScopes(SCOPES.link))
   @Mutation(() => UnlinkIdentitiesPayload, { description: 'Split two linked identities apart (Verato unlink, Auth0 unlink, or removal of the Verifa user_linked relationship).' })
   unlinkIdentities(@Arg('input', () => UnlinkIdentitiesInput, { description: 'Which identities to unlink.' }) input: UnlinkIdentitiesInput, @Ctx() ctx: Context): Promise<UnlinkOutcome> {
     return unlinkIdentities(ctx, input);
   }
 
+  @Authorized(SCOPES.merge)
+  @Directive('@authenticated')
+  @Directive(requiresScopes(SCOPES.merge))
   @Mutation(() => MergeIdentitiesPayload, { description: 'Fold the secondary identity into the primary (two Verifa identities or two Verato records); `dryRun` previews it.' })
   mergeIdentities(@Arg('input', () => MergeIdentitiesInput, { description: 'Which identities to merge, and how.' }) input: MergeIdentitiesInput, @Ctx() ctx: Context): Promise<MergeOutcome> {
     return mergeIdentities(ctx, input);
   }
 
+  @Authorized(SCOPES.relationshipsWrite)
+  @Directive('@authenticated')
+  @Directive(requiresScopes(SCOPES.relationshipsWrite))
   @Mutation(() => CreateRelationshipPayload, { description: 'Record a typed relationship between two Verifa identities, or between the Link IDs of two Verato records.' })
   createRelationship(@Arg('input', () => CreateRelationshipInput, { description: 'The relationship to record.' }) input: CreateRelationshipInput, @Ctx() ctx: Context): Promise<RelationshipOutcome> {
     return createRelationship(ctx, input);
   }
 
+  @Authorized(SCOPES.link)
+  @Directive('@authenticated')
+  @Directive(requiresScopes(SCOPES.link))
   @Mutation(() => LinkIdentifierPayload, { description: 'Link a partner identifier to the BTC Direct user named by the forwarded x-btcdirect-user-authorization token.' })
   linkIdentifier(@Arg('input', () => LinkIdentifierInput, { description: 'The identifier to link.' }) input: LinkIdentifierInput, @Ctx() ctx: Context): Promise<LinkIdentifierOutcome> {
     return linkIdentifier(ctx, input);

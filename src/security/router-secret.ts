@@ -1,0 +1,14 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The router's shared secret (ROUTER_SECRET), checked in constant time. Both sides are hashed
+ * first so that the comparison takes the same time whatever the lengths.
+ */
+export function routerSecretMatches(expected: string, presented: string | undefined): boolean {
+  if (presented === undefined) return false;
+  return timingSafeEqual(digest(expected), digest(presented));
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}

@@ -1,0 +1,245 @@
+import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
+import { DEMO_PEOPLE } from '../../src/emulators/seed';
+import { OPERATION_LIMITS } from '../../src/security/operation-limits';
+import { SCOPES } from '../../src/security/scopes';
+import { startStack, type Stack } from '../support/stack';
+
+const alice = DEMO_PEOPLE[0];
+const ALICE = `verifa:${alice.verifaId}`;
+const NO_TOKEN = { authorization: '' };
+
+const upstreamCalls = (stack: Stack) => stack.emulators.all.reduce((sum, emulator) => sum + emulator.calls.length, 0);
+
+async function post(stack: Stack, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  const response = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: response.status, text: await response.text() };
+}
+
+/** identity > linkedAccounts > identity > … > id: a query whose fields nest `depth` deep. */
+function queryOfDepth(depth: number): string {
+  let selection = 'id';
+  for (let level = depth - 1; level >= 2; level--) selection = `${level % 2 === 0 ? 'linkedAccounts' : 'identity'} { ${selection} }`;
+  return `{ identity(id: "${ALICE}") { ${selection} } }`;
+}
+
+describe('requests the subgraph refuses before any upstream call', () => {
+  let stack: Stack;
+  let logLines: string[];
+  beforeAll(async () => {
+    logLines = [];
+    stack = await startStack({ env: { DEV_ANONYMOUS_READ: 'false' }, logLines });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.clearCalls());
+
+  it('malformed bodies: 400, no crash, no upstream call', async () => {
+    const token = `Bearer ${await stack.token()}`;
+    const bodies: (string | Buffer)[] = [
+      '{',
+      'null',
+      '42',
+      '"query"',
+      '[]',
+      JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+      JSON.stringify({}),
+      JSON.stringify({ query: '' }),
+      JSON.stringify({ query: 42 }),
+      JSON.stringify({ query: '{ identity(id: ' }),
+      JSON.stringify({ query: '{ identity(id: "verifa:idn_x") { nope } }' }),
+      JSON.stringify({ query: 'query ($id: ID!) { identity(id: $id) { id } }', variables: { id: 7.5 } }),
+      JSON.stringify({ query: 'query ($id: ID!) { identity(id: $id) { id } }', variables: [] }),
+      JSON.stringify({ query: `{ ${'a'.repeat(200_000)} }` }),
+      Buffer.alloc(2_000_000, 'x'),
+      JSON.stringify({ query: '{ __typename }', operationName: 7 }),
+      JSON.stringify({ query: 'query A { __typename } query B { __typename }' }),
+    ];
+    for (const body of bodies) {
+      const response = await post(stack, body, { authorization: token });
+      expect({ body: String(body).slice(0, 60), status: [400, 413].includes(response.status) ? "refused" : response.status }).toEqual({ body: String(body).slice(0, 60), status: "refused" });
+    }
+    expect(upstreamCalls(stack)).toBe(0);
+    expect((await fetch(`http://127.0.0.1:${stack.subgraph.port}/health`)).status).toBe(200);
+  });
+
+  it(`depth: ${OPERATION_LIMITS.maxDepth} is accepted, deeper is refused`, async () => {
+    const atLimit = await stack.gql(queryOfDepth(OPERATION_LIMITS.maxDepth));
+    expect(atLimit.status).toBe(200);
+    expect(atLimit.errors).toBeUndefined();
+    stack.clearCalls();
+    for (const depth of [OPERATION_LIMITS.maxDepth + 1, OPERATION_LIMITS.maxDepth + 5, OPERATION_LIMITS.maxDepth + 20]) {
+      const refused = await stack.gql(queryOfDepth(depth));
+      expect(refused.status).toBe(400);
+      expect(refused.errors![0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    }
+    expect(upstreamCalls(stack)).toBe(0);
+  });
+
+  it(`aliases: ${OPERATION_LIMITS.maxAliases} are accepted, one more is refused`, async () => {
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: identity(id: "${ALICE}") { id }`).join(' ')} }`;
+    expect((await stack.gql(aliased(OPERATION_LIMITS.maxAliases))).errors).toBeUndefined();
+    stack.clearCalls();
+    const refused = await stack.gql(aliased(OPERATION_LIMITS.maxAliases + 1));
+    expect(refused.status).toBe(400);
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(upstreamCalls(stack)).toBe(0);
+  });
+
+  it('at most 100 _entities representations and 100 identities(ids:)', async () => {
+    const representations = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: 'Identity', id: `verifa:idn_x${i}` }));
+    const entities = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Identity { id } } }`;
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `verifa:idn_x${i}`);
+    const identities = `query ($ids: [ID!]!) { identities(ids: $ids) { id } }`;
+
+    const tooManyEntities = await stack.gql(entities, { r: representations(101) });
+    const tooManyIds = await stack.gql(identities, { ids: ids(101) });
+    for (const refused of [tooManyEntities, tooManyIds]) {
+      expect(refused.status).toBe(400);
+      expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+    expect(upstreamCalls(stack)).toBe(0);
+
+    const hundred = await stack.gql(entities, { r: representations(100) });
+    expect(hundred.errors).toBeUndefined();
+    expect(stack.emulators.verifa!.countCalls('GET')).toBe(100);
+  });
+
+  it('the router secret is not configured here, but tokens are: missing, expired, foreign, wrong claims and alg none are 401', async () => {
+    const otherKey = (await generateKeyPair('ES256')).privateKey;
+    const forged = await new SignJWT({ scope: SCOPES.read }).setProtectedHeader({ alg: 'ES256' }).setSubject('x').setIssuer('urn:identity-subgraph:dev-issuer').setAudience('identity-subgraph').setExpirationTime('1h').sign(otherKey);
+    const unsigned = new UnsecuredJWT({ scope: SCOPES.read }).setSubject('x').setIssuer('urn:identity-subgraph:dev-issuer').setAudience('identity-subgraph').setExpirationTime('1h').encode();
+    const cases: Record<string, string> = {
+      missing: '',
+      'not bearer': `Basic ${Buffer.from('a:b').toString('base64')}`,
+      garbage: 'Bearer not-a-jwt',
+      expired: `Bearer ${await stack.token({ expiresInSeconds: -120 })}`,
+      'wrong issuer': `Bearer ${await stack.token({ issuer: 'https://evil.example/' })}`,
+      'wrong audience': `Bearer ${await stack.token({ audience: 'another-api' })}`,
+      'alg none': `Bearer ${unsigned}`,
+      'signed by another key': `Bearer ${forged}`,
+    };
+    for (const [name, authorization] of Object.entries(cases)) {
+      const result = await stack.gql(`{ identity(id: "${ALICE}") { id } }`, undefined, { authorization });
+      expect({ name, status: result.status, code: result.errors?.[0]?.extensions?.code }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED' });
+    }
+    expect(upstreamCalls(stack)).toBe(0);
+    const tokens = Object.values(cases).map((value) => value.replace(/^\w+ /, '')).filter((value) => value.length > 20);
+    for (const token of tokens) expect(logLines.join('\n')).not.toContain(token);
+  });
+
+  it('scopes: a query needs identities:read, a mutation its own scope, birth dates identities:pii', async () => {
+    const linkOnly = { authorization: `Bearer ${await stack.token({ scopes: [SCOPES.link] })}` };
+    const readOnly = { authorization: `Bearer ${await stack.token({ scopes: [SCOPES.read] })}` };
+
+    const query = await stack.gql(`{ identity(id: "${ALICE}") { id } }`, undefined, linkOnly);
+    expect(query.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(query.errors![0].message).toContain(SCOPES.read);
+
+    const mutation = await stack.gql(
+      `mutation { mergeIdentities(input: { primaryId: "${ALICE}", secondaryId: "verifa:${DEMO_PEOPLE[1].verifaId}" }) { userErrors { code } } }`,
+      undefined,
+      readOnly,
+    );
+    expect(mutation.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(upstreamCalls(stack)).toBe(0);
+
+    const pii = await stack.gql(`{ identity(id: "${ALICE}") { displayName ssnLast4 birthDate documentNumber } }`, undefined, readOnly);
+    expect(pii.data).toEqual({ identity: { displayName: 'Alice Martin', ssnLast4: alice.ssn.slice(-4), birthDate: null, documentNumber: null } });
+    expect(pii.errors!.map((error) => [error.path?.join('.'), error.extensions?.code])).toEqual([
+      ['identity.birthDate', 'FORBIDDEN'],
+      ['identity.documentNumber', 'FORBIDDEN'],
+    ]);
+  });
+
+  it('two concurrent callers asking for the same identity see only what each may see', async () => {
+    const withPii = { authorization: `Bearer ${await stack.token({ scopes: [SCOPES.read, SCOPES.pii] })}` };
+    const without = { authorization: `Bearer ${await stack.token({ scopes: [SCOPES.read] })}` };
+    const query = `{ identity(id: "${ALICE}") { id birthDate } }`;
+    const [a, b] = await Promise.all([stack.gql(query, undefined, withPii), stack.gql(query, undefined, without)]);
+    expect(a.data).toEqual({ identity: { id: ALICE, birthDate: alice.birthDate } });
+    expect(a.errors).toBeUndefined();
+    expect(b.data).toEqual({ identity: { id: ALICE, birthDate: null } });
+    expect(b.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('a provider 500 whose body holds an SSN and an email leaks neither into the response nor the logs', async () => {
+    const ssn = '078-05-1120';
+    const email = 'planted.victim@example.com';
+    stack.emulators.verifa!.setFaults({ status: 500, body: { error: 'internal', detail: `lookup failed for ${email} ssn ${ssn}`, status_code: 500 } });
+    logLines.length = 0;
+    const result = await stack.gql(`{ identity(id: "${ALICE}") { id } }`);
+    stack.emulators.verifa!.setFaults(null);
+
+    expect(result.errors![0].extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'VERIFA' });
+    const everything = JSON.stringify(result) + logLines.join('\n');
+    expect(everything).not.toContain(ssn);
+    expect(everything).not.toContain(email);
+    expect(logLines.length).toBeGreaterThan(0);
+  });
+
+  it('never answers with a stack trace, and echoes the router request id', async () => {
+    const result = await stack.gql(`{ identity(id: "bad") { id } }`, undefined, { 'x-request-id': 'trace-me-123' });
+    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', requestId: 'trace-me-123' });
+    expect(JSON.stringify(result)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
+  });
+});
+
+describe('router secret', () => {
+  let stack: Stack;
+  const secret = 'router-secret-for-tests-0123456789';
+  beforeAll(async () => {
+    stack = await startStack({ env: { ROUTER_SECRET: secret } });
+  });
+  afterAll(() => stack.close());
+
+  it('without the matching router-authorization header: 401 before parsing, no upstream call', async () => {
+    stack.clearCalls();
+    const attempts: Record<string, string>[] = [{}, { 'router-authorization': 'wrong' }, { 'router-authorization': `${secret}x` }];
+    for (const headers of attempts) {
+      const result = await stack.gql(`{ identity(id: "${ALICE}") { id } }`, undefined, headers);
+      expect(result.status).toBe(401);
+      expect(result.errors![0].extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    expect((await post(stack, '{ not json', {})).status).toBe(401);
+    expect(upstreamCalls(stack)).toBe(0);
+    const allowed = await stack.gql(`{ identity(id: "${ALICE}") { id } }`, undefined, { 'router-authorization': secret });
+    expect(allowed.errors).toBeUndefined();
+  });
+});
+
+describe('production', () => {
+  let stack: Stack;
+  const audience = 'identity-subgraph';
+  beforeAll(async () => {
+    // The Auth0 emulator doubles as the caller-token issuer: its JWKS is fetched over HTTP as a real one would be.
+    stack = await startStack({
+      env: (emulators) => ({
+        NODE_ENV: 'production',
+        AUTH_JWKS_URL: `${emulators.auth0!.baseUrl}/.well-known/jwks.json`,
+        AUTH_ISSUER: emulators.auth0!.issuer,
+        AUTH_AUDIENCE: audience,
+      }),
+    });
+  });
+  afterAll(() => stack.close());
+
+  const bearer = async (claims: Record<string, unknown>) =>
+    ({ authorization: `Bearer ${await stack.emulators.auth0!.mintIdToken(alice.auth0UserId, { claims: { aud: audience, ...claims } })}` });
+
+  it('verifies caller tokens against the configured JWKS, issuer and audience', async () => {
+    const ok = await stack.gql(`{ identity(id: "${ALICE}") { id } }`, undefined, await bearer({ scope: SCOPES.read }));
+    expect(ok.errors).toBeUndefined();
+    const wrongAudience = await stack.gql(`{ identity(id: "${ALICE}") { id } }`, undefined, await bearer({ aud: 'elsewhere', scope: SCOPES.read }));
+    expect(wrongAudience.status).toBe(401);
+    const missing = await stack.gql(`{ identity(id: "${ALICE}") { id } }`, undefined, NO_TOKEN);
+    expect(missing.status).toBe(401);
+  });
+
+  it('turns off introspection and field suggestions', async () => {
+    const headers = await bearer({ scope: SCOPES.read });
+    const introspection = await stack.gql('{ __schema { types { name } } }', undefined, headers);
+    expect(introspection.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const misspelt = await stack.gql(`{ identity(id: "${ALICE}") { displayNam } }`, undefined, headers);
+    expect(misspelt.status).toBe(400);
+    expect(JSON.stringify(misspelt.errors)).not.toContain('Did you mean');
+  });
+});
