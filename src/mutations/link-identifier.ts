@@ -57,6 +57,6 @@ function identifierProblem(identifier: string): UserErrorRecord | null {
 
 /** The forwarded token as a `Bearer` credential, whether or not the caller wrote the scheme. */
 function bearer(value: string | null): string | null {
-  const token = value?.trim().replace(/^Bearer\s+/i, '');
+  const token = value?.trim().replace(/^Bearer(?:\s+|$)/i, '');
   return token ? `Bearer ${token}` : null;
 }

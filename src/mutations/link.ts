@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import type { GlobalId } from '../domain/global-id';
 import type { LinkIdentityBody } from '../providers/auth0/wire';
 import { isUserError, parseIdArgument, runRoute, unsupported, veratoSourceOf, type Outcome, type Route } from './run';
-import { userError, type UserErrorRecord } from './user-errors';
+import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
 export interface LinkInput {
   primaryId: string;
@@ -43,12 +43,18 @@ export async function linkIdentities(ctx: Context, input: LinkInput): Promise<Li
   const ids = parsePair(input);
   if (!Array.isArray(ids)) return refused([ids]);
   const [primary, secondary] = ids;
-  const route = linkRoute(ctx, input, primary, secondary);
+  const route = linkRoute(ctx, input, primary, secondary, refused);
   if ('code' in route) return refused([route]);
   return runRoute(ctx, 'linkIdentities', input, route, refused);
 }
 
-function linkRoute(ctx: Context, input: LinkInput, primary: GlobalId, secondary: GlobalId): Route<LinkOutcome> | UserErrorRecord {
+function linkRoute(
+  ctx: Context,
+  input: LinkInput,
+  primary: GlobalId,
+  secondary: GlobalId,
+  refused: (userErrors: UserErrorRecord[]) => LinkOutcome,
+): Route<LinkOutcome> | UserErrorRecord {
   const touches = [input.primaryId, input.secondaryId];
   const done = (linkId: string | null): LinkOutcome => ({ primaryId: input.primaryId, secondaryId: input.secondaryId, linkId, userErrors: [] });
 
@@ -69,7 +75,16 @@ function linkRoute(ctx: Context, input: LinkInput, primary: GlobalId, secondary:
       touches,
       execute: async ({ upstreamKey }) => {
         const body = { related_identity_id: secondary.nativeId, relationship_type: USER_LINKED, ...(input.reason ? { note: input.reason } : {}) };
-        await ctx.clients.verifa.createRelationship(ctx.call, primary.nativeId, body, upstreamKey);
+        try {
+          await ctx.clients.verifa.createRelationship(ctx.call, primary.nativeId, body, upstreamKey);
+        } catch (error) {
+          // Two distinct, existing identities and a built-in type: Verifa's 422 can only mean the link exists already.
+          const refusal = toUserError(error, {
+            onValidationError: { code: 'ALREADY_LINKED', message: 'These Verifa identities are already linked (user_linked).', field: 'secondaryId' },
+          });
+          if (refusal) return refused([refusal]);
+          throw error;
+        }
         return done(null);
       },
     };
@@ -119,10 +134,10 @@ export async function unlinkIdentities(ctx: Context, input: Omit<LinkInput, 'lin
     route = {
       upstreamIdempotency: false,
       touches,
-      execute: async () => {
+      execute: async ({ retry }) => {
         const relationshipId = await findUserLinked(ctx, primary.nativeId, secondary.nativeId);
         if (!relationshipId) return refused([userError('NOT_LINKED', 'These Verifa identities have no user_linked relationship.', { provider: 'verifa', field: 'secondaryId' })]);
-        await ctx.clients.verifa.deleteRelationship(ctx.call, primary.nativeId, relationshipId);
+        await ctx.clients.verifa.deleteRelationship(ctx.call, primary.nativeId, relationshipId, retry);
         return done();
       },
     };

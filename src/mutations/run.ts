@@ -44,7 +44,11 @@ export async function runRoute<O extends Outcome>(
 
   if (useStore) {
     const claim = await ctx.idempotency.begin(scope, inputFingerprint(input));
-    if (claim.state === 'replay') return claim.outcome as O;
+    if (claim.state === 'replay') {
+      // The write happened in an earlier request: read what it touched as fresh as after the write.
+      ctx.loaders.forget(route.touches);
+      return claim.outcome as O;
+    }
     if (claim.state === 'mismatch') {
       return onRefusal([userError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with different input.', { field: 'idempotencyKey' })]);
     }

@@ -68,14 +68,16 @@ export class VerifaClient {
     return response.body;
   }
 
-  /** DELETE /identities/:id/relationships/:relationship_id (both directions). */
-  async deleteRelationship(ctx: CallContext, identityId: string, relationshipId: string): Promise<DeleteReply> {
+  /**
+   * DELETE /identities/:id/relationships/:relationship_id (both directions). A repeat of a delete
+   * that did land answers 404, so it is retried only when the mutation carries an idempotency key.
+   */
+  async deleteRelationship(ctx: CallContext, identityId: string, relationshipId: string, retry: 'safe' | 'never'): Promise<DeleteReply> {
     const response = await this.transport.send<DeleteReply>(ctx, {
       method: 'DELETE',
       path: `/identities/${encodeURIComponent(identityId)}/relationships/${encodeURIComponent(relationshipId)}`,
       pathTemplate: '/identities/{id}/relationships/{relationship_id}',
-      // Deleting the same relationship twice changes nothing more: safe to retry.
-      retry: 'safe',
+      retry,
     });
     return response.body;
   }

@@ -1,0 +1,709 @@
+import {
+  CreateRelationshipDocument,
+  LinkIdentifierDocument,
+  LinkIdentitiesDocument,
+  MergeIdentitiesDocument,
+  UnlinkIdentitiesDocument,
+} from '../../generated/graphql';
+import type { RecordedCall } from '../../src/emulators/harness';
+import { DEMO_CREDENTIALS, DEMO_PEOPLE } from '../../src/emulators/seed';
+import { idempotencyScope } from '../../src/mutations/idempotency';
+import { componentSchema, loadSpec, undeclaredFields, type Schema } from '../support/openapi-subset';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * Write-side contract: for each mutation route, the exact upstream request the provider emulator
+ * recorded (method, path, the headers that matter, body) and that it was sent exactly once; then
+ * the idempotency rules (the subgraph's own store for Verato, Auth0 and BTC Direct; Verifa's
+ * Idempotency-Key header, derived per caller and mutation).
+ */
+
+const [alice, bob] = DEMO_PEOPLE;
+const JWT = /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/;
+
+type Provider = 'verato' | 'verifa' | 'auth0' | 'btcdirect';
+
+let stack: Stack;
+let sequence = 0;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack.close();
+});
+
+beforeEach(() => {
+  stack.emulators.all.forEach((emulator) => emulator.setFaults(null));
+  stack.clearCalls();
+});
+
+/** A name no other test uses. */
+const unique = (prefix: string) => `${prefix}${++sequence}${Date.now().toString(36)}`;
+const callsOf = (provider: Provider): RecordedCall[] => stack.emulators[provider]!.calls;
+/** The calls that are not reads of the payload (Verato queries, GETs) nor the Auth0 token. */
+const writesOf = (provider: Provider): RecordedCall[] =>
+  callsOf(provider).filter((call) => call.method !== 'GET' && call.path !== '/oauth/token' && !/Query$|searchRelationshipsService$/.test(call.path));
+
+/** The one write a mutation sent; fails when there were none or several. */
+function theWrite(provider: Provider): RecordedCall {
+  const writes = writesOf(provider);
+  expect(writes.map((call) => `${call.method} ${call.path}`)).toHaveLength(1);
+  return writes[0];
+}
+
+/** No write reached any provider. */
+function expectNoWrites(): void {
+  for (const provider of ['verato', 'verifa', 'auth0', 'btcdirect'] as const) expect(writesOf(provider)).toEqual([]);
+}
+
+function expectVeratoHeaders(call: RecordedCall, requestId: string): void {
+  expect(call.headers).toMatchObject({
+    authorization: `Bearer ${DEMO_CREDENTIALS.verato.token}`,
+    'content-type': 'application/json',
+    accept: 'application/json',
+    'x-request-id': requestId,
+  });
+  expect(call.headers).not.toHaveProperty('idempotency-key');
+  expect(call.query).toEqual({});
+}
+
+function expectVerifaHeaders(call: RecordedCall, requestId: string, options: { body: boolean }): void {
+  expect(call.headers).toMatchObject({
+    'x-api-key': DEMO_CREDENTIALS.verifa.apiKey,
+    'verifa-version': DEMO_CREDENTIALS.verifa.version,
+    'key-inflection': 'snake',
+    accept: 'application/json',
+    'x-request-id': requestId,
+  });
+  expect(call.headers).not.toHaveProperty('authorization');
+  if (options.body) expect(call.headers['content-type']).toBe('application/json');
+  else expect(call.headers).not.toHaveProperty('content-type');
+}
+
+function expectAuth0Headers(call: RecordedCall, requestId: string, options: { body: boolean }): void {
+  expect(call.headers.authorization).toMatch(JWT);
+  expect(call.headers['x-request-id']).toBe(requestId);
+  expect(call.headers).not.toHaveProperty('idempotency-key');
+  if (options.body) expect(call.headers['content-type']).toBe('application/json');
+  else expect(call.headers).not.toHaveProperty('content-type');
+  expect(call.query).toEqual({});
+}
+
+/** The Verato request envelope against the vendored spec: no field it does not declare. */
+function expectVeratoSpecBody(operation: string, body: unknown): void {
+  const doc = loadSpec(`verato-${operation.toLowerCase()}-api-openapi.yml`);
+  expect(undeclaredFields(body, componentSchema(doc, `ServiceRequest_${operation}`), doc)).toEqual([]);
+}
+
+describe('linkIdentities', () => {
+  it('Verato + Verato: POST /link-ws/svc/linkIdentities {trackingId, content:{linkToSource, source}}', async () => {
+    const verato = stack.emulators.verato!.store;
+    const primary = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-LINK-A') } });
+    const secondary = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-LINK-B') } });
+    const requestId = unique('ct-link-verato-');
+
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `verato:CRM:${primary.source.id}`, secondaryId: `verato:CRM:${secondary.source.id}` } },
+      { 'x-request-id': requestId },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.linkIdentities).toMatchObject({ linkId: primary.linkId, userErrors: [] });
+
+    const call = theWrite('verato');
+    expect(call.method).toBe('POST');
+    expect(call.path).toBe('/link-ws/svc/linkIdentities');
+    expectVeratoHeaders(call, requestId);
+    expect(call.body).toEqual({ trackingId: requestId, content: { linkToSource: primary.source, source: secondary.source } });
+    expectVeratoSpecBody('linkIdentities', call.body);
+  });
+
+  it('mixed providers: the Verato link of both source records under the default VERATO_SOURCE_MAP', async () => {
+    const verato = stack.emulators.verato!.store;
+    const auth0Id = `auth0|${unique('ctmixed')}`;
+    const btcIdentifier = `${unique('ctmixed')}${'0'.repeat(40)}`;
+    verato.addSourceRecord({ source: { name: 'AUTH0', id: auth0Id } });
+    verato.addSourceRecord({ source: { name: 'BTCDIRECT', id: btcIdentifier } });
+    const requestId = unique('ct-link-mixed-');
+
+    const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${auth0Id}`, secondaryId: `btcdirect:${btcIdentifier}` } }, { 'x-request-id': requestId });
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+
+    const call = theWrite('verato');
+    expect(`${call.method} ${call.path}`).toBe('POST /link-ws/svc/linkIdentities');
+    expectVeratoHeaders(call, requestId);
+    expect(call.body).toEqual({ trackingId: requestId, content: { linkToSource: { name: 'AUTH0', id: auth0Id }, source: { name: 'BTCDIRECT', id: btcIdentifier } } });
+    // Nothing was asked of the identities' own providers.
+    expect(writesOf('auth0')).toEqual([]);
+    expect(writesOf('btcdirect')).toEqual([]);
+  });
+
+  it('Auth0 + Auth0: POST /api/v2/users/{primary, | encoded}/identities {provider, user_id after the |}', async () => {
+    const auth0 = stack.emulators.auth0!.store;
+    const primary = auth0.addUser({ userId: `auth0|${unique('ctprimary')}`, email: `${unique('p')}@example.com` });
+    const secondary = auth0.addUser({ userId: `google-oauth2|${unique('1100')}`, email: `${unique('s')}@example.com` });
+    const requestId = unique('ct-link-auth0-');
+
+    const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${primary.user_id}`, secondaryId: `auth0:${secondary.user_id}` } }, { 'x-request-id': requestId });
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+
+    const call = theWrite('auth0');
+    expect(call.method).toBe('POST');
+    expect(call.path).toBe(`/api/v2/users/${primary.user_id.replace('|', '%7C')}/identities`);
+    expectAuth0Headers(call, requestId, { body: true });
+    expect(call.body).toEqual({ provider: 'google-oauth2', user_id: secondary.user_id.split('|')[1] });
+    const doc = loadSpec('DERIVED-auth0-management-users-identities.subset.openapi.yaml');
+    expect(undeclaredFields(call.body, componentSchema(doc, 'LinkUserIdentityRequestContent'), doc)).toEqual([]);
+  });
+
+  it('Auth0 + Auth0 with linkWith: the body is {link_with} and nothing else', async () => {
+    const auth0 = stack.emulators.auth0!;
+    const primary = auth0.store.addUser({ userId: `auth0|${unique('ctlwprimary')}`, email: `${unique('p')}@example.com` });
+    const secondary = auth0.store.addUser({ userId: `auth0|${unique('ctlwsecondary')}`, email: `${unique('s')}@example.com` });
+    const idToken = await auth0.mintIdToken(secondary.user_id);
+    const requestId = unique('ct-link-auth0-lw-');
+
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `auth0:${primary.user_id}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: idToken } },
+      { 'x-request-id': requestId },
+    );
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+
+    const call = theWrite('auth0');
+    expect(`${call.method} ${call.path}`).toBe(`POST /api/v2/users/${encodeURIComponent(primary.user_id)}/identities`);
+    expectAuth0Headers(call, requestId, { body: true });
+    expect(call.body).toEqual({ link_with: idToken });
+  });
+
+  it("Verifa + Verifa: POST /api/v1/identities/{primary}/relationships {related_identity_id, relationship_type:'user_linked', note}", async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const primary = verifa.addIdentity();
+    const secondary = verifa.addIdentity();
+    const requestId = unique('ct-link-verifa-');
+
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `verifa:${primary.id}`, secondaryId: `verifa:${secondary.id}`, reason: 'same face, two signups' } },
+      { 'x-request-id': requestId },
+    );
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+
+    const call = theWrite('verifa');
+    expect(`${call.method} ${call.path}`).toBe(`POST /api/v1/identities/${primary.id}/relationships`);
+    expectVerifaHeaders(call, requestId, { body: true });
+    // Without an idempotencyKey there is no Idempotency-Key.
+    expect(call.headers).not.toHaveProperty('idempotency-key');
+    expect(call.query).toEqual({});
+    expect(call.body).toEqual({ related_identity_id: secondary.id, relationship_type: 'user_linked', note: 'same face, two signups' });
+  });
+
+  it('BTC Direct + BTC Direct: UNSUPPORTED_OPERATION and no request at all', async () => {
+    const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `btcdirect:${alice.btcIdentifier}`, secondaryId: `btcdirect:${bob.btcIdentifier}` } });
+    expect(result.data!.linkIdentities.userErrors.map((e) => e.code)).toEqual(['UNSUPPORTED_OPERATION']);
+    expect(stack.emulators.all.map((emulator) => emulator.calls.length)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('linkIdentities with a custom VERATO_SOURCE_MAP', () => {
+  let mapped: Stack;
+  beforeAll(async () => {
+    mapped = await startStack({ env: { VERATO_SOURCE_MAP: 'IDP=auth0,KYC=verifa,BROKER=btcdirect' } });
+  });
+  afterAll(() => mapped.close());
+
+  it('names the source records with the configured source codes', async () => {
+    mapped.emulators.verato!.store.addSourceRecord({ source: { name: 'IDP', id: 'auth0|ctmapped0001' } });
+    mapped.emulators.verato!.store.addSourceRecord({ source: { name: 'KYC', id: 'idn_ctmapped0001' } });
+    const result = await mapped.gql(LinkIdentitiesDocument, { input: { primaryId: 'auth0:auth0|ctmapped0001', secondaryId: 'verifa:idn_ctmapped0001' } }, { 'x-request-id': 'ct-mapped-1' });
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+
+    const writes = mapped.emulators.verato!.calls.filter((call) => call.path === '/link-ws/svc/linkIdentities');
+    expect(writes).toHaveLength(1);
+    expect(writes[0].body).toEqual({ trackingId: 'ct-mapped-1', content: { linkToSource: { name: 'IDP', id: 'auth0|ctmapped0001' }, source: { name: 'KYC', id: 'idn_ctmapped0001' } } });
+  });
+});
+
+describe('unlinkIdentities', () => {
+  it('Verato: POST /link-ws/svc/unlinkIdentities {trackingId, content:{unlinkFromSource, source}}', async () => {
+    const verato = stack.emulators.verato!.store;
+    const staying = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-UNLINK-A') } });
+    const leaving = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-UNLINK-B') }, linkId: staying.linkId });
+    const requestId = unique('ct-unlink-verato-');
+
+    const result = await stack.gql(UnlinkIdentitiesDocument, { input: { primaryId: `verato:CRM:${staying.source.id}`, secondaryId: `verato:CRM:${leaving.source.id}` } }, { 'x-request-id': requestId });
+    expect(result.data!.unlinkIdentities.userErrors).toEqual([]);
+
+    const call = theWrite('verato');
+    expect(`${call.method} ${call.path}`).toBe('POST /link-ws/svc/unlinkIdentities');
+    expectVeratoHeaders(call, requestId);
+    expect(call.body).toEqual({ trackingId: requestId, content: { unlinkFromSource: staying.source, source: leaving.source } });
+    expectVeratoSpecBody('unlinkIdentities', call.body);
+  });
+
+  it('Auth0: DELETE /api/v2/users/{primary}/identities/{provider}/{user_id} without a body', async () => {
+    const auth0 = stack.emulators.auth0!.store;
+    const primary = auth0.addUser({ userId: `auth0|${unique('ctunlinkp')}`, email: `${unique('p')}@example.com` });
+    const secondaryUserId = unique('2200');
+    auth0.addUser({ userId: `github|${secondaryUserId}`, email: `${unique('s')}@example.com` });
+    expect(auth0.link(primary.user_id, `github|${secondaryUserId}`).ok).toBe(true);
+    const requestId = unique('ct-unlink-auth0-');
+
+    const result = await stack.gql(UnlinkIdentitiesDocument, { input: { primaryId: `auth0:${primary.user_id}`, secondaryId: `auth0:github|${secondaryUserId}` } }, { 'x-request-id': requestId });
+    expect(result.data!.unlinkIdentities.userErrors).toEqual([]);
+
+    const call = theWrite('auth0');
+    expect(call.method).toBe('DELETE');
+    expect(call.path).toBe(`/api/v2/users/${primary.user_id.replace('|', '%7C')}/identities/github/${secondaryUserId}`);
+    expectAuth0Headers(call, requestId, { body: false });
+    expect(call.body).toBeUndefined();
+  });
+
+  it('Verifa: finds the user_linked relationship, then DELETE /api/v1/identities/{primary}/relationships/{id}', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const primary = verifa.addIdentity();
+    const secondary = verifa.addIdentity();
+    verifa.addRelationship({ source_identity_id: primary.id, related_identity_id: secondary.id, relationship_type: 'family_member' });
+    const relationship = verifa.addRelationship({ source_identity_id: primary.id, related_identity_id: secondary.id, relationship_type: 'user_linked' });
+    const requestId = unique('ct-unlink-verifa-');
+
+    const result = await stack.gql(UnlinkIdentitiesDocument, { input: { primaryId: `verifa:${primary.id}`, secondaryId: `verifa:${secondary.id}` } }, { 'x-request-id': requestId });
+    expect(result.data!.unlinkIdentities.userErrors).toEqual([]);
+
+    const [lookup] = callsOf('verifa');
+    expect(`${lookup.method} ${lookup.path}`).toBe(`GET /api/v1/identities/${primary.id}/relationships`);
+    expect(lookup.query).toEqual({ limit: '100', offset: '0', type: 'user_linked' });
+    const call = theWrite('verifa');
+    expect(`${call.method} ${call.path}`).toBe(`DELETE /api/v1/identities/${primary.id}/relationships/${relationship.id}`);
+    expectVerifaHeaders(call, requestId, { body: false });
+    expect(call.body).toBeUndefined();
+    // The family_member relationship is left alone.
+    expect(verifa.relationshipsFrom(primary.id).map((r) => r.relationship_type)).toEqual(['family_member']);
+  });
+});
+
+describe('mergeIdentities', () => {
+  it('Verifa: POST /api/v1/identities/merge with every transfer toggle, redact_secondary and reason', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const primary = verifa.addIdentity();
+    const secondary = verifa.addIdentity();
+    const requestId = unique('ct-merge-verifa-');
+
+    const result = await stack.gql(
+      MergeIdentitiesDocument,
+      {
+        input: {
+          primaryId: `verifa:${primary.id}`,
+          secondaryId: `verifa:${secondary.id}`,
+          transfer: { sessions: false, deviceLinks: false },
+          redactSecondary: true,
+          reason: 'duplicate account',
+        },
+      },
+      { 'x-request-id': requestId },
+    );
+    expect(result.data!.mergeIdentities).toMatchObject({ userErrors: [], secondary: { status: 'REDACTED' } });
+
+    const call = theWrite('verifa');
+    expect(`${call.method} ${call.path}`).toBe('POST /api/v1/identities/merge');
+    expectVerifaHeaders(call, requestId, { body: true });
+    expect(call.headers).not.toHaveProperty('idempotency-key');
+    expect(call.body).toEqual({
+      primary_identity_id: primary.id,
+      secondary_identity_id: secondary.id,
+      transfer: { sessions: false, screening_checks: true, face_embeddings: true, ip_links: true, device_links: false },
+      redact_secondary: true,
+      reason: 'duplicate account',
+    });
+  });
+
+  it('Verifa: without options every toggle is sent true, redact_secondary false and no reason', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const primary = verifa.addIdentity();
+    const secondary = verifa.addIdentity();
+    await stack.gql(MergeIdentitiesDocument, { input: { primaryId: `verifa:${primary.id}`, secondaryId: `verifa:${secondary.id}` } });
+    expect(theWrite('verifa').body).toEqual({
+      primary_identity_id: primary.id,
+      secondary_identity_id: secondary.id,
+      transfer: { sessions: true, screening_checks: true, face_embeddings: true, ip_links: true, device_links: true },
+      redact_secondary: false,
+    });
+  });
+
+  it('Verifa dry run: no write request at all', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const primary = verifa.addIdentity();
+    const secondary = verifa.addIdentity();
+    const result = await stack.gql(MergeIdentitiesDocument, { input: { primaryId: `verifa:${primary.id}`, secondaryId: `verifa:${secondary.id}`, dryRun: true, idempotencyKey: unique('dry') } });
+    expect(result.data!.mergeIdentities).toMatchObject({ dryRun: true, userErrors: [] });
+    expect(callsOf('verifa').map((call) => call.method)).toEqual(['GET', 'GET']);
+    expectNoWrites();
+  });
+
+  it('Verato: POST /link-ws/svc/mergeIdentities {trackingId, content:{toSurviveSource, toRetireSource}}', async () => {
+    const verato = stack.emulators.verato!.store;
+    const survivor = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-MERGE-A') } });
+    const retiring = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-MERGE-B') } });
+    const requestId = unique('ct-merge-verato-');
+
+    const result = await stack.gql(MergeIdentitiesDocument, { input: { primaryId: `verato:CRM:${survivor.source.id}`, secondaryId: `verato:CRM:${retiring.source.id}` } }, { 'x-request-id': requestId });
+    expect(result.data!.mergeIdentities).toMatchObject({ userErrors: [], linkId: survivor.linkId });
+
+    const call = theWrite('verato');
+    expect(`${call.method} ${call.path}`).toBe('POST /link-ws/svc/mergeIdentities');
+    expectVeratoHeaders(call, requestId);
+    expect(call.body).toEqual({ trackingId: requestId, content: { toSurviveSource: survivor.source, toRetireSource: retiring.source } });
+    expectVeratoSpecBody('mergeIdentities', call.body);
+  });
+});
+
+describe('createRelationship', () => {
+  it('Verifa: POST /api/v1/identities/{source}/relationships {related_identity_id, relationship_type, note, metadata}', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const source = verifa.addIdentity();
+    const related = verifa.addIdentity();
+    const requestId = unique('ct-rel-verifa-');
+
+    const result = await stack.gql(
+      CreateRelationshipDocument,
+      { input: { sourceId: `verifa:${source.id}`, relatedId: `verifa:${related.id}`, type: 'POWER_OF_ATTORNEY', note: 'signed 2024', metadata: { document: 'poa-1', pages: 3 } } },
+      { 'x-request-id': requestId },
+    );
+    expect(result.data!.createRelationship.userErrors).toEqual([]);
+
+    const call = theWrite('verifa');
+    expect(`${call.method} ${call.path}`).toBe(`POST /api/v1/identities/${source.id}/relationships`);
+    expectVerifaHeaders(call, requestId, { body: true });
+    expect(call.headers).not.toHaveProperty('idempotency-key');
+    expect(call.body).toEqual({ related_identity_id: related.id, relationship_type: 'power_of_attorney', note: 'signed 2024', metadata: { document: 'poa-1', pages: 3 } });
+  });
+
+  it('Verifa: a custom type goes by name; without note or metadata neither is sent', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    verifa.addCustomRelationshipType('guarantor');
+    const source = verifa.addIdentity();
+    const related = verifa.addIdentity();
+    await stack.gql(CreateRelationshipDocument, { input: { sourceId: `verifa:${source.id}`, relatedId: `verifa:${related.id}`, customType: 'guarantor' } });
+    expect(theWrite('verifa').body).toEqual({ related_identity_id: related.id, relationship_type: 'guarantor' });
+  });
+
+  it('Verato: POST /link-ws/svc/addRelationshipService with both Link IDs and the verb from customType', async () => {
+    const verato = stack.emulators.verato!.store;
+    const subject = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-REL-A') } });
+    const object = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-REL-B') } });
+    const requestId = unique('ct-rel-verato-');
+
+    const result = await stack.gql(
+      CreateRelationshipDocument,
+      { input: { sourceId: `verato:CRM:${subject.source.id}`, relatedId: `verato:CRM:${object.source.id}`, customType: 'is guardian for' } },
+      { 'x-request-id': requestId },
+    );
+    expect(result.data!.createRelationship.userErrors).toEqual([]);
+
+    const call = theWrite('verato');
+    expect(`${call.method} ${call.path}`).toBe('POST /link-ws/svc/addRelationshipService');
+    expectVeratoHeaders(call, requestId);
+    expect(call.body).toEqual({
+      trackingId: requestId,
+      content: { relationship: { relationshipVerb: 'is guardian for', subjectVeratoId: subject.linkId, objectVeratoId: object.linkId, domain: 'Person', status: 'active' } },
+    });
+    expectVeratoSpecBody('addRelationshipService', call.body);
+  });
+
+  it('a system type is refused without a request', async () => {
+    const result = await stack.gql(CreateRelationshipDocument, { input: { sourceId: `verifa:${alice.verifaId}`, relatedId: `verifa:${bob.verifaId}`, customType: 'same_ssn' } });
+    expect(result.data!.createRelationship.userErrors.map((e) => e.code)).toEqual(['INVALID_INPUT']);
+    expect(stack.emulators.all.map((emulator) => emulator.calls.length)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('linkIdentifier', () => {
+  it('POST /api/v2/user/link-identifier {identifier} with the forwarded user token and the partner X-Api-Key only', async () => {
+    const btc = stack.emulators.btcdirect!;
+    const token = await btc.loginUser(bob.email, bob.btcPassword);
+    const identifier = `ct${unique('link')}${'9'.repeat(40)}`;
+    const requestId = unique('ct-identifier-');
+
+    const result = await stack.gql(LinkIdentifierDocument, { input: { identifier } }, { 'x-request-id': requestId, 'x-btcdirect-user-authorization': `Bearer ${token}` });
+    expect(result.data!.linkIdentifier.userErrors).toEqual([]);
+
+    const call = theWrite('btcdirect');
+    expect(`${call.method} ${call.path}`).toBe('POST /api/v2/user/link-identifier');
+    expect(call.query).toEqual({});
+    expect(call.headers).toMatchObject({
+      'user-authorization': `Bearer ${token}`,
+      'x-api-key': DEMO_CREDENTIALS.btcdirect.apiKey,
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-request-id': requestId,
+    });
+    // One client authentication method (ER803 otherwise); the user only ever comes from the token.
+    expect(call.headers).not.toHaveProperty('authorization');
+    expect(call.headers).not.toHaveProperty('user-identifier');
+    expect(call.headers).not.toHaveProperty('idempotency-key');
+    expect(call.body).toEqual({ identifier });
+    const doc = loadSpec('DERIVED-btcdirect-identity.subset.openapi.yaml');
+    const schema = (doc.paths['/api/v2/user/link-identifier'].post as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody.content['application/json'].schema;
+    expect(undeclaredFields(call.body, schema, doc)).toEqual([]);
+  });
+
+  it('a missing user token or an invalid identifier costs no request', async () => {
+    const noToken = await stack.gql(LinkIdentifierDocument, { input: { identifier: 'x'.repeat(40) } });
+    expect(noToken.data!.linkIdentifier.userErrors.map((e) => e.providerCode)).toEqual(['ER700']);
+    const tooShort = await stack.gql(LinkIdentifierDocument, { input: { identifier: 'short' } }, { 'x-btcdirect-user-authorization': 'Bearer whatever' });
+    expect(tooShort.data!.linkIdentifier.userErrors.map((e) => e.providerCode)).toEqual(['ER102']);
+    expect(stack.emulators.all.map((emulator) => emulator.calls.length)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('idempotency in the subgraph store (Verato, Auth0, BTC Direct)', () => {
+  it('the same key and input replays the first payload without a second upstream write', async () => {
+    const verato = stack.emulators.verato!.store;
+    const primary = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-IDEM-A') } });
+    const secondary = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-IDEM-B') } });
+    const input = { primaryId: `verato:CRM:${primary.source.id}`, secondaryId: `verato:CRM:${secondary.source.id}`, idempotencyKey: unique('key-') };
+
+    const first = await stack.gql(LinkIdentitiesDocument, { input });
+    expect(first.data!.linkIdentities.userErrors).toEqual([]);
+    const replay = await stack.gql(LinkIdentitiesDocument, { input: { ...input } });
+    expect(replay.errors).toBeUndefined();
+    expect(replay.data).toEqual(first.data);
+    expect(writesOf('verato')).toHaveLength(1);
+    // The subgraph keeps Verato's idempotency itself: no key goes upstream.
+    expect(writesOf('verato')[0].headers).not.toHaveProperty('idempotency-key');
+  });
+
+  it('Auth0 and BTC Direct replays make no second call either', async () => {
+    const auth0 = stack.emulators.auth0!.store;
+    const primary = auth0.addUser({ userId: `auth0|${unique('ctidemp')}`, email: `${unique('p')}@example.com` });
+    const secondary = auth0.addUser({ userId: `auth0|${unique('ctidems')}`, email: `${unique('s')}@example.com` });
+    const linkInput = { primaryId: `auth0:${primary.user_id}`, secondaryId: `auth0:${secondary.user_id}`, idempotencyKey: unique('key-') };
+    const firstLink = await stack.gql(LinkIdentitiesDocument, { input: linkInput });
+    expect(firstLink.data!.linkIdentities.userErrors).toEqual([]);
+    const replayedLink = await stack.gql(LinkIdentitiesDocument, { input: linkInput });
+    // Without the store, the second link would be Auth0's 409 "Specified identity already exists."
+    expect(replayedLink.data).toEqual(firstLink.data);
+    expect(writesOf('auth0')).toHaveLength(1);
+
+    const token = await stack.emulators.btcdirect!.loginUser(alice.email, alice.btcPassword);
+    const headers = { 'x-btcdirect-user-authorization': `Bearer ${token}` };
+    const identifierInput = { identifier: `ctidem${'7'.repeat(40)}`, idempotencyKey: unique('key-') };
+    const firstIdentifier = await stack.gql(LinkIdentifierDocument, { input: identifierInput }, headers);
+    expect(firstIdentifier.data!.linkIdentifier.userErrors).toEqual([]);
+    const replayedIdentifier = await stack.gql(LinkIdentifierDocument, { input: identifierInput }, headers);
+    expect(replayedIdentifier.data).toEqual(firstIdentifier.data);
+    expect(writesOf('btcdirect')).toHaveLength(1);
+  });
+
+  it('keys are scoped per caller: the same key and input from another caller is its own request', async () => {
+    const verato = stack.emulators.verato!.store;
+    const primary = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-SCOPE-A') } });
+    const secondary = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-SCOPE-B') } });
+    const input = { primaryId: `verato:CRM:${primary.source.id}`, secondaryId: `verato:CRM:${secondary.source.id}`, idempotencyKey: unique('shared-key-') };
+
+    const first = await stack.gql(LinkIdentitiesDocument, { input }, { authorization: `Bearer ${await stack.token({ sub: 'scope-caller-1' })}` });
+    expect(first.data!.linkIdentities.userErrors).toEqual([]);
+    const second = await stack.gql(LinkIdentitiesDocument, { input }, { authorization: `Bearer ${await stack.token({ sub: 'scope-caller-2' })}` });
+    expect(second.data!.linkIdentities.userErrors).toEqual([]);
+    // Not a replay of caller 1's result: caller 2's request went to Verato (relinking is a no-op there).
+    expect(writesOf('verato')).toHaveLength(2);
+  });
+
+  it('a refusal is replayed too, as the same userError', async () => {
+    const input = { primaryId: `auth0:${alice.auth0UserId}`, secondaryId: 'auth0:auth0|ctnobody000001', idempotencyKey: unique('key-') };
+    const first = await stack.gql(LinkIdentitiesDocument, { input });
+    expect(first.data!.linkIdentities.userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
+    const replay = await stack.gql(LinkIdentitiesDocument, { input });
+    expect(replay.data).toEqual(first.data);
+    expect(writesOf('auth0')).toHaveLength(1);
+  });
+
+  it('the same key with other input is IDEMPOTENCY_KEY_REUSED, without any upstream call', async () => {
+    const verato = stack.emulators.verato!.store;
+    const a = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-REUSE-A') } });
+    const b = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-REUSE-B') } });
+    const c = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-REUSE-C') } });
+    const idempotencyKey = unique('key-');
+    const first = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `verato:CRM:${a.source.id}`, secondaryId: `verato:CRM:${b.source.id}`, idempotencyKey } });
+    expect(first.data!.linkIdentities.userErrors).toEqual([]);
+    stack.clearCalls();
+
+    const reused = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `verato:CRM:${a.source.id}`, secondaryId: `verato:CRM:${c.source.id}`, idempotencyKey } });
+    expect(reused.errors).toBeUndefined();
+    expect(reused.data!.linkIdentities).toMatchObject({ linkId: null, primary: null, secondary: null, cluster: null });
+    expect(reused.data!.linkIdentities.userErrors).toEqual([
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey', retryable: false }),
+    ]);
+    expect(stack.emulators.all.map((emulator) => emulator.calls.length)).toEqual([0, 0, 0, 0]);
+
+    // The same key on another mutation is another key.
+    const unlinked = await stack.gql(UnlinkIdentitiesDocument, { input: { primaryId: `verato:CRM:${a.source.id}`, secondaryId: `verato:CRM:${b.source.id}`, idempotencyKey } });
+    expect(unlinked.data!.unlinkIdentities.userErrors).toEqual([]);
+    expect(theWrite('verato').path).toBe('/link-ws/svc/unlinkIdentities');
+  });
+
+  it('a concurrent duplicate is IN_PROGRESS (retryable) while the first is still running; one write goes out', async () => {
+    const verato = stack.emulators.verato!;
+    const primary = verato.store.addSourceRecord({ source: { name: 'CRM', id: unique('CT-RACE-A') } });
+    const secondary = verato.store.addSourceRecord({ source: { name: 'CRM', id: unique('CT-RACE-B') } });
+    const input = { primaryId: `verato:CRM:${primary.source.id}`, secondaryId: `verato:CRM:${secondary.source.id}`, idempotencyKey: unique('key-') };
+    verato.setFaults({ latencyMs: 300, pathPrefix: '/link-ws/svc/linkIdentities' });
+
+    const results = await Promise.all([stack.gql(LinkIdentitiesDocument, { input }), stack.gql(LinkIdentitiesDocument, { input })]);
+    verato.setFaults(null);
+    const codes = results.map((result) => result.data!.linkIdentities.userErrors.map((e) => e.code));
+    expect(codes.sort()).toEqual([[], ['IN_PROGRESS']]);
+    const inProgress = results.find((result) => result.data!.linkIdentities.userErrors.length > 0)!.data!.linkIdentities;
+    expect(inProgress.userErrors[0]).toMatchObject({ field: 'idempotencyKey', retryable: true });
+    expect(inProgress.linkId).toBeNull();
+    expect(writesOf('verato')).toHaveLength(1);
+
+    // Once the first is done, the duplicate gets its result.
+    const winner = results.find((result) => result.data!.linkIdentities.userErrors.length === 0)!;
+    const later = await stack.gql(LinkIdentitiesDocument, { input });
+    expect(later.data).toEqual(winner.data);
+    expect(writesOf('verato')).toHaveLength(1);
+  });
+
+  it('the same holds for BTC Direct link-identifier under latency', async () => {
+    const btc = stack.emulators.btcdirect!;
+    const token = await btc.loginUser(bob.email, bob.btcPassword);
+    const headers = { 'x-btcdirect-user-authorization': `Bearer ${token}` };
+    const input = { identifier: `ctrace${'5'.repeat(40)}`, idempotencyKey: unique('key-') };
+    btc.setFaults({ latencyMs: 300, pathPrefix: '/api/v2/user/link-identifier' });
+
+    const results = await Promise.all([stack.gql(LinkIdentifierDocument, { input }, headers), stack.gql(LinkIdentifierDocument, { input }, headers)]);
+    btc.setFaults(null);
+    expect(results.map((result) => result.data!.linkIdentifier.userErrors.map((e) => e.code)).sort()).toEqual([[], ['IN_PROGRESS']]);
+    expect(writesOf('btcdirect')).toHaveLength(1);
+  });
+});
+
+describe('idempotency after a transport failure', () => {
+  let own: Stack;
+  beforeAll(async () => {
+    own = await startStack();
+  });
+  afterAll(() => own.close());
+
+  it('a key whose attempt failed without an outcome is released: the retry is sent, not refused or replayed', async () => {
+    const verato = own.emulators.verato!;
+    const primary = verato.store.addSourceRecord({ source: { name: 'CRM', id: 'CT-RELEASE-A' } });
+    const secondary = verato.store.addSourceRecord({ source: { name: 'CRM', id: 'CT-RELEASE-B' } });
+    const input = { primaryId: `verato:CRM:${primary.source.id}`, secondaryId: `verato:CRM:${secondary.source.id}`, idempotencyKey: 'released-key' };
+
+    verato.setFaults({ status: 503, pathPrefix: '/link-ws/svc/linkIdentities' });
+    const failed = await own.gql(LinkIdentitiesDocument, { input });
+    expect(failed.data).toBeNull();
+    expect(failed.errors![0].extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'VERATO' });
+    // With a key the write may be retried: the first attempt and the policy's two retries.
+    expect(verato.countCalls('POST', '/link-ws/svc/linkIdentities')).toBe(3);
+
+    verato.setFaults(null);
+    verato.clearCalls();
+    const retried = await own.gql(LinkIdentitiesDocument, { input });
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.linkIdentities).toMatchObject({ linkId: primary.linkId, userErrors: [] });
+    expect(verato.countCalls('POST', '/link-ws/svc/linkIdentities')).toBe(1);
+  });
+});
+
+describe('idempotency at Verifa (Idempotency-Key header)', () => {
+  it('sends a derived key: present, at most 255 characters, not the raw key, scoped to caller and mutation', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const source = verifa.addIdentity();
+    const related = verifa.addIdentity();
+    const rawKey = unique('client-key-');
+    const asCaller1 = { authorization: `Bearer ${await stack.token({ sub: 'contract-caller-1' })}` };
+
+    const result = await stack.gql(
+      CreateRelationshipDocument,
+      { input: { sourceId: `verifa:${source.id}`, relatedId: `verifa:${related.id}`, type: 'RELATED_ACCOUNT', idempotencyKey: rawKey } },
+      asCaller1,
+    );
+    expect(result.data!.createRelationship.userErrors).toEqual([]);
+
+    const sent = theWrite('verifa').headers['idempotency-key'];
+    expect(sent).toBeDefined();
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(255);
+    expect(sent).not.toBe(rawKey);
+    expect(sent).not.toContain(rawKey);
+    // Derived from who asked (the token subject), which mutation, and the key.
+    expect(sent).toBe(idempotencyScope('contract-caller-1', 'createRelationship', rawKey));
+
+    // Another caller with the same raw key gets another upstream key (no replay of someone else's result).
+    stack.clearCalls();
+    const asCaller2 = { authorization: `Bearer ${await stack.token({ sub: 'contract-caller-2' })}` };
+    const third = verifa.addIdentity();
+    await stack.gql(CreateRelationshipDocument, { input: { sourceId: `verifa:${source.id}`, relatedId: `verifa:${third.id}`, type: 'RELATED_ACCOUNT', idempotencyKey: rawKey } }, asCaller2);
+    const otherCallerKey = theWrite('verifa').headers['idempotency-key'];
+    expect(otherCallerKey).toBe(idempotencyScope('contract-caller-2', 'createRelationship', rawKey));
+    expect(otherCallerKey).not.toBe(sent);
+
+    // The same raw key on another mutation is another upstream key.
+    stack.clearCalls();
+    const other = verifa.addIdentity();
+    await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `verifa:${source.id}`, secondaryId: `verifa:${other.id}`, idempotencyKey: rawKey } }, asCaller1);
+    const linkKey = theWrite('verifa').headers['idempotency-key'];
+    expect(linkKey).toBe(idempotencyScope('contract-caller-1', 'linkIdentities', rawKey));
+    expect(linkKey).not.toBe(sent);
+  });
+
+  it('a replay sends the same Idempotency-Key; Verifa answers the stored reply and creates nothing new', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const source = verifa.addIdentity();
+    const related = verifa.addIdentity();
+    const input = { sourceId: `verifa:${source.id}`, relatedId: `verifa:${related.id}`, type: 'BENEFICIAL_OWNER' as const, note: 'replay me', idempotencyKey: unique('key-') };
+
+    const first = await stack.gql(CreateRelationshipDocument, { input });
+    const replay = await stack.gql(CreateRelationshipDocument, { input });
+    expect(first.data!.createRelationship.userErrors).toEqual([]);
+    expect(replay.data).toEqual(first.data);
+
+    const writes = writesOf('verifa');
+    expect(writes).toHaveLength(2);
+    expect(writes[1].headers['idempotency-key']).toBe(writes[0].headers['idempotency-key']);
+    expect(writes[1].body).toEqual(writes[0].body);
+    expect(verifa.relationshipsFrom(source.id)).toHaveLength(1);
+  });
+
+  it('merge carries the key too, and a replay answers the same merge', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const primary = verifa.addIdentity();
+    const secondary = verifa.addIdentity();
+    const input = { primaryId: `verifa:${primary.id}`, secondaryId: `verifa:${secondary.id}`, idempotencyKey: unique('key-') };
+    const asMerger = { authorization: `Bearer ${await stack.token({ sub: 'contract-merger' })}` };
+
+    const first = await stack.gql(MergeIdentitiesDocument, { input }, asMerger);
+    expect(first.data!.mergeIdentities.userErrors).toEqual([]);
+    const replay = await stack.gql(MergeIdentitiesDocument, { input }, asMerger);
+    // Without the key, Verifa would refuse to merge an already merged secondary.
+    expect(replay.data).toEqual(first.data);
+    const writes = writesOf('verifa');
+    expect(writes.map((call) => call.headers['idempotency-key'])).toEqual([
+      idempotencyScope('contract-merger', 'mergeIdentities', input.idempotencyKey),
+      idempotencyScope('contract-merger', 'mergeIdentities', input.idempotencyKey),
+    ]);
+  });
+
+  it('the same key with other input: Verifa 422 idempotency_mismatch becomes IDEMPOTENCY_KEY_REUSED', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const source = verifa.addIdentity();
+    const related = verifa.addIdentity();
+    const idempotencyKey = unique('key-');
+    const base = { sourceId: `verifa:${source.id}`, relatedId: `verifa:${related.id}`, idempotencyKey };
+
+    const first = await stack.gql(CreateRelationshipDocument, { input: { ...base, type: 'SAME_HOUSEHOLD' } });
+    expect(first.data!.createRelationship.userErrors).toEqual([]);
+    const reused = await stack.gql(CreateRelationshipDocument, { input: { ...base, type: 'FAMILY_MEMBER' } });
+    expect(reused.errors).toBeUndefined();
+    expect(reused.data!.createRelationship.relationship).toBeNull();
+    expect(reused.data!.createRelationship.userErrors).toEqual([
+      expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey', provider: 'VERIFA', providerCode: 'idempotency_mismatch', retryable: false }),
+    ]);
+    expect(verifa.relationshipsFrom(source.id).map((r) => r.relationship_type)).toEqual(['same_household']);
+  });
+});
