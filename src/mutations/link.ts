@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import type { GlobalId } from '../domain/global-id';
 import type { LinkIdentityBody } from '../providers/auth0/wire';
+import { linkOwnershipProblem, unlinkOwnershipProblem } from './ownership';
 import { isUserError, parseIdArgument, runRoute, unsupported, veratoSourceOf, type Outcome, type Route } from './run';
 import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
@@ -43,6 +44,8 @@ export async function linkIdentities(ctx: Context, input: LinkInput): Promise<Li
   const ids = parsePair(input);
   if (!Array.isArray(ids)) return refused([ids]);
   const [primary, secondary] = ids;
+  const denied = await linkOwnershipProblem(ctx, primary, secondary, input.linkWith);
+  if (denied) return refused([denied]);
   const route = linkRoute(ctx, input, primary, secondary, refused);
   if ('code' in route) return refused([route]);
   return runRoute(ctx, 'linkIdentities', input, route, refused);
@@ -117,6 +120,8 @@ export async function unlinkIdentities(ctx: Context, input: Omit<LinkInput, 'lin
   const ids = parsePair(input);
   if (!Array.isArray(ids)) return refused([ids]);
   const [primary, secondary] = ids;
+  const denied = unlinkOwnershipProblem(ctx, primary, secondary);
+  if (denied) return refused([denied]);
   const touches = [input.primaryId, input.secondaryId];
   const done = (): UnlinkOutcome => ({ primaryId: input.primaryId, secondaryId: input.secondaryId, userErrors: [] });
 

@@ -243,3 +243,52 @@ describe('production', () => {
     expect(JSON.stringify(misspelt.errors)).not.toContain('Did you mean');
   });
 });
+
+describe('ownership: no account takeover through linking', () => {
+  let stack: Stack;
+  const bob = DEMO_PEOPLE[1];
+  const BOB = `auth0:${bob.auth0UserId}`;
+  const BOB_WORK = 'auth0:auth0|65a1a1a1a1a1a1a1a1a1b002';
+  const LINK = `mutation ($input: LinkIdentitiesInput!) { linkIdentities(input: $input) { primary { linkedAccounts { id } } userErrors { code field } } }`;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.clearCalls());
+
+  const as = async (sub: string, scopes: string[] = [SCOPES.read, SCOPES.link]) => ({ authorization: `Bearer ${await stack.token({ sub, scopes })}` });
+  type LinkResult = { linkIdentities: { primary: { linkedAccounts: { id: string }[] } | null; userErrors: { code: string; field: string }[] } };
+  const link = async (input: Record<string, unknown>, headers: Record<string, string>) => (await stack.gql<LinkResult>(LINK, { input }, headers)).data!.linkIdentities;
+
+  it("refuses to link into somebody else's Auth0 user, with no upstream call", async () => {
+    const secondaryToken = await stack.emulators.auth0!.mintIdToken(BOB_WORK.slice('auth0:'.length));
+    const result = await link({ primaryId: `auth0:${alice.auth0UserId}`, secondaryId: BOB_WORK, linkWith: secondaryToken }, await as(bob.auth0UserId));
+    expect(result.userErrors).toEqual([{ code: 'FORBIDDEN', field: 'primaryId' }]);
+    expect(upstreamCalls(stack)).toBe(0);
+  });
+
+  it('refuses an account the caller does not prove it owns (no linkWith, or an ID token of someone else)', async () => {
+    const headers = await as(bob.auth0UserId);
+    expect((await link({ primaryId: BOB, secondaryId: BOB_WORK }, headers)).userErrors).toEqual([{ code: 'FORBIDDEN', field: 'linkWith' }]);
+    const othersToken = await stack.emulators.auth0!.mintIdToken(alice.auth0UserId);
+    expect((await link({ primaryId: BOB, secondaryId: BOB_WORK, linkWith: othersToken }, headers)).userErrors).toEqual([{ code: 'INVALID_LINK_TOKEN', field: 'linkWith' }]);
+    const unsigned = new UnsecuredJWT({}).setSubject(BOB_WORK.slice('auth0:'.length)).encode();
+    expect((await link({ primaryId: BOB, secondaryId: BOB_WORK, linkWith: unsigned }, headers)).userErrors).toEqual([{ code: 'INVALID_LINK_TOKEN', field: 'linkWith' }]);
+    expect(stack.emulators.auth0!.countCalls('POST', /identities$/)).toBe(0);
+  });
+
+  it('refuses links it cannot verify ownership of (other providers) without identities:admin', async () => {
+    const result = await link({ primaryId: `verifa:${bob.verifaId}`, secondaryId: `verifa:${alice.verifaId}` }, await as(bob.auth0UserId));
+    expect(result.userErrors).toEqual([{ code: 'FORBIDDEN', field: 'primaryId' }]);
+    expect(upstreamCalls(stack)).toBe(0);
+  });
+
+  it('links when the caller owns the primary and proves the secondary with its ID token (sent on as link_with)', async () => {
+    const secondaryToken = await stack.emulators.auth0!.mintIdToken(BOB_WORK.slice('auth0:'.length));
+    const result = await link({ primaryId: BOB, secondaryId: BOB_WORK, linkWith: secondaryToken }, await as(bob.auth0UserId));
+    expect(result.userErrors).toEqual([]);
+    expect(result.primary!.linkedAccounts.map((account) => account.id)).toContain(BOB_WORK);
+    const [call] = stack.emulators.auth0!.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/identities'));
+    expect(call.body).toEqual({ link_with: secondaryToken });
+  });
+});
