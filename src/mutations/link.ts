@@ -152,8 +152,10 @@ export async function unlinkIdentities(ctx: Context, input: Omit<LinkInput, 'lin
     route = {
       upstreamIdempotency: false,
       touches,
-      execute: async ({ retry }) => {
-        await ctx.clients.verato.unlinkIdentities(ctx.call, { unlinkFromSource: veratoSourceOf(ctx, primary), source: veratoSourceOf(ctx, secondary) }, retry);
+      // Never retried: if a first attempt landed but its answer was lost, a second would be refused
+      // ("not in the same Link ID") and report a failure for a success.
+      execute: async () => {
+        await ctx.clients.verato.unlinkIdentities(ctx.call, { unlinkFromSource: veratoSourceOf(ctx, primary), source: veratoSourceOf(ctx, secondary) }, 'never');
         return done();
       },
     };

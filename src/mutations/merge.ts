@@ -69,8 +69,9 @@ export async function mergeIdentities(ctx: Context, input: MergeInput): Promise<
     : {
         upstreamIdempotency: false,
         touches: [input.primaryId, input.secondaryId],
-        execute: async ({ retry }) => {
-          const reply = await ctx.clients.verato.mergeIdentities(ctx.call, { toSurviveSource: veratoSourceOf(ctx, primary), toRetireSource: veratoSourceOf(ctx, secondary) }, retry);
+        // Never retried: a repeated merge is refused once the first retired the record.
+        execute: async () => {
+          const reply = await ctx.clients.verato.mergeIdentities(ctx.call, { toSurviveSource: veratoSourceOf(ctx, primary), toRetireSource: veratoSourceOf(ctx, secondary) }, 'never');
           return { ...refused([]), primaryId: input.primaryId, secondaryId: input.secondaryId, secondaryStatus: 'MERGED', linkId: reply.linkId ?? null };
         },
       };

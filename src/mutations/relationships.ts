@@ -5,7 +5,7 @@ import * as verifa from '../providers/verifa/mapper';
 import { VERIFA_SYSTEM_RELATIONSHIP_TYPES } from '../providers/verifa/wire';
 import { parsePair } from './link';
 import { runRoute, unsupported, type Outcome, type Route } from './run';
-import { userError, type UserErrorRecord } from './user-errors';
+import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
 /** Verifa's built-in user relationship types. */
 export const BUILT_IN_RELATIONSHIP_TYPES = [
@@ -70,7 +70,18 @@ export async function createRelationship(ctx: Context, input: CreateRelationship
           ...(input.note ? { note: input.note } : {}),
           ...(input.metadata ? { metadata: input.metadata } : {}),
         };
-        return done(verifa.toRelationshipRecord(await ctx.clients.verifa.createRelationship(ctx.call, source.nativeId, body, upstreamKey)));
+        try {
+          return done(verifa.toRelationshipRecord(await ctx.clients.verifa.createRelationship(ctx.call, source.nativeId, body, upstreamKey)));
+        } catch (error) {
+          const refusal = toUserError(error, {
+            onValidationError: {
+              message: `Verifa refused the relationship: it may exist already, or "${type}" is not an active relationship type.`,
+              field: input.customType ? 'customType' : 'type',
+            },
+          });
+          if (refusal) return refused([refusal]);
+          throw error;
+        }
       },
     };
   } else if (source.provider === 'verato' && related.provider === 'verato') {
@@ -81,7 +92,8 @@ export async function createRelationship(ctx: Context, input: CreateRelationship
     route = {
       upstreamIdempotency: false,
       touches,
-      execute: async ({ retry }) => {
+      // Never retried: addRelationshipService is not idempotent, a repeat would record a second edge.
+      execute: async () => {
         const [subject, object] = await Promise.all([ctx.loaders.veratoRecordFor(input.sourceId), ctx.loaders.veratoRecordFor(input.relatedId)]);
         const subjectLinkId = subject?.cluster?.linkId;
         const objectLinkId = object?.cluster?.linkId;
@@ -91,7 +103,7 @@ export async function createRelationship(ctx: Context, input: CreateRelationship
         const relationship = await ctx.clients.verato.addRelationship(
           ctx.call,
           { relationship: { relationshipVerb: verb, subjectVeratoId: subjectLinkId, objectVeratoId: objectLinkId, domain: 'Person', status: 'active' } },
-          retry,
+          'never',
         );
         const [record] = verato.toRelationshipRecords(subjectLinkId, [relationship]);
         return record ? done(record) : refused([userError('PROVIDER_REJECTED', 'Verato answered without the relationship.', { provider: 'verato' })]);

@@ -70,7 +70,11 @@ export async function runRoute<O extends Outcome>(
   } finally {
     ctx.loaders.forget(route.touches);
   }
-  if (useStore) await ctx.idempotency.complete(scope, outcome);
+  if (useStore) {
+    // A refusal that may pass later (pending review, a general provider error) is not pinned to the key.
+    if (outcome.userErrors.some((error) => error.retryable)) await ctx.idempotency.release(scope);
+    else await ctx.idempotency.complete(scope, outcome);
+  }
   return outcome;
 }
 

@@ -688,6 +688,26 @@ describe('linkIdentifier', () => {
     });
   });
 
+  it('a general BTC Direct error (ER999 with HTTP 500) is a retryable PROVIDER_REJECTED user error, not pinned to its idempotency key', async () => {
+    const btc = stack.emulators.btcdirect!;
+    const er999 = { errors: { ER999: { code: 'ER999', message: 'A general error has occurred. Please contact our support team.', solution: 'Contact our support team.' } } };
+    btc.setFaults({ status: 500, body: er999, times: 1, pathPrefix: '/api/v2/user/link-identifier' });
+    const headers = { 'x-btcdirect-user-authorization': `Bearer ${bobToken}` };
+    const input = { identifier: identifier('general'), idempotencyKey: 'er999-once' };
+    const first = await stack.gql(LinkIdentifierDocument, { input }, headers);
+    expect(first.errors).toBeUndefined();
+    expect(onlyError(first.data!.linkIdentifier.userErrors)).toMatchObject({
+      code: 'PROVIDER_REJECTED',
+      provider: 'BTCDIRECT',
+      providerCode: 'ER999',
+      hint: 'Contact our support team.',
+      retryable: true,
+    });
+    const retried = await stack.gql(LinkIdentifierDocument, { input }, headers);
+    expect(retried.data!.linkIdentifier.userErrors).toEqual([]);
+    expect(btc.countCalls('POST', '/api/v2/user/link-identifier')).toBeGreaterThanOrEqual(2);
+  });
+
   it('a deleted user is NOT_FOUND (ER709)', async () => {
     const btc = stack.emulators.btcdirect!;
     btc.store.addUser({ email: 'gone@example.com', password: 'pw-gone', firstName: 'Gus', lastName: 'Gone' });

@@ -1,7 +1,7 @@
 import { formatGlobalId } from '../../domain/global-id';
 import type { IdentityRecord } from '../../domain/identity';
 import { emptyIdentity, isoDateTime, normalizeStatus } from '../../domain/normalize';
-import { UpstreamAuthError, UpstreamStatusError } from '../http/errors';
+import { UpstreamAuthError, UpstreamStatusError, UpstreamUnavailableError } from '../http/errors';
 import { ProviderRejection } from '../rejection';
 import type { BtcDirectErrorBody, UserInfo } from './wire';
 
@@ -64,9 +64,13 @@ export const LINK_IDENTIFIER_ERRORS: Readonly<Record<string, { message: string; 
   ER999: { message: 'A general error has occurred. Please contact our support team.', solution: 'Contact our support team.', field: null, retryable: true },
 };
 
-/** Any ER answer (including a partner-credential one) as a business rejection with its solution as hint. */
+/**
+ * Any ER answer (including a partner-credential one, and ER999 "general error" that comes with a
+ * 500) as a business rejection with BTC Direct's solution as hint.
+ */
 export function toRejection(error: unknown): ProviderRejection | null {
-  const isBtc = (error instanceof UpstreamStatusError || error instanceof UpstreamAuthError) && error.provider === 'btcdirect';
+  const generalError = error instanceof UpstreamUnavailableError && error.providerCode === 'ER999';
+  const isBtc = (error instanceof UpstreamStatusError || error instanceof UpstreamAuthError || generalError) && error.provider === 'btcdirect';
   if (!isBtc) return null;
   const code = error.providerCode;
   const known = code ? LINK_IDENTIFIER_ERRORS[code] : undefined;

@@ -85,9 +85,12 @@ export class UpstreamUnavailableError extends UpstreamError {
   readonly kind = 'unavailable';
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
-  constructor(call: CallInfo, options: { retryAfterMs?: number; retryable?: boolean; detail?: string } = {}) {
-    super(options.detail ?? `answered ${call.status}`, call);
+  /** The provider's own error code, when its 5xx body names one (BTC Direct ER999). */
+  readonly providerCode?: string;
+  constructor(call: CallInfo, options: { retryAfterMs?: number; retryable?: boolean; detail?: string; providerCode?: string } = {}) {
+    super(options.detail ?? `answered ${call.status}${options.providerCode ? ` ${options.providerCode}` : ''}`, call);
     this.retryAfterMs = options.retryAfterMs;
+    this.providerCode = options.providerCode;
     this.retryable = options.retryable ?? (call.status === undefined || RETRYABLE_5XX.has(call.status));
   }
 }

@@ -174,7 +174,7 @@ export class HttpTransport {
     const { status } = call;
     const code = this.options.errors.errorCode(body);
     if (status === 429) return new UpstreamRateLimitedError(call, retryAfterMs(headers, { rateLimited: true }));
-    if (status >= 500) return new UpstreamUnavailableError(call, { retryAfterMs: retryAfterMs(headers) });
+    if (status >= 500) return new UpstreamUnavailableError(call, { retryAfterMs: retryAfterMs(headers), providerCode: code });
     if (status >= 400 && this.options.errors.isCredentialFailure(status, code)) {
       return new UpstreamAuthError(call, code);
     }
