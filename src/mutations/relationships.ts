@@ -7,24 +7,11 @@ import { parsePair } from './link';
 import { runRoute, unsupported, type Outcome, type Route } from './run';
 import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
-/** Verifa's built-in user relationship types. */
-export const BUILT_IN_RELATIONSHIP_TYPES = [
-  'user_linked',
-  'same_household',
-  'family_member',
-  'business_associate',
-  'authorized_representative',
-  'power_of_attorney',
-  'beneficial_owner',
-  'related_account',
-] as const;
-export type BuiltInRelationshipType = (typeof BUILT_IN_RELATIONSHIP_TYPES)[number];
-
 export interface CreateRelationshipInput {
   sourceId: string;
   relatedId: string;
-  /** A built-in type, or… */
-  type?: BuiltInRelationshipType | null;
+  /** A built-in Verifa type (the schema's RelationshipType values, e.g. family_member), or… */
+  type?: string | null;
   /** …a custom type by name (Verifa custom relationship type; for Verato, the relationship verb). */
   customType?: string | null;
   note?: string | null;
