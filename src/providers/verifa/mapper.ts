@@ -55,7 +55,8 @@ export function toRelationshipRecord(relationship: VerifaRelationship): Relation
     provider: 'verifa',
     type: relationship.relationship_type,
     inverseType: null,
-    relatedId: formatGlobalId('verifa', relationship.related_identity_id),
+    // A related id that is not a Verifa id (e.g. an external_ref) cannot be addressed in the graph.
+    relatedId: tryParseGlobalId(formatGlobalId('verifa', relationship.related_identity_id)) ? formatGlobalId('verifa', relationship.related_identity_id) : null,
     relatedLinkId: null,
     note: relationship.note ?? null,
     metadata: relationship.metadata ?? null,
