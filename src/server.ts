@@ -9,6 +9,7 @@ import type { LoaderOptions } from './loaders/create-loaders';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import { operationPlugin } from './observability/operation-plugin';
+import { playgroundPlugin } from './playground/playground';
 import type { ProviderClients } from './providers/provider-clients';
 import { buildIdentitySubgraphSchema } from './schema/build-subgraph-schema';
 import { createCallerVerifier } from './security/caller-auth';
@@ -61,7 +62,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     introspection: config.introspection,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     validationRules: armor.validationRules,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ...armor.plugins, listArgumentLimitPlugin(), operationPlugin(logger, metrics)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ...armor.plugins,
+      listArgumentLimitPlugin(),
+      operationPlugin(logger, metrics),
+      playgroundPlugin({ enabled: config.playground, devIssuer: callers.devIssuer }),
+    ],
   });
   await apollo.start();
 
@@ -119,7 +126,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return sendError(res, 401, 'UNAUTHENTICATED', 'This subgraph only answers its router (missing or wrong router-authorization header).', requestId);
     }
     let caller: Caller = NO_CALLER;
-    if (!isLandingPageRequest(req, url)) {
+    if (!isLandingPageRequest(req)) {
       try {
         caller = await callers.callerFor(headers.get('authorization'));
       } catch (error) {
@@ -171,9 +178,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
 }
 
-/** A browser asking for the playground page: no operation runs, so no caller is needed. */
-function isLandingPageRequest(req: http.IncomingMessage, url: URL): boolean {
-  return req.method === 'GET' && !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+/**
+ * A browser asking for the playground page: Apollo answers a GET that prefers HTML with the page
+ * (even when GraphiQL put `?query=` in the URL) and runs no operation, so no caller is needed.
+ */
+function isLandingPageRequest(req: http.IncomingMessage): boolean {
+  return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
 }
 
 function sendError(res: http.ServerResponse, status: number, code: string, message: string, requestId: string): void {
