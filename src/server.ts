@@ -60,6 +60,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     introspection: config.introspection,
+    // The process entry owns SIGTERM/SIGINT (drain, then close clients and emulators).
+    stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     validationRules: armor.validationRules,
     plugins: [
