@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { PROVIDERS, type ProviderName } from '../../src/domain/global-id';
+import { startAuth0Emulator } from '../../src/emulators/auth0/emulator';
+import { startBtcDirectEmulator } from '../../src/emulators/btcdirect/emulator';
+import type { RunningEmulator } from '../../src/emulators/harness';
+import { startVeratoEmulator } from '../../src/emulators/verato/emulator';
+import { startVerifaEmulator } from '../../src/emulators/verifa/emulator';
+import { seedBenchData, type Calls } from './scenarios';
+
+/**
+ * The benchmark's emulator process (forked by scripts/bench.ts with an IPC channel): the four
+ * provider emulators, seeded with the demo people plus the benchmark's bulk records, with the
+ * emulators' rate limits lifted (Verifa's 1000/minute and Auth0's 1000/s would otherwise answer
+ * 429 within a second of load). Ports: `--port-base N` (verato N, verifa N+1, auth0 N+2,
+ * btcdirect N+3) or free ports.
+ *
+ * IPC messages (parent -> child):
+ *   { type: 'latency', ms: { verifa: 20, ... } }   set each emulator's added latency (0 = none)
+ *   { type: 'counts' }                              reply { type: 'counts', calls: { verifa: n, ... } }
+ *   { type: 'clear' }                               reset the counts
+ *   { type: 'cpu' }                                 reply { type: 'cpu', cpu: process.cpuUsage() }
+ *   { type: 'stop' }                                close and exit
+ * Replies carry the request's `id`.
+ */
+
+type Message =
+  | { id: number; type: 'latency'; ms: Partial<Calls> }
+  | { id: number; type: 'counts' }
+  | { id: number; type: 'clear' }
+  | { id: number; type: 'cpu' }
+  | { id: number; type: 'stop' };
+
+const UNLIMITED = 1_000_000_000;
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('scripts/bench/emulators.js is started by scripts/bench.js (it needs an IPC channel)');
+  const args = process.argv.slice(2);
+  const portBaseArg = args.indexOf('--port-base');
+  const portBase = portBaseArg >= 0 ? Number(args[portBaseArg + 1]) : null;
+  const port = (provider: ProviderName) => (portBase === null ? undefined : portBase + PROVIDERS.indexOf(provider));
+
+  const [verato, verifa, auth0, btcdirect] = await Promise.all([
+    startVeratoEmulator({ port: port('verato') }),
+    startVerifaEmulator({ port: port('verifa'), rateLimitPerMinute: UNLIMITED }),
+    startAuth0Emulator({ port: port('auth0'), rateLimit: { burst: UNLIMITED, perSecond: UNLIMITED } }),
+    startBtcDirectEmulator({ port: port('btcdirect') }),
+  ]);
+  seedBenchData({ verifa: verifa.store, auth0: auth0.store, btcdirect: btcdirect.store, verato: verato.store });
+  const emulators: Record<ProviderName, RunningEmulator> = { verato, verifa, auth0, btcdirect };
+
+  // The call log keeps every request (headers and body): fold it into counters every second so a
+  // long soak does not fill this process's memory. Counting stays exact.
+  const counted = { verato: 0, verifa: 0, auth0: 0, btcdirect: 0 };
+  const fold = () => {
+    for (const provider of PROVIDERS) {
+      counted[provider] += emulators[provider].calls.length;
+      emulators[provider].clearCalls();
+    }
+  };
+  const folding = setInterval(fold, 1000);
+
+  const reply = (message: object) => process.send!(message);
+  process.on('message', (message: Message) => {
+    switch (message.type) {
+      case 'latency':
+        for (const provider of PROVIDERS) {
+          const ms = message.ms[provider] ?? 0;
+          emulators[provider].setFaults(ms > 0 ? { latencyMs: ms } : null);
+        }
+        return reply({ id: message.id, type: 'ok' });
+      case 'counts':
+        fold();
+        return reply({ id: message.id, type: 'counts', calls: { ...counted } });
+      case 'clear':
+        fold();
+        for (const provider of PROVIDERS) counted[provider] = 0;
+        return reply({ id: message.id, type: 'ok' });
+      case 'cpu':
+        return reply({ id: message.id, type: 'cpu', cpu: process.cpuUsage() });
+      case 'stop':
+        clearInterval(folding);
+        void Promise.all([verato.close(), verifa.close(), auth0.close(), btcdirect.close()]).finally(() => process.exit(0));
+        return;
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+
+  reply({
+    type: 'ready',
+    env: {
+      VERATO_BASE_URL: verato.baseUrl,
+      VERIFA_BASE_URL: verifa.baseUrl,
+      AUTH0_BASE_URL: auth0.baseUrl,
+      BTCDIRECT_BASE_URL: btcdirect.baseUrl,
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench emulators failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
