@@ -14,7 +14,7 @@ import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from '../src/security/dev-iss
 import { SCOPES } from '../src/security/scopes';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
 import { DISTURBED_CORES, writeReport } from './bench/report';
-import { BENCH_LATENCY_MS, expectedCalls, latencyBound, SCENARIOS, zeroCalls, type BenchMode, type Calls, type Scenario } from './bench/scenarios';
+import { BENCH_LATENCY_MS, latencyBound, SCENARIOS, zeroCalls, type BenchMode, type Calls, type Scenario } from './bench/scenarios';
 
 const HELP = `npm run bench [-- options]
 
@@ -389,7 +389,7 @@ async function measure(
     firstErrorSample: outcome.firstErrorSample,
     callsPerRequest: perRequest,
     totalCallsPerRequest: PROVIDERS.reduce((sum, provider) => sum + perRequest[provider], 0),
-    expectedCalls: loaders === 'on' ? expectedCalls(scenario) : scenario.baselineCalls,
+    expectedCalls: loaders === 'on' ? scenario.minimumCalls : scenario.baselineCalls,
     minimumCalls: scenario.minimumCalls,
     boundMs: bound,
     cpu: cpuShare(cpuBefore, cpuAfter),

@@ -76,6 +76,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const httpServer = http.createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
+      if (req.destroyed) {
+        // The client went away mid-request (aborted upload, closed connection): nothing to answer.
+        logger.debug({ err: error }, 'client disconnected before the answer');
+        return;
+      }
       logger.error({ err: error }, 'unhandled error in HTTP handler');
       if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: 'internal error' }));
       else res.destroy();

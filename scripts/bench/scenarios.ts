@@ -31,8 +31,6 @@ export interface Scenario {
    * process, not per request).
    */
   minimumCalls: Calls;
-  /** Calls the subgraph makes today beyond `minimumCalls`, and why (pinned by the regression test). */
-  excess?: { calls: Partial<Calls>; reason: string };
   /** Upstream calls per request with batching and caching off (the baseline). */
   baselineCalls: Calls;
   /**
@@ -191,18 +189,12 @@ export const SCENARIOS: readonly Scenario[] = [
     // The CRM record is one of the members of the level-2 Verato reply (GROUP_BY_SOURCE carries
     // every member's record), so it needs no call of its own.
     minimumCalls: { verifa: 4, verato: 1, auth0: 1, btcdirect: 1 },
-    excess: {
-      calls: { verato: 1 },
-      reason:
-        'the `veratoRecord` loader does not prime the other cluster members from a nativeIdQuery reply ' +
-        '(the `veratoCluster` loader does, from the identical identityIdQuery reply), so the CRM member is asked for again at level 3',
-    },
     // Without caching Carol is fetched twice (she is related twice: family_member and the system same_address edge).
     baselineCalls: { verifa: 5, verato: 2, auth0: 1, btcdirect: 1 },
     levels: [['verifa'], ['verato', 'verifa'], ['auth0', 'btcdirect', 'verifa']],
     levelsExplained:
       'identity (Verifa) → linkedAccounts (Verato nativeIdQuery) ∥ relationships (Verifa) → ' +
-      'linkedAccounts.identity (Auth0, BTC Direct; today also Verato) ∥ relationships.related (Verifa)',
+      'linkedAccounts.identity (Auth0, BTC Direct; the CRM record comes with the level-2 Verato reply) ∥ relationships.related (Verifa)',
     modes: ['latency', 'zero'],
     check(response) {
       const problem = noErrors(response);
@@ -233,13 +225,6 @@ export const SCENARIOS: readonly Scenario[] = [
   // Where a provider has a batch read, batching pays in full: 50 Auth0 users are one search.
   entitiesScenario(50, Array.from({ length: 50 }, (_, i) => bulkIds.auth0(i)), 'Auth0 only', ['latency'], '-auth0'),
 ];
-
-/** Expected upstream calls per request of the subgraph as it is (minimum plus known excess). */
-export function expectedCalls(scenario: Scenario): Calls {
-  const calls = { ...scenario.minimumCalls };
-  for (const provider of PROVIDERS) calls[provider] += scenario.excess?.calls[provider] ?? 0;
-  return calls;
-}
 
 /** Sum over the levels of the slowest provider's latency at that level (ms). */
 export function latencyBound(scenario: Scenario, latency: Readonly<Calls> = BENCH_LATENCY_MS): number {

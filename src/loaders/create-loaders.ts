@@ -6,6 +6,7 @@ import { AUTH0_SEARCH_BATCH } from '../providers/auth0/client';
 import * as auth0 from '../providers/auth0/mapper';
 import * as btcdirect from '../providers/btcdirect/mapper';
 import type { CallContext } from '../providers/http/transport';
+import type { IdentityQueryReply } from '../providers/verato/wire';
 import type { ProviderClients } from '../providers/provider-clients';
 import * as verato from '../providers/verato/mapper';
 import * as verifa from '../providers/verifa/mapper';
@@ -85,15 +86,28 @@ export function createLoaders(clients: ProviderClients, ctx: CallContext, metric
     }),
   );
 
-  /** Key: `SOURCE:nativeId`. */
+  /**
+   * Key: `SOURCE:nativeId`. A reply describes the whole cluster (GROUP_BY_SOURCE), so every other
+   * member is primed from it and costs no call of its own later in the request.
+   */
   const veratoRecord = loader<string, VeratoRecord | null>('veratoRecord', (keys) =>
     fanOut(keys, async (key) => {
       const separator = key.indexOf(':');
       const source = { name: key.slice(0, separator), id: key.slice(separator + 1) };
       const reply = await clients.verato.nativeIdQuery(ctx, source);
-      return reply ? { identity: verato.toIdentityRecord(source, reply), cluster: verato.toCluster(reply, sourceMap) } : null;
+      if (!reply) return null;
+      const cluster = verato.toCluster(reply, sourceMap);
+      primeMembers(reply, cluster);
+      return { identity: verato.toIdentityRecord(source, reply), cluster };
     }),
   );
+
+  function primeMembers(reply: IdentityQueryReply, cluster: ClusterRecord | null): void {
+    for (const member of cluster?.members ?? []) {
+      const source = { name: member.source, id: member.sourceId };
+      veratoRecord.prime(`${source.name}:${source.id}`, { identity: verato.toIdentityRecord(source, reply), cluster });
+    }
+  }
 
   /** Key: Link ID. Primes `veratoRecord` with every member, since the reply describes them all. */
   const veratoCluster = loader<string, VeratoClusterLookup | null>('veratoCluster', (linkIds) =>
@@ -101,10 +115,7 @@ export function createLoaders(clients: ProviderClients, ctx: CallContext, metric
       const reply = await clients.verato.identityIdQuery(ctx, linkId);
       const cluster = reply && verato.toCluster(reply, sourceMap);
       if (!reply || !cluster) return null;
-      for (const member of cluster.members) {
-        const source = { name: member.source, id: member.sourceId };
-        veratoRecord.prime(`${source.name}:${source.id}`, { identity: verato.toIdentityRecord(source, reply), cluster });
-      }
+      primeMembers(reply, cluster);
       const representative = verato.representativeSource(reply);
       return { cluster, representativeId: representative ? veratoGlobalId(representative.name, representative.id) : null };
     }),

@@ -9,6 +9,8 @@ import { SCOPES } from './scopes';
 export const ACCEPTED_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 /** Allowed clock difference between the issuer and this subgraph. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+/** Verified tokens remembered (until they expire), so a caller's token is checked once, not per request. */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface CallerVerifier {
   /** The caller of a request, from its Authorization header; throws UnauthenticatedError. */
@@ -30,6 +32,7 @@ export async function createCallerVerifier(config: Config): Promise<CallerVerifi
   const devIssuer = jwksUrl ? null : await loadDevIssuer();
   const keys = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }) : createLocalJWKSet({ keys: [devIssuer!.publicJwk] });
   const expected = { issuer: issuer ?? DEV_ISSUER, audience: audience ?? DEV_AUDIENCE };
+  const verified = new Map<string, { caller: Caller; expiresAt: number }>();
 
   return {
     devIssuer,
@@ -40,19 +43,31 @@ export async function createCallerVerifier(config: Config): Promise<CallerVerifi
       }
       const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization.trim());
       if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+      const token = match[1];
+      const known = verified.get(token);
+      if (known && known.expiresAt > Date.now()) return known.caller;
       try {
-        const { payload } = await jwtVerify(match[1], keys, {
+        const { payload } = await jwtVerify(token, keys, {
           ...expected,
           algorithms: ACCEPTED_ALGORITHMS,
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
           requiredClaims: ['sub', 'exp'],
         });
-        return { subject: payload.sub!, scopes: scopesOf(payload) };
+        const caller: Caller = { subject: payload.sub!, scopes: scopesOf(payload) };
+        remember(verified, token, { caller, expiresAt: payload.exp! * 1000 });
+        return caller;
       } catch (error) {
         throw new UnauthenticatedError(rejectionMessage(error));
       }
     },
   };
+}
+
+/** Keeps at most VERIFIED_TOKENS_KEPT entries, dropping the oldest (Map iteration is insertion order). */
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > VERIFIED_TOKENS_KEPT) cache.delete(cache.keys().next().value!);
 }
 
 /** Scopes from `scope` (space-separated, OAuth), `scp` or `permissions` (Auth0 RBAC). */
