@@ -175,7 +175,7 @@ export function createLoaders(clients: ProviderClients, ctx: CallContext, metric
     verifaRelationships.clearAll();
   }
 
-  return { identity, veratoRecordFor, veratoCluster, veratoRelationships, verifaRelationships, forget, raw: { verifaIdentity, auth0User, btcdirectUser, veratoRecord } };
+  return { identity, veratoRecordFor, veratoCluster, veratoRelationships, verifaRelationships, forget };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

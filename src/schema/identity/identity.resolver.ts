@@ -5,12 +5,11 @@ import { parseGlobalId } from '../../domain/global-id';
 import type { AccountRecord, ClusterMemberRecord, ClusterRecord, IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
 import { BadUserInputError } from '../../errors/domain-errors';
 import { reportPartialFailure } from '../../errors/partial-failures';
+import { OPERATION_LIMITS } from '../../security/operation-limits';
 import { SCOPES, requiresScopes } from '../../security/scopes';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../pagination';
 import { Cluster, ClusterMember, Identity, LinkedAccount, Relationship, RelationshipConnection } from './identity.type';
 
-/** The most ids `identities(ids:)` accepts in one call. */
-export const MAX_IDENTITIES_PER_CALL = 100;
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 
@@ -28,12 +27,9 @@ export class IdentityResolver {
   @Directive(requiresScopes(SCOPES.read))
   @Query(() => [Identity], {
     nullable: 'items',
-    description: `Several identities at once, in the order asked, with null for ids no provider knows (at most ${MAX_IDENTITIES_PER_CALL}).`,
+    description: `Several identities at once, in the order asked, with null for ids no provider knows (at most ${OPERATION_LIMITS.maxListArgument}, checked before execution).`,
   })
   identities(@Arg('ids', () => [ID], { description: 'Global ids; duplicates are fetched once.' }) ids: string[], @Ctx() ctx: Context): Promise<IdentityRecord | null>[] {
-    if (ids.length > MAX_IDENTITIES_PER_CALL) {
-      throw new BadUserInputError(`identities(ids:) takes at most ${MAX_IDENTITIES_PER_CALL} ids; got ${ids.length}. Split the list.`, 'ids');
-    }
     ids.forEach((id, index) => parseGlobalId(id, `ids[${index}]`));
     return ids.map((id) => ctx.loaders.identity(id));
   }
