@@ -1,6 +1,7 @@
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import http from 'node:http';
+import { headerMapOf, sendApolloResponse } from './apollo-http';
 import type { Config } from './config';
 import { createContext, requestIdFrom, type Caller, type Context, type ContextDeps } from './context';
 import { InMemoryIdempotencyStore, type IdempotencyStore } from './mutations/idempotency';
@@ -121,10 +122,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
 
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
+    const headers = headerMapOf(req);
     const requestId = requestIdFrom(headers.get('x-request-id'));
     res.setHeader('x-request-id', requestId);
 
@@ -158,15 +156,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
           forwarded: { btcDirectUserAuthorization: headers.get('x-btcdirect-user-authorization') ?? null },
         }),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
     closeWhenDraining(res);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    await sendApolloResponse(res, response);
   }
 
   return {

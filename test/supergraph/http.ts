@@ -1,7 +1,8 @@
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { headerMapOf, sendApolloResponse } from '../../src/apollo-http';
 
 export interface ServedApollo {
   /** http://<host>:<port>/graphql (every path serves GraphQL). */
@@ -37,22 +38,11 @@ export async function serveApollo<TContext extends BaseContext>(
         return;
       }
     }
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
     const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: new URL(req.url ?? '/', 'http://localhost').search, body },
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: headerMapOf(req), search: new URL(req.url ?? '/', 'http://localhost').search, body },
       context: () => options.context(req, body),
     });
-    for (const [key, value] of response.headers) res.setHeader(key, value);
-    res.statusCode = response.status ?? 200;
-    if (response.body.kind === 'complete') {
-      res.end(response.body.string);
-      return;
-    }
-    for await (const chunk of response.body.asyncIterator) res.write(chunk);
-    res.end();
+    await sendApolloResponse(res, response);
   }
 
   server.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer }));
