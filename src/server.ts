@@ -1,5 +1,5 @@
 import { ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import http from 'node:http';
 import { headerMapOf, sendApolloResponse } from './apollo-http';
 import type { Config } from './config';
@@ -67,6 +67,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     validationRules: armor.validationRules,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
+      // No @cacheControl hints in this schema: skip computing a cache policy for every field.
+      ApolloServerPluginCacheControlDisabled(),
       ...armor.plugins,
       listArgumentLimitPlugin(),
       operationPlugin(logger, metrics),
