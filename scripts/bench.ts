@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -12,6 +11,7 @@ import { DEMO_CREDENTIALS } from '../src/emulators/seed';
 import { DEFAULT_PROVIDER_POLICY } from '../src/providers/http/policy';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from '../src/security/dev-issuer';
 import { SCOPES } from '../src/security/scopes';
+import { Child, logTally, type Reply } from './bench/children';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
 import { DISTURBED_CORES, writeReport } from './bench/report';
 import { BENCH_LATENCY_MS, latencyBound, SCENARIOS, zeroCalls, type BenchMode, type Calls, type Scenario } from './bench/scenarios';
@@ -91,101 +91,6 @@ function parseOptions(argv: string[]): Options {
     argv,
   };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Child processes with a request/reply IPC channel
-
-type Reply = { id?: number; type: string; [key: string]: unknown };
-
-class Child {
-  private nextId = 1;
-  private readonly pending = new Map<number, (reply: Reply) => void>();
-  readonly exited: Promise<number | null>;
-
-  private constructor(
-    readonly name: string,
-    readonly proc: ChildProcess,
-  ) {
-    proc.on('message', (reply: Reply) => {
-      const resolve = reply.id === undefined ? undefined : this.pending.get(reply.id);
-      if (resolve) {
-        this.pending.delete(reply.id!);
-        resolve(reply);
-      }
-    });
-    this.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
-  }
-
-  static start(name: string, script: string, options: { env: NodeJS.ProcessEnv; args?: string[]; execArgv?: string[] }): Promise<{ child: Child; ready: Reply }> {
-    const proc = fork(script, options.args ?? [], { env: options.env, execArgv: options.execArgv ?? [], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-    let partial = '';
-    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop()!;
-      for (const text of lines) noteLogLine(name, text);
-    });
-    children.add(proc);
-    proc.once('exit', () => children.delete(proc));
-    const child = new Child(name, proc);
-    return new Promise((resolve, reject) => {
-      proc.once('message', (ready: Reply) => (ready.type === 'ready' ? resolve({ child, ready }) : reject(new Error(`${name}: unexpected first message ${ready.type}`))));
-      proc.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)));
-    });
-  }
-
-  request<T extends Reply>(message: { type: string; [key: string]: unknown }, timeoutMs = 15_000): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`${this.name}: no answer to ${message.type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, (reply) => {
-        clearTimeout(timer);
-        resolve(reply as T);
-      });
-      this.proc.send({ ...message, id });
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.proc.exitCode !== null) return;
-    this.proc.send({ type: 'stop' });
-    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 20_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-const children = new Set<ChildProcess>();
-
-/** Log lines the children wrote (the subgraph logs at warn and above during the bench), by message. */
-export interface LogTally {
-  level: string;
-  msg: string;
-  count: number;
-  sample: string;
-}
-const logTally = new Map<string, LogTally>();
-
-function noteLogLine(source: string, text: string): void {
-  if (!text.trim()) return;
-  process.stderr.write(`[${source}] ${text}\n`);
-  let level = 'text';
-  let msg = text.slice(0, 120);
-  try {
-    const entry = JSON.parse(text) as { level?: string | number; msg?: string; err?: { message?: string } };
-    level = String(entry.level ?? 'unknown');
-    msg = `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`;
-  } catch {
-    // not a pino line
-  }
-  const key = `${source}|${level}|${msg}`;
-  const tally = logTally.get(key) ?? { level, msg: `${source}: ${msg}`, count: 0, sample: text.slice(0, 300) };
-  tally.count++;
-  logTally.set(key, tally);
-}
-process.on('exit', () => children.forEach((proc) => proc.kill('SIGKILL')));
 
 // ---------------------------------------------------------------------------------------------
 // Measurements

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { PROVIDERS, type ProviderName } from '../../src/domain/global-id';
-import type { LogTally, Options, RunResult, SoakResult } from '../bench';
+import type { Options, RunResult, SoakResult } from '../bench';
+import type { LogTally } from './children';
 import type { ProfileSummary } from './profile';
 import { BENCH_LATENCY_MS, latencyBound, SCENARIOS, totalCalls, type BenchMode, type Calls, type Scenario } from './scenarios';
 
