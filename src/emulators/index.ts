@@ -13,9 +13,8 @@ export interface Emulators {
 }
 
 export interface StartEmulatorsOptions {
-  /** Fixed ports (default: any free port). */
+  /** Fixed ports (default: any free port). Emulators listen on 127.0.0.1 only. */
   ports?: Partial<Record<ProviderName, number>>;
-  host?: string;
 }
 
 /** Starts the emulators of the given providers, seeded with the demo dataset. */
