@@ -5,7 +5,7 @@ import type { ProviderName } from './domain/global-id';
 import type { LoaderOptions } from './loaders/create-loaders';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
-import { createProviderClients } from './providers/provider-clients';
+import { createProviderClients, type ProviderClients } from './providers/provider-clients';
 import { createApp, type App } from './server';
 
 export interface RunningSubgraph {
@@ -14,6 +14,7 @@ export interface RunningSubgraph {
   port: number;
   /** Providers served by embedded emulators. */
   embedded: ProviderName[];
+  clients: ProviderClients;
   logger: Logger;
   metrics: Metrics;
   close(): Promise<void>;
@@ -42,6 +43,7 @@ export async function startSubgraph(config: Config, options: StartOptions = {}):
     port,
     url: `http://127.0.0.1:${port}/graphql`,
     embedded: providers.embedded,
+    clients,
     logger,
     metrics,
     close: async () => {

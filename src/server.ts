@@ -14,7 +14,7 @@ import { playgroundPlugin } from './playground/playground';
 import type { ProviderClients } from './providers/provider-clients';
 import { buildIdentitySubgraphSchema } from './schema/build-subgraph-schema';
 import { createCallerVerifier } from './security/caller-auth';
-import { armorProtection, exceedsTokenLimit, listArgumentLimitPlugin, OPERATION_LIMITS } from './security/operation-limits';
+import { armorProtection, createTokenLimit, listArgumentLimitPlugin, OPERATION_LIMITS } from './security/operation-limits';
 import { routerSecretMatches } from './security/router-secret';
 
 export interface AppDeps {
@@ -55,6 +55,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   };
   const callers = await createCallerVerifier(config);
   const armor = armorProtection({ hideSuggestions: !config.introspection });
+  const exceedsTokenLimit = createTokenLimit();
   const apollo = new ApolloServer<Context>({
     schema: buildIdentitySubgraphSchema(),
     formatError,

@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import type { GlobalId } from '../domain/global-id';
 import type { LinkIdentityBody } from '../providers/auth0/wire';
 import { linkOwnershipProblem, unlinkOwnershipProblem } from './ownership';
-import { isUserError, parseIdArgument, runRoute, unsupported, veratoSourceOf, type Outcome, type Route } from './run';
+import { isUserError, parsePair, runRoute, unsupported, veratoSourceOf, type Outcome, type Route } from './run';
 import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
 export interface LinkInput {
@@ -47,7 +47,7 @@ export async function linkIdentities(ctx: Context, input: LinkInput): Promise<Li
   const denied = await linkOwnershipProblem(ctx, primary, secondary, input.linkWith);
   if (denied) return refused([denied]);
   const route = linkRoute(ctx, input, primary, secondary, refused);
-  if ('code' in route) return refused([route]);
+  if (isUserError(route)) return refused([route]);
   return runRoute(ctx, 'linkIdentities', input, route, refused);
 }
 
@@ -167,13 +167,4 @@ export async function unlinkIdentities(ctx: Context, input: Omit<LinkInput, 'lin
 async function findUserLinked(ctx: Context, from: string, to: string): Promise<string | null> {
   const page = await ctx.clients.verifa.listRelationships(ctx.call, from, { limit: 100, offset: 0, type: USER_LINKED });
   return page?.data.find((r) => r.related_identity_id === to && r.relationship_type === USER_LINKED)?.id ?? null;
-}
-
-export function parsePair(input: { primaryId: string; secondaryId: string }): [GlobalId, GlobalId] | UserErrorRecord {
-  const primary = parseIdArgument(input.primaryId, 'primaryId');
-  if (isUserError(primary)) return primary;
-  const secondary = parseIdArgument(input.secondaryId, 'secondaryId');
-  if (isUserError(secondary)) return secondary;
-  if (input.primaryId === input.secondaryId) return userError('SAME_IDENTITY', 'primaryId and secondaryId are the same identity.', { field: 'secondaryId' });
-  return [primary, secondary];
 }

@@ -3,8 +3,7 @@ import type { GlobalId } from '../domain/global-id';
 import type { IdentityRecord } from '../domain/identity';
 import * as verifa from '../providers/verifa/mapper';
 import type { MergeBody } from '../providers/verifa/wire';
-import { parsePair } from './link';
-import { runRoute, unsupported, veratoSourceOf, type Outcome, type Route } from './run';
+import { parsePair, runRoute, unsupported, veratoSourceOf, type Outcome, type Route } from './run';
 import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
 export interface TransferInput {

@@ -3,8 +3,7 @@ import type { RelationshipRecord } from '../domain/identity';
 import * as verato from '../providers/verato/mapper';
 import * as verifa from '../providers/verifa/mapper';
 import { VERIFA_SYSTEM_RELATIONSHIP_TYPES } from '../providers/verifa/wire';
-import { parsePair } from './link';
-import { runRoute, unsupported, type Outcome, type Route } from './run';
+import { parsePair, runRoute, unsupported, type Outcome, type Route } from './run';
 import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
 export interface CreateRelationshipInput {

@@ -83,8 +83,19 @@ export function parseIdArgument(raw: string, field: string): GlobalId | UserErro
   return tryParseGlobalId(raw) ?? userError('INVALID_INPUT', `${field} is not a valid identity id. Expected ${GLOBAL_ID_FORM}.`, { field });
 }
 
-export function isUserError(value: GlobalId | UserErrorRecord): value is UserErrorRecord {
-  return 'code' in value;
+/** Tells a user error from what a step returns when it succeeds (a parsed id, a route). */
+export function isUserError<T extends object>(value: T | UserErrorRecord): value is UserErrorRecord {
+  return 'code' in value && 'message' in value;
+}
+
+/** The two ids of a two-identity mutation, parsed; the same id twice is SAME_IDENTITY. */
+export function parsePair(input: { primaryId: string; secondaryId: string }): [GlobalId, GlobalId] | UserErrorRecord {
+  const primary = parseIdArgument(input.primaryId, 'primaryId');
+  if (isUserError(primary)) return primary;
+  const secondary = parseIdArgument(input.secondaryId, 'secondaryId');
+  if (isUserError(secondary)) return secondary;
+  if (input.primaryId === input.secondaryId) return userError('SAME_IDENTITY', 'primaryId and secondaryId are the same identity.', { field: 'secondaryId' });
+  return [primary, secondary];
 }
 
 /** The Verato source record that stands for an identity (through VERATO_SOURCE_MAP for other providers). */

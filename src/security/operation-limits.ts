@@ -32,18 +32,29 @@ export function armorProtection(options: { hideSuggestions: boolean }) {
   }).protect();
 }
 
+/** How many distinct operation texts a token checker remembers as within the limit. */
+const REMEMBERED_OPERATIONS = 1_000;
+
 /**
- * Lexes the query text and stops as soon as it holds more than `limit` tokens (a cheap check made
- * before parsing). A lexing error ends the count; the parser reports it properly afterwards.
+ * A checker that lexes an operation's text and stops as soon as it holds more than `limit`
+ * tokens (cheap, and before parsing). A lexing error ends the count; the parser reports it
+ * properly afterwards. Texts found within the limit are remembered, so the operations a client
+ * sends again and again are lexed once (as Apollo parses them once).
  */
-export function exceedsTokenLimit(query: string, limit = OPERATION_LIMITS.maxTokens): boolean {
-  const lexer = new Lexer(new Source(query));
-  try {
-    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; count++) if (count >= limit) return true;
-  } catch {
+export function createTokenLimit(limit: number = OPERATION_LIMITS.maxTokens): (query: string) => boolean {
+  const withinLimit = new Set<string>();
+  return function exceedsTokenLimit(query: string): boolean {
+    if (withinLimit.has(query)) return false;
+    const lexer = new Lexer(new Source(query));
+    try {
+      for (let count = 0; lexer.advance().kind !== TokenKind.EOF; count++) if (count >= limit) return true;
+    } catch {
+      return false;
+    }
+    withinLimit.add(query);
+    if (withinLimit.size > REMEMBERED_OPERATIONS) withinLimit.delete(withinLimit.values().next().value!);
     return false;
-  }
-  return false;
+  };
 }
 
 /**

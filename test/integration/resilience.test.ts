@@ -148,6 +148,21 @@ describe('circuit breaker', () => {
 });
 
 describe('health and shutdown', () => {
+  it('/ready turns 503 when every provider circuit is open, and back to 200 when one closes', async () => {
+    const stack = await startStack();
+    try {
+      const ready = async () => (await fetch(`http://127.0.0.1:${stack.subgraph.port}/ready`)).status;
+      const { verato, verifa, auth0, btcdirect } = stack.subgraph.clients;
+      const held = [verato, verifa, auth0, btcdirect].map((client) => client.transport.resilience.breaker.isolate());
+      expect(await ready()).toBe(503);
+      held[0].dispose();
+      expect(await ready()).toBe(200);
+      held.slice(1).forEach((handle) => handle.dispose());
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('serves /health and /ready, and on stop drains the requests in flight without waiting out the grace period', async () => {
     const stack = await startStack();
     try {

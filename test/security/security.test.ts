@@ -103,7 +103,7 @@ describe('requests the subgraph refuses before any upstream call', () => {
     expect(stack.emulators.verifa!.countCalls('GET')).toBe(100);
   });
 
-  it('the router secret is not configured here, but tokens are: missing, expired, foreign, wrong claims and alg none are 401', async () => {
+  it('caller tokens: missing, malformed, expired, wrong issuer or audience, alg none and foreign signatures are 401', async () => {
     const otherKey = (await generateKeyPair('ES256')).privateKey;
     const forged = await new SignJWT({ scope: SCOPES.read }).setProtectedHeader({ alg: 'ES256' }).setSubject('x').setIssuer('urn:identity-subgraph:dev-issuer').setAudience('identity-subgraph').setExpirationTime('1h').sign(otherKey);
     const unsigned = new UnsecuredJWT({ scope: SCOPES.read }).setSubject('x').setIssuer('urn:identity-subgraph:dev-issuer').setAudience('identity-subgraph').setExpirationTime('1h').encode();

@@ -147,7 +147,3 @@ export class UpstreamProtocolError extends UpstreamError {
     super(detail, call);
   }
 }
-
-export function isUpstreamError(error: unknown): error is UpstreamError {
-  return error instanceof UpstreamError;
-}

@@ -36,6 +36,3 @@ export const DEFAULT_PROVIDER_POLICY: Readonly<ProviderPolicy> = Object.freeze({
 
 /** One deadline for everything a GraphQL request asks of the providers, retries included. */
 export const DEFAULT_REQUEST_DEADLINE_MS = 5_000;
-
-/** Statuses worth another attempt (with 5xx mapped by the transport: 502, 503, 504). */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);

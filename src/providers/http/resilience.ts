@@ -60,7 +60,7 @@ export class ProviderResilience {
   }
 
   get breakerOpen(): boolean {
-    return this.breaker.state === CircuitState.Open;
+    return breakerStateName(this.breaker.state) === 'open';
   }
 
   /**

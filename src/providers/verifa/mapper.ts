@@ -56,7 +56,7 @@ export function toRelationshipRecord(relationship: VerifaRelationship): Relation
     type: relationship.relationship_type,
     inverseType: null,
     // A related id that is not a Verifa id (e.g. an external_ref) cannot be addressed in the graph.
-    relatedId: tryParseGlobalId(formatGlobalId('verifa', relationship.related_identity_id)) ? formatGlobalId('verifa', relationship.related_identity_id) : null,
+    relatedId: addressableVerifaId(relationship.related_identity_id),
     relatedLinkId: null,
     note: relationship.note ?? null,
     metadata: relationship.metadata ?? null,
@@ -64,6 +64,11 @@ export function toRelationshipRecord(relationship: VerifaRelationship): Relation
     createdAt: isoDateTime(relationship.created_at),
     system: (VERIFA_SYSTEM_RELATIONSHIP_TYPES as readonly string[]).includes(relationship.relationship_type),
   };
+}
+
+function addressableVerifaId(identityId: string): string | null {
+  const id = formatGlobalId('verifa', identityId);
+  return tryParseGlobalId(id) ? id : null;
 }
 
 export function toRelationshipPage(list: VerifaList<VerifaRelationship>): RelationshipPage {
