@@ -159,11 +159,17 @@ describe('malformed values', () => {
     ['REQUEST_DEADLINE_MS', '99'],
     ['BTCDIRECT_BREAKER_THRESHOLD', '0'],
     ['BTCDIRECT_BREAKER_THRESHOLD', '1.5'],
-    ['VERIFA_BREAKER_MIN_RPS', 'lots'],
+    ['VERIFA_BREAKER_MIN_CALLS', 'lots'],
+    ['VERIFA_BREAKER_MIN_CALLS', '0'],
     ['LOG_LEVEL', 'verbose'],
   ])('%s=%s is a ConfigError naming the variable', (variable, value) => {
     const error = expectConfigError({ [variable]: value }, variable);
     expect(error.message).toContain(`"${value}"`);
+  });
+
+  it('refuses the retired <P>_BREAKER_MIN_RPS, naming its replacement', () => {
+    const error = expectConfigError({ VERIFA_BREAKER_MIN_RPS: '0.5' }, 'VERIFA_BREAKER_MIN_RPS');
+    expect(error.message).toContain('VERIFA_BREAKER_MIN_CALLS');
   });
 
   it('takes per-provider policy overrides and leaves the other providers on the defaults', () => {

@@ -113,9 +113,16 @@ function policy(read: Read, prefix: string): ProviderPolicy {
     concurrency: integer(read, `${prefix}_CONCURRENCY`, d.concurrency, 1, 1024),
     breakerThreshold: fraction(read, `${prefix}_BREAKER_THRESHOLD`, d.breakerThreshold),
     breakerWindowMs: integer(read, `${prefix}_BREAKER_WINDOW_MS`, d.breakerWindowMs, 100, 600_000),
-    breakerMinimumRps: fraction(read, `${prefix}_BREAKER_MIN_RPS`, d.breakerMinimumRps, 1000),
+    breakerMinimumCalls: breakerMinimumCalls(read, prefix),
     breakerHalfOpenAfterMs: integer(read, `${prefix}_BREAKER_HALF_OPEN_MS`, d.breakerHalfOpenAfterMs, 10, 600_000),
   };
+}
+
+function breakerMinimumCalls(read: Read, prefix: string): number {
+  if (read(`${prefix}_BREAKER_MIN_RPS`) !== undefined) {
+    throw new ConfigError(`${prefix}_BREAKER_MIN_RPS`, `is no longer read; set ${prefix}_BREAKER_MIN_CALLS (calls in the window, default ${DEFAULT_PROVIDER_POLICY.breakerMinimumCalls}) instead`);
+  }
+  return integer(read, `${prefix}_BREAKER_MIN_CALLS`, DEFAULT_PROVIDER_POLICY.breakerMinimumCalls, 1, 100_000);
 }
 
 function veratoAuth(read: Read): VeratoAuth | null {

@@ -1,4 +1,4 @@
-import { DEMO_PEOPLE } from '../../src/emulators/seed';
+import { DEMO_CREDENTIALS, DEMO_PEOPLE } from '../../src/emulators/seed';
 import { startStack, type Stack } from '../support/stack';
 
 const alice = DEMO_PEOPLE[0];
@@ -107,6 +107,81 @@ describe('deadline', () => {
   });
 });
 
+describe('one process through a sequence of provider faults', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      env: { VERIFA_BACKOFF_BASE_MS: '20', VERIFA_BACKOFF_CAP_MS: '50', REQUEST_DEADLINE_MS: '3000', AUTH0_TIMEOUT_MS: '500' },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('503, 503, 200 → 429 (Retry-After 1) → Auth0 hanging: each step behaves as it would alone', async () => {
+    const verifa = stack.emulators.verifa!;
+    const verifaBreaker = stack.subgraph.clients.verifa.transport.resilience;
+
+    // Two blips, then the identity and its relationships: four Verifa calls, two of them failed.
+    verifa.setFaults({ status: 503, times: 2, pathPrefix: VERIFA_IDENTITY });
+    const afterBlips = await stack.gql(`{ identity(id: "${VERIFA_ALICE}") { displayName relationships(first: 1) { totalCount } } }`);
+    expect(afterBlips.errors).toBeUndefined();
+    expect(verifa.countCalls('GET', VERIFA_IDENTITY)).toBe(4);
+
+    stack.clearCalls();
+    verifa.setFaults({ status: 429, retryAfterSeconds: 1, times: 1, pathPrefix: VERIFA_IDENTITY });
+    const afterRateLimit = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
+    expect(afterRateLimit.errors).toBeUndefined();
+    expect(afterRateLimit.data).toMatchObject({ v: { displayName: 'Alice Martin' } });
+    expect(verifa.countCalls('GET', VERIFA_IDENTITY)).toBe(2);
+    expect(verifaBreaker.breakerOpen).toBe(false);
+
+    verifa.setFaults(null);
+    stack.emulators.auth0!.setFaults({ hang: true, pathPrefix: '/api/v2/users' });
+    const auth0Hanging = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
+    expect(auth0Hanging.data).toMatchObject({ v: { displayName: 'Alice Martin' }, a: null });
+    expect(auth0Hanging.errors).toHaveLength(1);
+    expect(errorFor(auth0Hanging, 'a')?.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'AUTH0' });
+
+    stack.emulators.auth0!.setFaults(null);
+    const calm = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
+    expect(calm.errors).toBeUndefined();
+    expect(await metric(stack, 'identity_circuit_breaker_transitions_total', 'state="open"')).toBe(0);
+  });
+});
+
+describe('credentials fetched through a provider with a single connection slot', () => {
+  const dan = DEMO_PEOPLE.find((person) => person.key === 'dan')!;
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({
+      env: {
+        REQUEST_DEADLINE_MS: '3000',
+        AUTH0_CONCURRENCY: '1',
+        BTCDIRECT_CONCURRENCY: '1',
+        BTCDIRECT_API_KEY: '',
+        BTCDIRECT_USERNAME: DEMO_CREDENTIALS.btcdirect.username,
+        BTCDIRECT_PASSWORD: DEMO_CREDENTIALS.btcdirect.password,
+      },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('Auth0: the management token (client credentials) is fetched, then the read answers', async () => {
+    const result = await stack.gql(`{ identity(id: "${AUTH0_ALICE}") { displayName } }`);
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ identity: { displayName: 'Alice Martin' } });
+    expect(stack.emulators.auth0!.countCalls('POST', '/oauth/token')).toBe(1);
+  });
+
+  it('BTC Direct: the partner JWT (partner login) is fetched, then the read answers', async () => {
+    const result = await stack.gql(`{ identity(id: "btcdirect:${dan.btcIdentifier}") { displayName } }`);
+
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ identity: { displayName: `${dan.givenName} ${dan.familyName}` } });
+    expect(stack.emulators.btcdirect!.countCalls('POST', '/api/v1/authenticate')).toBe(1);
+  });
+});
+
 describe('circuit breaker', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -114,7 +189,7 @@ describe('circuit breaker', () => {
       env: {
         VERIFA_RETRIES: '0',
         VERIFA_BREAKER_WINDOW_MS: '5000',
-        VERIFA_BREAKER_MIN_RPS: '1',
+        VERIFA_BREAKER_MIN_CALLS: '5',
         VERIFA_BREAKER_HALF_OPEN_MS: '500',
       },
     });

@@ -13,11 +13,11 @@ export interface ProviderPolicy {
   backoffCapMs: number;
   /** Calls in flight to this provider at once; further calls queue. */
   concurrency: number;
-  /** Open the breaker when more than `threshold` of the calls in `windowMs` failed… */
+  /** Open the breaker when at least `threshold` of the calls in the last `windowMs` failed… */
   breakerThreshold: number;
   breakerWindowMs: number;
-  /** …and the window saw at least this many calls per second (so a single failure never opens it). */
-  breakerMinimumRps: number;
+  /** …and the window saw at least this many calls (so a few blips at low traffic never open it). */
+  breakerMinimumCalls: number;
   /** Let one trial call through this long after opening. */
   breakerHalfOpenAfterMs: number;
 }
@@ -30,7 +30,8 @@ export const DEFAULT_PROVIDER_POLICY: Readonly<ProviderPolicy> = Object.freeze({
   concurrency: 32,
   breakerThreshold: 0.5,
   breakerWindowMs: 10_000,
-  breakerMinimumRps: 0.5,
+  // Hystrix's defaults: 20 calls in a 10 s window, half of them failing.
+  breakerMinimumCalls: 20,
   breakerHalfOpenAfterMs: 5_000,
 });
 

@@ -1,15 +1,13 @@
 import {
   BrokenCircuitError,
-  BulkheadPolicy,
   CircuitBreakerPolicy,
   CircuitState,
-  SamplingBreaker,
-  bulkhead,
   circuitBreaker,
   handleWhen,
   retry,
   type IBackoff,
   type IBackoffFactory,
+  type IBreaker,
   type IRetryBackoffContext,
 } from 'cockatiel';
 import type { ProviderName } from '../../domain/global-id';
@@ -33,14 +31,15 @@ const MIN_ATTEMPT_MS = 25;
 
 /**
  * The per-provider resilience stack, built on cockatiel: retry (per call, because it depends on
- * the request's deadline) around a shared circuit breaker around a shared bulkhead.
+ * the request's deadline) around a shared circuit breaker around a shared concurrency limit.
  *
- * Only some failures count against the breaker: timeouts, connection errors, 5xx and 429.
- * A 4xx is the caller's or the data's problem, not the provider's health.
+ * Only outages count against the breaker: timeouts, connection errors, 5xx and unreadable
+ * answers. A 429 is the provider pacing us (the retry waits as asked), and any other 4xx is the
+ * caller's or the data's problem; neither says anything about the provider's health.
  */
 export class ProviderResilience {
   readonly breaker: CircuitBreakerPolicy;
-  private readonly bulkhead: BulkheadPolicy;
+  readonly slots: ConcurrencyLimit;
 
   constructor(
     private readonly provider: ProviderName,
@@ -49,14 +48,14 @@ export class ProviderResilience {
   ) {
     this.breaker = circuitBreaker(handleWhen(countsAgainstBreaker), {
       halfOpenAfter: policy.breakerHalfOpenAfterMs,
-      breaker: new SamplingBreaker({
+      breaker: new RollingWindowBreaker({
         threshold: policy.breakerThreshold,
-        duration: policy.breakerWindowMs,
-        minimumRps: policy.breakerMinimumRps,
+        windowMs: policy.breakerWindowMs,
+        minimumCalls: policy.breakerMinimumCalls,
       }),
     });
     this.breaker.onStateChange((state) => this.events.onBreakerStateChange?.(provider, breakerStateName(state)));
-    this.bulkhead = bulkhead(policy.concurrency, Number.MAX_SAFE_INTEGER);
+    this.slots = new ConcurrencyLimit(policy.concurrency);
   }
 
   get breakerOpen(): boolean {
@@ -74,12 +73,20 @@ export class ProviderResilience {
     attempt: (attemptNumber: number, timeoutMs: number) => Promise<T>,
   ): Promise<T> {
     const remaining = () => ctx.deadline - Date.now();
-    const once = async (attemptNumber: number): Promise<T> => {
+    const startAttempt = (attemptNumber: number): Promise<T> => {
       const timeLeft = remaining();
       if (timeLeft < MIN_ATTEMPT_MS) throw new UpstreamDeadlineExceededError(call, 'no time left for an attempt');
+      return attempt(attemptNumber, Math.min(this.policy.timeoutMs, timeLeft));
+    };
+    const once = async (attemptNumber: number): Promise<T> => {
+      if (remaining() < MIN_ATTEMPT_MS) throw new UpstreamDeadlineExceededError(call, 'no time left for an attempt');
       try {
         return await this.breaker.execute(() =>
-          this.bulkhead.execute(() => attempt(attemptNumber, Math.min(this.policy.timeoutMs, timeLeft))),
+          this.slots.run(
+            ctx.deadline - MIN_ATTEMPT_MS,
+            () => new UpstreamDeadlineExceededError(call, 'no free connection slot in time'),
+            () => startAttempt(attemptNumber),
+          ),
         );
       } catch (error) {
         if (error instanceof BrokenCircuitError) throw new UpstreamCircuitOpenError(call);
@@ -101,9 +108,82 @@ export class ProviderResilience {
   }
 }
 
+const OUTAGE_KINDS: ReadonlySet<UpstreamError['kind']> = new Set(['timeout', 'connection', 'unavailable', 'protocol']);
+
+/**
+ * Waits for `work` (e.g. a credential the call needs before it may take a slot) no longer than
+ * the request's deadline; past it, the call fails with a deadline error.
+ */
+export async function beforeDeadline<T>(ctx: CallContext, call: CallInfo, work: Promise<T>, waitingFor: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UpstreamDeadlineExceededError(call, `${waitingFor} not ready in time`)), Math.max(0, ctx.deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * At most `capacity` calls in flight; the others wait in order. A waiting call gives up when its
+ * request's deadline comes (and leaves the queue), so a provider slowed down by others never
+ * holds a request past its deadline.
+ */
+export class ConcurrencyLimit {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly capacity: number) {}
+
+  /** Calls waiting for a slot now. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  async run<T>(giveUpAt: number, gaveUp: () => Error, task: () => Promise<T>): Promise<T> {
+    await this.acquire(giveUpAt, gaveUp);
+    try {
+      return await task();
+    } finally {
+      this.release();
+    }
+  }
+
+  private acquire(giveUpAt: number, gaveUp: () => Error): Promise<void> {
+    if (this.active < this.capacity) {
+      this.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const handOver = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(handOver), 1);
+        reject(gaveUp());
+      }, Math.max(0, giveUpAt - Date.now()));
+      this.waiting.push(handOver);
+    });
+  }
+
+  /** The slot goes straight to the next waiting call, if any. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
 function countsAgainstBreaker(error: Error): boolean {
   if (!(error instanceof UpstreamError)) return false;
-  return ['timeout', 'connection', 'unavailable', 'rate_limited', 'protocol'].includes(error.kind);
+  return OUTAGE_KINDS.has(error.kind);
 }
 
 function worthRetrying(error: Error, timeLeftMs: number): boolean {
@@ -140,4 +220,74 @@ function breakerStateName(state: CircuitState): 'closed' | 'open' | 'half_open' 
   if (state === CircuitState.Open || state === CircuitState.Isolated) return 'open';
   if (state === CircuitState.HalfOpen) return 'half_open';
   return 'closed';
+}
+
+/**
+ * Hystrix's rule: open when the last `windowMs` saw at least `minimumCalls` counted calls and at
+ * least `threshold` of them failed (defaults: 20 calls in 10 s, half of them failing), so a few
+ * blips at low traffic never cut a provider off. Calls are counted in ten buckets, so the window
+ * rolls a tenth at a time and the state stays ten counters whatever the traffic.
+ */
+export class RollingWindowBreaker implements IBreaker {
+  private static readonly BUCKETS = 10;
+  private readonly bucketMs: number;
+  private buckets: { startedAt: number; successes: number; failures: number }[];
+
+  constructor(
+    private readonly options: { threshold: number; windowMs: number; minimumCalls: number },
+    private readonly now: () => number = Date.now,
+  ) {
+    this.bucketMs = Math.max(1, Math.ceil(options.windowMs / RollingWindowBreaker.BUCKETS));
+    this.buckets = emptyBuckets();
+  }
+
+  get state(): unknown {
+    return { buckets: this.buckets };
+  }
+
+  set state(value: unknown) {
+    const buckets = (value as { buckets?: unknown } | null)?.buckets;
+    this.buckets = Array.isArray(buckets) && buckets.length === RollingWindowBreaker.BUCKETS ? buckets : emptyBuckets();
+  }
+
+  success(state: CircuitState): void {
+    // A successful trial call closes the circuit with a clean window.
+    if (state === CircuitState.HalfOpen) this.buckets = emptyBuckets();
+    this.currentBucket().successes++;
+  }
+
+  failure(state: CircuitState): boolean {
+    this.currentBucket().failures++;
+    if (state !== CircuitState.Closed) return true;
+    const { calls, failures } = this.totals();
+    return calls >= this.options.minimumCalls && failures >= this.options.threshold * calls;
+  }
+
+  /** Calls and failures counted in the window now (for tests and diagnostics). */
+  totals(): { calls: number; failures: number } {
+    const oldest = this.bucketStart() - (RollingWindowBreaker.BUCKETS - 1) * this.bucketMs;
+    let calls = 0;
+    let failures = 0;
+    for (const bucket of this.buckets) {
+      if (bucket.startedAt < oldest) continue;
+      calls += bucket.successes + bucket.failures;
+      failures += bucket.failures;
+    }
+    return { calls, failures };
+  }
+
+  private bucketStart(): number {
+    return Math.floor(this.now() / this.bucketMs) * this.bucketMs;
+  }
+
+  private currentBucket(): { startedAt: number; successes: number; failures: number } {
+    const startedAt = this.bucketStart();
+    const index = Math.floor(startedAt / this.bucketMs) % RollingWindowBreaker.BUCKETS;
+    if (this.buckets[index].startedAt !== startedAt) this.buckets[index] = { startedAt, successes: 0, failures: 0 };
+    return this.buckets[index];
+  }
+}
+
+function emptyBuckets(): { startedAt: number; successes: number; failures: number }[] {
+  return Array.from({ length: 10 }, () => ({ startedAt: -Infinity, successes: 0, failures: 0 }));
 }

@@ -27,7 +27,7 @@ const POLICY: ProviderPolicy = {
   concurrency: 4,
   breakerThreshold: 0.5,
   breakerWindowMs: 10_000,
-  breakerMinimumRps: 0.5,
+  breakerMinimumCalls: 20,
   breakerHalfOpenAfterMs: 5_000,
 };
 

@@ -15,7 +15,7 @@ import {
   type CallInfo,
 } from './errors';
 import type { ProviderPolicy } from './policy';
-import { ProviderResilience, type CallContext } from './resilience';
+import { ProviderResilience, beforeDeadline, type CallContext } from './resilience';
 
 export type { CallContext } from './resilience';
 
@@ -94,8 +94,11 @@ export class HttpTransport {
 
   async send<T = unknown>(ctx: CallContext, req: TransportRequest): Promise<TransportResponse<T>> {
     const call: CallInfo = { provider: this.options.provider, method: req.method, pathTemplate: req.pathTemplate };
+    // Credentials are ready before the call takes a concurrency slot: a token request goes
+    // through this transport too, and must never queue behind the call that waits for it.
+    const authHeaders = req.skipAuth ? {} : await beforeDeadline(ctx, call, this.options.authHeaders(ctx), 'credentials');
     return this.resilience.execute(ctx, call, req.retry === 'safe', (attempt, timeoutMs) =>
-      this.attempt<T>(ctx, req, call, attempt, timeoutMs),
+      this.attempt<T>(ctx, req, call, authHeaders, attempt, timeoutMs),
     );
   }
 
@@ -107,6 +110,7 @@ export class HttpTransport {
     ctx: CallContext,
     req: TransportRequest,
     call: CallInfo,
+    authHeaders: Record<string, string>,
     attempt: number,
     timeoutMs: number,
   ): Promise<TransportResponse<T>> {
@@ -118,7 +122,7 @@ export class HttpTransport {
       const headers: Record<string, string> = {
         accept: 'application/json',
         'x-request-id': ctx.requestId,
-        ...(req.skipAuth ? {} : await this.options.authHeaders(ctx)),
+        ...authHeaders,
         ...req.headers,
       };
       let payload: string | undefined;
