@@ -105,6 +105,14 @@ describe('errors', () => {
     expect(readAuth0ErrorCode('text')).toBeUndefined();
   });
 
+  it('passes on only Auth0\'s known errorCode words; planted text there is dropped', () => {
+    expect(readAuth0ErrorCode({ statusCode: 400, error: 'Bad Request', message: 'x', errorCode: 'invalid_body' })).toBe('invalid_body');
+    expect(readAuth0ErrorCode({ statusCode: 400, error: 'Bad Request', message: 'x', errorCode: '078-05-1120' })).toBeUndefined();
+    expect(readAuth0ErrorCode({ statusCode: 400, error: 'Bad Request', message: 'x', errorCode: 'some_new_code' })).toBeUndefined();
+    expect(readAuth0ErrorCode({ error: 'invalid_client', error_description: 'x' })).toBe('invalid_client');
+    expect(readAuth0ErrorCode({ error: 'alice.martin@example.com', error_description: 'x' })).toBeUndefined();
+  });
+
   it.each([
     [409, 'Specified identity already exists.', 'identity_already_exists', null],
     [400, 'Main identity and the new one are the same.', 'same_identity', 'secondaryId'],

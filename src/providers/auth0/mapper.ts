@@ -44,11 +44,45 @@ function toAccount(identity: Auth0UserIdentity): AccountRecord {
   };
 }
 
+/**
+ * Auth0's known `errorCode` words (contract B2; all but `inexistent_user` and `invalid_body` are
+ * inferred there, and `invalid_uri` / `identity_conflict` are inferred from the API's refusals).
+ */
+export const AUTH0_MANAGEMENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'inexistent_user',
+  'invalid_body',
+  'invalid_query_string',
+  'invalid_uri',
+  'invalid_token',
+  'insufficient_scope',
+  'too_many_requests',
+  'identity_conflict',
+]);
+
+/** `/oauth/token` errors: the OAuth 2.0 codes (RFC 6749 §5.2) and Auth0's `access_denied` / `too_many_requests`. */
+export const AUTH0_OAUTH_ERROR_CODES: ReadonlySet<string> = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'access_denied',
+  'too_many_requests',
+]);
+
+/**
+ * The provider code of an Auth0 error body, only when it is one of Auth0's known words: any
+ * other text there is dropped (it never reaches a client, a log line or a message).
+ */
 export function readAuth0ErrorCode(body: unknown): string | undefined {
   const management = body as Partial<Auth0Error> | undefined;
-  if (typeof management?.errorCode === 'string') return management.errorCode;
+  if (management?.errorCode !== undefined) {
+    return typeof management.errorCode === 'string' && AUTH0_MANAGEMENT_ERROR_CODES.has(management.errorCode) ? management.errorCode : undefined;
+  }
   const oauth = body as Partial<Auth0OAuthError> | undefined;
-  return typeof oauth?.error === 'string' && management?.statusCode === undefined ? oauth.error : undefined;
+  if (management?.statusCode !== undefined || typeof oauth?.error !== 'string') return undefined;
+  return AUTH0_OAUTH_ERROR_CODES.has(oauth.error) ? oauth.error : undefined;
 }
 
 /**

@@ -61,6 +61,11 @@ describe('ER codes', () => {
     expect(readBtcDirectErrorCode(undefined)).toBeUndefined();
   });
 
+  it('passes on only keys of the documented ER form (ER and three digits); others are dropped', () => {
+    expect(readBtcDirectErrorCode({ errors: { '078-05-1120': {} } })).toBeUndefined();
+    expect(readBtcDirectErrorCode({ errors: { ER078051120: {}, er706: {}, ER706: {} } })).toBe('ER706');
+  });
+
   it('counts only the partner credential codes as credential failures', () => {
     expect([...PARTNER_CREDENTIAL_CODES].sort()).toEqual(['ER800', 'ER801', 'ER802', 'ER803', 'ER805', 'ER806']);
   });

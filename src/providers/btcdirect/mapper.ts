@@ -25,10 +25,17 @@ export function toIdentityRecord(identifier: string, info: UserInfo): IdentityRe
   return record;
 }
 
+/** BTC Direct's documented code form (contract A2/A3, the SDK error list): `ER` and three digits. */
+const ER_CODE = /^ER\d{3}$/;
+
+/**
+ * The first key of a BTC Direct error body that has the documented ER form; any other key is
+ * dropped (it never reaches a client, a log line or a message).
+ */
 export function readBtcDirectErrorCode(body: unknown): string | undefined {
   const errors = (body as Partial<BtcDirectErrorBody> | undefined)?.errors;
   if (!errors || typeof errors !== 'object') return undefined;
-  return Object.keys(errors)[0];
+  return Object.keys(errors).find((key) => ER_CODE.test(key));
 }
 
 /** Codes meaning the partner's own credentials (API key or partner JWT) were refused. */

@@ -137,6 +137,12 @@ describe('errors', () => {
     expect(readVerifaErrorCode(undefined)).toBeUndefined();
   });
 
+  it("passes on only Verifa's documented codes; anything else in `error` is dropped", () => {
+    expect(readVerifaErrorCode({ error: 'idempotency_mismatch', detail: 'x', status_code: 422 })).toBe('idempotency_mismatch');
+    expect(readVerifaErrorCode({ error: '078-05-1120', detail: 'x', status_code: 422 })).toBeUndefined();
+    expect(readVerifaErrorCode({ error: 'same_ssn_078051120', detail: 'x', status_code: 422 })).toBeUndefined();
+  });
+
   it('turns a 4xx into a rejection whose message comes from the code, not the detail', () => {
     const rejection = toRejection(statusError(404, { error: 'not_found', detail: 'No identity for alice.martin@example.com', status_code: 404 }));
     expect(rejection).toBeInstanceOf(ProviderRejection);

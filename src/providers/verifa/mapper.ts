@@ -81,9 +81,24 @@ export function toRelationshipPage(list: VerifaList<VerifaRelationship>): Relati
   };
 }
 
+/**
+ * Verifa's error codes (contract §2.2: `not_found`, `rate_limited`, `idempotency_mismatch`; the
+ * others are the ones its docs name by status but never spell out (inferred)). Only these may be
+ * passed on as a `providerCode`: any other text in `error` is dropped, since it may carry data.
+ */
+export const VERIFA_ERROR_CODES: ReadonlySet<string> = new Set([
+  'not_found',
+  'rate_limited',
+  'idempotency_mismatch',
+  'validation_error',
+  'conflict',
+  'unauthorized',
+]);
+
+/** The provider code of a Verifa error body, when it is one of Verifa's documented codes. */
 export function readVerifaErrorCode(body: unknown): string | undefined {
   const code = (body as Partial<VerifaError> | undefined)?.error;
-  return typeof code === 'string' ? code : undefined;
+  return typeof code === 'string' && VERIFA_ERROR_CODES.has(code) ? code : undefined;
 }
 
 const REJECTION_MESSAGES: Record<string, string> = {
@@ -99,8 +114,7 @@ const REJECTION_MESSAGES: Record<string, string> = {
  */
 export function toRejection(error: unknown): ProviderRejection | null {
   if (!(error instanceof UpstreamStatusError) || error.provider !== 'verifa' || error.status! >= 500) return null;
-  // Only a well-formed machine code is echoed; anything else in that field is not trusted text.
-  const code = error.providerCode && /^[a-z_]{1,40}$/.test(error.providerCode) ? error.providerCode : `http_${error.status}`;
+  const code = error.providerCode ?? `http_${error.status}`;
   return new ProviderRejection({
     provider: 'verifa',
     providerCode: code,
