@@ -1,8 +1,9 @@
 import { locatedError } from 'graphql';
-import { UpstreamAuthError, UpstreamCircuitOpenError, UpstreamRateLimitedError, UpstreamStatusError } from '../providers/http/errors';
+import { UpstreamAuthError, UpstreamCircuitOpenError, UpstreamProtocolError, UpstreamRateLimitedError, UpstreamStatusError } from '../providers/http/errors';
+import { ProviderReadError } from '../providers/read-error';
 import { ProviderRejection } from '../providers/rejection';
 import { BadUserInputError } from './domain-errors';
-import { formatError } from './format-error';
+import { errorLogEntry, formatError } from './format-error';
 
 const call = { provider: 'verifa' as const, method: 'GET', pathTemplate: '/identities/{id}' };
 /** As a resolver's error reaches formatError: located at its field. */
@@ -34,5 +35,38 @@ describe('formatError: what clients see', () => {
   it('shows a provider refusal in a query as PROVIDER_ERROR with its provider code', () => {
     const rejection = new ProviderRejection({ provider: 'btcdirect', providerCode: 'ER705', message: 'User identifier is not linked to a user.' });
     expect(format(rejection)).toMatchObject({ message: 'User identifier is not linked to a user.', extensions: { code: 'PROVIDER_ERROR', provider: 'BTCDIRECT', providerCode: 'ER705' } });
+  });
+});
+
+describe('errorLogEntry: what the operation log says about an error', () => {
+  const located = (error: Error, path: (string | number)[]) => locatedError(error, undefined, path);
+
+  it('names the class, the field path and the provider of an internal failure, never its message', () => {
+    const bug = new ProviderReadError('verifa', new TypeError("Cannot read properties of undefined (reading 'alice.martin@example.com')"));
+    const entry = errorLogEntry(located(bug, ['identity', 'linkedAccounts', 0, 'identity']));
+    expect(entry).toEqual({ code: 'INTERNAL_SERVER_ERROR', errorClass: 'TypeError', path: 'identity.linkedAccounts.0.identity', provider: 'verifa' });
+    expect(JSON.stringify(entry)).not.toContain('alice.martin');
+  });
+
+  it('an unknown error outside any provider: class and path, no provider', () => {
+    expect(errorLogEntry(located(new RangeError('078-05-1120'), ['identities']))).toEqual({
+      code: 'INTERNAL_SERVER_ERROR',
+      errorClass: 'RangeError',
+      path: 'identities',
+      provider: null,
+    });
+  });
+
+  it('a provider failure: its code, class, provider and the call, without the upstream body', () => {
+    const protocol = new UpstreamProtocolError({ ...call, status: 200 }, 'the answer does not have the documented shape');
+    expect(errorLogEntry(located(protocol, ['identity']))).toEqual({
+      code: 'PROVIDER_ERROR',
+      errorClass: 'UpstreamProtocolError',
+      path: 'identity',
+      provider: 'verifa',
+      upstream: { call: 'GET /identities/{id}', status: 200 },
+    });
+    const status = new UpstreamStatusError({ ...call, status: 422 }, { detail: 'ssn 078-05-1120' }, 'validation_error');
+    expect(JSON.stringify(errorLogEntry(located(status, ['identity'])))).not.toContain('078-05-1120');
   });
 });

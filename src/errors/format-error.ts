@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ProviderName } from '../domain/global-id';
 import { UpstreamError } from '../providers/http/errors';
+import { ProviderReadError } from '../providers/read-error';
 import { ProviderRejection } from '../providers/rejection';
 import { isDocumentedCode, type ErrorCode } from './codes';
 
@@ -72,4 +73,33 @@ function upstreamMessage(error: UpstreamError): string {
     case 'protocol':
       return `${name} sent an answer this subgraph cannot read.`;
   }
+}
+
+/** What the operation log records about one error, so the request id leads to its cause. */
+export interface ErrorLogEntry {
+  code: string;
+  /** The class of the underlying error (TypeError, UpstreamProtocolError, …). */
+  errorClass: string;
+  /** The field path, e.g. `identity.linkedAccounts.0.identity`; null for request-level errors. */
+  path: string | null;
+  provider: ProviderName | null;
+  /** For provider failures: the call (method and path template) and its HTTP status. */
+  upstream?: { call: string; status: number | null };
+}
+
+/**
+ * Names an error for the log: class, field path, provider. Never the message, the upstream body
+ * or the stack head, any of which may carry personal data.
+ */
+export function errorLogEntry(error: GraphQLError): ErrorLogEntry {
+  const original = unwrapResolverError(error);
+  const cause = original instanceof ProviderReadError && original.cause instanceof Error ? original.cause : original instanceof Error ? original : error;
+  const entry: ErrorLogEntry = {
+    code: String(formatError(error.toJSON(), error).extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+    errorClass: cause.constructor?.name || cause.name,
+    path: error.path ? error.path.join('.') : null,
+    provider: original instanceof UpstreamError || original instanceof ProviderRejection || original instanceof ProviderReadError ? original.provider : null,
+  };
+  if (original instanceof UpstreamError) entry.upstream = { call: `${original.method} ${original.pathTemplate}`, status: original.status ?? null };
+  return entry;
 }

@@ -1,11 +1,15 @@
 import DataLoader from 'dataloader';
-import { parseGlobalId, veratoGlobalId } from '../domain/global-id';
+import { GraphQLError } from 'graphql';
+import { PROVIDERS, parseGlobalId, veratoGlobalId, type ProviderName } from '../domain/global-id';
 import type { ClusterRecord, IdentityRecord, RelationshipPage, RelationshipRecord } from '../domain/identity';
 import type { Metrics } from '../observability/metrics';
 import { AUTH0_SEARCH_BATCH } from '../providers/auth0/client';
 import * as auth0 from '../providers/auth0/mapper';
 import * as btcdirect from '../providers/btcdirect/mapper';
+import { UpstreamError } from '../providers/http/errors';
 import type { CallContext } from '../providers/http/transport';
+import { ProviderReadError } from '../providers/read-error';
+import { ProviderRejection } from '../providers/rejection';
 import type { IdentityQueryReply } from '../providers/verato/wire';
 import type { ProviderClients } from '../providers/provider-clients';
 import * as verato from '../providers/verato/mapper';
@@ -44,7 +48,13 @@ export function createLoaders(clients: ProviderClients, ctx: CallContext, metric
     new DataLoader<K, V>(
       (keys) => {
         metrics.loaderBatchSize.observe({ loader: name }, keys.length);
-        return batch(keys);
+        const provider = providerOfLoader(name);
+        return batch(keys).then(
+          (results) => results.map((result) => (result instanceof Error ? namingProvider(provider, result) : result)),
+          (error: unknown) => {
+            throw namingProvider(provider, toError(error));
+          },
+        );
       },
       { batch: options.batch, cache: options.cache, ...extra },
     );
@@ -184,6 +194,19 @@ export type Loaders = ReturnType<typeof createLoaders>;
 async function fanOut<K, V>(keys: readonly K[], load: (key: K) => Promise<V>): Promise<(V | Error)[]> {
   const settled = await Promise.allSettled(keys.map(load));
   return settled.map((result) => (result.status === 'fulfilled' ? result.value : toError(result.reason)));
+}
+
+/** Loaders are named after their provider: `verifaIdentity`, `auth0User`, … */
+function providerOfLoader(name: string): ProviderName {
+  const provider = PROVIDERS.find((candidate) => name.startsWith(candidate));
+  if (!provider) throw new Error(`loader ${name} does not name its provider`);
+  return provider;
+}
+
+/** Typed failures pass as they are; anything else (a bug reading an answer) gets its provider named for the log. */
+function namingProvider(provider: ProviderName, error: Error): Error {
+  if (error instanceof UpstreamError || error instanceof ProviderRejection || error instanceof GraphQLError || error instanceof ProviderReadError) return error;
+  return new ProviderReadError(provider, error);
 }
 
 function toError(reason: unknown): Error {

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../context';
-import { formatError } from '../errors/format-error';
+import { errorLogEntry, formatError, type ErrorLogEntry } from '../errors/format-error';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -13,11 +13,16 @@ export function operationPlugin(logger: Logger, metrics: Metrics): ApolloServerP
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
+      const errorDetails: ErrorLogEntry[] = [];
       return {
+        async didEncounterErrors({ errors }) {
+          errorDetails.push(...errors.map(errorLogEntry));
+        },
         async willSendResponse({ response, operation, operationName }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
           const partial = contextValue.partialFailures.map((error) => formatError(error.toJSON(), error));
+          errorDetails.push(...contextValue.partialFailures.map(errorLogEntry));
           const errors: GraphQLFormattedError[] = [...(result.errors ?? []), ...partial].map((error) => ({
             ...error,
             extensions: { ...error.extensions, requestId: contextValue.requestId },
@@ -31,7 +36,7 @@ export function operationPlugin(logger: Logger, metrics: Metrics): ApolloServerP
           metrics.operationDuration.observe({ type, name }, durationMs / 1000);
           for (const code of codes) metrics.operationErrors.inc({ code });
           logger.info(
-            { requestId: contextValue.requestId, operation: name, type, durationMs: Math.round(durationMs * 10) / 10, errorCodes: codes },
+            { requestId: contextValue.requestId, operation: name, type, durationMs: Math.round(durationMs * 10) / 10, errorCodes: codes, ...(errorDetails.length > 0 && { errors: errorDetails }) },
             'graphql operation',
           );
         },

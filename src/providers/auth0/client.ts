@@ -4,7 +4,18 @@ import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
 import { Auth0IdTokenVerifier } from './id-token';
 import { readAuth0ErrorCode } from './mapper';
-import type { Auth0User, Auth0UserIdentity, ClientCredentialsRequest, LinkIdentityBody, ListUsersResponse, TokenResponse } from './wire';
+import {
+  isAuth0User,
+  isIdentityList,
+  isListUsersResponse,
+  isTokenResponse,
+  type Auth0User,
+  type Auth0UserIdentity,
+  type ClientCredentialsRequest,
+  type LinkIdentityBody,
+  type ListUsersResponse,
+  type TokenResponse,
+} from './wire';
 
 /** The most ids one `GET /users?q=user_id:(…)` search carries (the page size it asks for). */
 export const AUTH0_SEARCH_BATCH = 50;
@@ -48,10 +59,11 @@ export class Auth0Client {
         pathTemplate: '/api/v2/users',
         query: { q, search_engine: 'v3', per_page: AUTH0_SEARCH_BATCH },
         retry: 'safe',
+        shape: isListUsersResponse,
       }),
     );
     const body = response.body;
-    return Array.isArray(body) ? body : (body?.users ?? []);
+    return Array.isArray(body) ? body : body.users;
   }
 
   /** Exact read: `GET /api/v2/users/{id}` (`|` encoded); null on 404. */
@@ -63,6 +75,7 @@ export class Auth0Client {
         pathTemplate: '/api/v2/users/{id}',
         retry: 'safe',
         acceptStatuses: [404],
+        shape: isAuth0User,
       }),
     );
     return response.status === 404 ? null : response.body;
@@ -77,6 +90,7 @@ export class Auth0Client {
       body,
       // Not idempotent (a second link answers 409): sent exactly once.
       retry: 'never',
+      shape: isIdentityList,
     });
     return response.body ?? [];
   }
@@ -88,6 +102,7 @@ export class Auth0Client {
       path: `/api/v2/users/${encodeURIComponent(primaryUserId)}/identities/${encodeURIComponent(provider)}/${encodeURIComponent(secondaryUserId)}`,
       pathTemplate: '/api/v2/users/{id}/identities/{provider}/{user_id}',
       retry: 'never',
+      shape: isIdentityList,
     });
     return response.body ?? [];
   }
@@ -120,6 +135,7 @@ export class Auth0Client {
       body,
       skipAuth: true,
       retry: 'safe',
+      shape: isTokenResponse,
     });
     const { access_token: value, expires_in: expiresIn } = response.body;
     this.token = { value, renewAt: Date.now() + Math.max(0, expiresIn * 1000 - TOKEN_RENEW_MARGIN_MS) };

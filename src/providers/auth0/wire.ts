@@ -3,6 +3,8 @@
  * exactly as they answer. Source: reference contract Part B and the derived OAS subset.
  */
 
+import { arrayOf, isBoolean, isNonEmptyString, isNumber, isRecord, isString, optional, optionalStrings } from '../http/shape';
+
 /** Management API error body. `errorCode` is not in the spec but real answers carry it. */
 export interface Auth0Error {
   statusCode: number;
@@ -81,3 +83,42 @@ export type ListUsersResponse = Auth0User[] | { start: number; limit: number; le
 export type LinkIdentityBody =
   | { provider: string; user_id: string | number; connection_id?: string }
   | { link_with: string };
+
+// Shape checks of the answers the client and mapper read (see ../http/shape.ts).
+
+const USER_STRINGS = ['email', 'name', 'nickname', 'given_name', 'family_name', 'phone_number', 'created_at', 'updated_at'] as const;
+
+export function isAuth0UserIdentity(body: unknown): body is Auth0UserIdentity {
+  return (
+    isRecord(body) &&
+    isNonEmptyString(body.provider) &&
+    isString(body.connection) &&
+    (isNonEmptyString(body.user_id) || isNumber(body.user_id)) &&
+    optional(body.isSocial, isBoolean) &&
+    optional(body.profileData, (profile) => isRecord(profile) && optionalStrings(profile, ['name', 'email']))
+  );
+}
+
+export function isAuth0User(body: unknown): body is Auth0User {
+  return (
+    isRecord(body) &&
+    isNonEmptyString(body.user_id) &&
+    optionalStrings(body, USER_STRINGS) &&
+    optional(body.email_verified, isBoolean) &&
+    optional(body.blocked, isBoolean) &&
+    optional(body.identities, (identities) => arrayOf(identities, isAuth0UserIdentity))
+  );
+}
+
+export function isListUsersResponse(body: unknown): body is ListUsersResponse {
+  return arrayOf(body, isAuth0User) || (isRecord(body) && arrayOf(body.users, isAuth0User));
+}
+
+/** The identities a link or unlink answers; an empty answer is read as none. */
+export function isIdentityList(body: unknown): body is Auth0UserIdentity[] | undefined {
+  return body === undefined || arrayOf(body, isAuth0UserIdentity);
+}
+
+export function isTokenResponse(body: unknown): body is TokenResponse {
+  return isRecord(body) && isNonEmptyString(body.access_token) && isNumber(body.expires_in);
+}

@@ -3,7 +3,7 @@ import { UpstreamAuthError, UpstreamStatusError } from '../http/errors';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
 import { PARTNER_CREDENTIAL_CODES, USER_NOT_FOUND_CODES, readBtcDirectErrorCode } from './mapper';
-import type { AuthenticateRequest, LinkIdentifierRequest, RefreshRequest, TokenPair, UserInfo } from './wire';
+import { isTokenPair, isUserInfo, type AuthenticateRequest, type LinkIdentifierRequest, type RefreshRequest, type TokenPair, type UserInfo } from './wire';
 
 /** Renew the partner JWT (valid 1 h) this long before it expires. */
 const TOKEN_RENEW_MARGIN_MS = 60_000;
@@ -45,6 +45,7 @@ export class BtcDirectClient {
           pathTemplate: '/api/v1/user/info',
           headers: { 'user-identifier': identifier },
           retry: 'safe',
+          shape: isUserInfo,
         }),
       );
       return response.body;
@@ -106,7 +107,15 @@ export class BtcDirectClient {
   }
 
   private async tokenCall(ctx: CallContext, path: string, body: AuthenticateRequest | RefreshRequest): Promise<TokenPair> {
-    const response = await this.transport.send<TokenPair>(ctx, { method: 'POST', path, pathTemplate: path, body, skipAuth: true, retry: 'safe' });
+    const response = await this.transport.send<TokenPair>(ctx, {
+      method: 'POST',
+      path,
+      pathTemplate: path,
+      body,
+      skipAuth: true,
+      retry: 'safe',
+      shape: isTokenPair,
+    });
     return response.body;
   }
 

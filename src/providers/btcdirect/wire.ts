@@ -3,6 +3,8 @@
  * Part A, the derived OAS subset and the SDK error list.
  */
 
+import { isBoolean, isNonEmptyString, isRecord, isString, optional, optionalStrings } from '../http/shape';
+
 export interface BtcDirectErrorEntry {
   code: string;
   message: string;
@@ -66,4 +68,25 @@ export interface UserInfo {
 
 export interface LinkIdentifierRequest {
   identifier: string;
+}
+
+// Shape checks of the answers the client and mapper read (see ../http/shape.ts).
+
+const USER_INFO_STRINGS = ['emailAddress', 'firstName', 'lastName', 'region', 'phoneNumber', 'registrationDate'] as const;
+
+export function isUserInfo(body: unknown): body is UserInfo {
+  return (
+    isRecord(body) &&
+    optionalStrings(body, USER_INFO_STRINGS) &&
+    optional(body.isBusiness, isBoolean) &&
+    optional(
+      body.status,
+      (status) =>
+        isRecord(status) && optional(status.status, isString) && optional(status.details, (details) => isRecord(details) && optionalStrings(details, ['emailAddressVerificationStatus'])),
+    )
+  );
+}
+
+export function isTokenPair(body: unknown): body is TokenPair {
+  return isRecord(body) && isNonEmptyString(body.token) && isNonEmptyString(body.refreshToken);
 }

@@ -16,6 +16,7 @@ import {
 } from './errors';
 import type { ProviderPolicy } from './policy';
 import { ProviderResilience, beforeDeadline, type CallContext } from './resilience';
+import type { ShapeCheck } from './shape';
 
 export type { CallContext } from './resilience';
 
@@ -39,6 +40,8 @@ export interface TransportRequest {
   skipAuth?: boolean;
   /** Inspects a 2xx JSON answer inside the retry loop; may throw a retryable UpstreamError. */
   inspect?: (body: unknown, call: CallInfo & { status: number }) => void;
+  /** The documented shape of a 2xx answer; one that does not match is an UpstreamProtocolError. */
+  shape?: ShapeCheck;
 }
 
 export interface TransportResponse<T = unknown> {
@@ -150,7 +153,10 @@ export class HttpTransport {
         if (status < 300 && text.length > 0 && body === undefined) {
           throw new UpstreamProtocolError(answered, `expected JSON, got ${contentTypeOf(response.headers) ?? 'no content type'}`);
         }
-        if (status < 300) req.inspect?.(body, answered);
+        if (status < 300) {
+          req.inspect?.(body, answered);
+          if (req.shape && !req.shape(body)) throw new UpstreamProtocolError(answered, 'the answer does not have the documented shape');
+        }
         return { status, headers: response.headers, body: body as T };
       }
       throw this.statusError(answered, response.headers, body);

@@ -3,24 +3,30 @@ import { UpstreamUnavailableError } from '../http/errors';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
 import { ProviderRejection } from '../rejection';
-import type {
-  AddRelationshipContent,
-  AddRelationshipReply,
-  IdentityQueryReply,
-  LinkIdentitiesContent,
-  LinkIdentitiesReply,
-  MergeIdentitiesContent,
-  MergeIdentitiesReply,
-  SearchRelationshipsContent,
-  SearchRelationshipsReply,
-  UnlinkIdentitiesContent,
-  UnlinkIdentitiesReply,
-  VeratoEnvelope,
-  VeratoFormatName,
-  VeratoRelationship,
-  VeratoRequest,
-  VeratoSource,
+import {
+  isAddRelationshipReply,
+  isEnvelope,
+  isIdentityQueryReply,
+  isLinkIdReply,
+  isSearchRelationshipsReply,
+  type AddRelationshipContent,
+  type AddRelationshipReply,
+  type IdentityQueryReply,
+  type LinkIdentitiesContent,
+  type LinkIdentitiesReply,
+  type MergeIdentitiesContent,
+  type MergeIdentitiesReply,
+  type SearchRelationshipsContent,
+  type SearchRelationshipsReply,
+  type UnlinkIdentitiesContent,
+  type UnlinkIdentitiesReply,
+  type VeratoEnvelope,
+  type VeratoFormatName,
+  type VeratoRelationship,
+  type VeratoRequest,
+  type VeratoSource,
 } from './wire';
+import { isRecord } from '../http/shape';
 
 const QUERY_FORMATS: VeratoFormatName[] = ['DEFAULT', 'GROUP_BY_SOURCE'];
 
@@ -51,7 +57,7 @@ export class VeratoClient {
     const reply = await this.call<IdentityQueryReply>(ctx, '/v2/nativeIdQuery', {
       source: { name: source.name, id: source.id },
       responseIdentityFormatNames: QUERY_FORMATS,
-    }, 'read');
+    }, 'read', isIdentityQueryReply);
     return reply?.identity ? reply : null;
   }
 
@@ -60,33 +66,33 @@ export class VeratoClient {
     const reply = await this.call<IdentityQueryReply>(ctx, '/v2/identityIdQuery', {
       linkId,
       responseIdentityFormatNames: QUERY_FORMATS,
-    }, 'read');
+    }, 'read', isIdentityQueryReply);
     return reply?.identity ? reply : null;
   }
 
   /** Relationships in which the Link ID is subject or object (the service does not paginate). */
   async searchRelationships(ctx: CallContext, linkId: string): Promise<VeratoRelationship[]> {
     const content: SearchRelationshipsContent = { relationshipFilter: { filterBySubjectOrObjectVeratoId: linkId } };
-    const reply = await this.call<SearchRelationshipsReply>(ctx, '/searchRelationshipsService', content, 'read');
+    const reply = await this.call<SearchRelationshipsReply>(ctx, '/searchRelationshipsService', content, 'read', isSearchRelationshipsReply);
     return reply?.relationships ?? [];
   }
 
   async linkIdentities(ctx: CallContext, content: LinkIdentitiesContent, retry: 'safe' | 'never'): Promise<LinkIdentitiesReply> {
-    return (await this.call<LinkIdentitiesReply>(ctx, '/linkIdentities', content, retry)) ?? {};
+    return (await this.call<LinkIdentitiesReply>(ctx, '/linkIdentities', content, retry, isLinkIdReply)) ?? {};
   }
 
   async unlinkIdentities(ctx: CallContext, content: UnlinkIdentitiesContent, retry: 'safe' | 'never'): Promise<UnlinkIdentitiesReply> {
-    const reply = await this.call<UnlinkIdentitiesReply>(ctx, '/unlinkIdentities', content, retry);
+    const reply = await this.call<UnlinkIdentitiesReply>(ctx, '/unlinkIdentities', content, retry, isRecord);
     if (!reply) throw this.emptyReply('/unlinkIdentities');
     return reply;
   }
 
   async mergeIdentities(ctx: CallContext, content: MergeIdentitiesContent, retry: 'safe' | 'never'): Promise<MergeIdentitiesReply> {
-    return (await this.call<MergeIdentitiesReply>(ctx, '/mergeIdentities', content, retry)) ?? {};
+    return (await this.call<MergeIdentitiesReply>(ctx, '/mergeIdentities', content, retry, isLinkIdReply)) ?? {};
   }
 
   async addRelationship(ctx: CallContext, content: AddRelationshipContent, retry: 'safe' | 'never'): Promise<VeratoRelationship> {
-    const reply = await this.call<AddRelationshipReply>(ctx, '/addRelationshipService', content, retry);
+    const reply = await this.call<AddRelationshipReply>(ctx, '/addRelationshipService', content, retry, isAddRelationshipReply);
     if (!reply?.relationship) throw this.emptyReply('/addRelationshipService');
     return reply.relationship;
   }
@@ -100,7 +106,13 @@ export class VeratoClient {
    * ProviderRejection; Verato's `retryableError:true` is treated like a 503 so the transport
    * may retry it.
    */
-  private async call<C>(ctx: CallContext, path: string, content: unknown, retry: 'read' | 'safe' | 'never'): Promise<C | undefined> {
+  private async call<C>(
+    ctx: CallContext,
+    path: string,
+    content: unknown,
+    retry: 'read' | 'safe' | 'never',
+    replyShape: (value: unknown) => boolean,
+  ): Promise<C | undefined> {
     const body: VeratoRequest<unknown> = { trackingId: ctx.requestId, content };
     const response = await this.transport.send<VeratoEnvelope<C>>(ctx, {
       method: 'POST',
@@ -108,6 +120,7 @@ export class VeratoClient {
       pathTemplate: path,
       body,
       retry: retry === 'never' ? 'never' : 'safe',
+      shape: isEnvelope(replyShape),
       inspect: (envelope, call) => {
         const reply = envelope as VeratoEnvelope<C> | undefined;
         if (reply?.success === false && reply.retryableError === true) {
@@ -116,7 +129,6 @@ export class VeratoClient {
       },
     });
     const envelope = response.body;
-    if (!envelope || typeof envelope.success !== 'boolean') throw this.emptyReply(path);
     if (!envelope.success) {
       throw new ProviderRejection({
         provider: 'verato',

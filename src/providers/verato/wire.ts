@@ -4,6 +4,8 @@
  * Source: reference contract §1 and the Person OpenAPI (`ServiceRequest_*` / `ServiceResponse_*`).
  */
 
+import { arrayOf, isBoolean, isRecord, isString, optional, optionalStrings } from '../http/shape';
+
 /** A source record key: source system code + native id ("S+N"). */
 export interface VeratoSource {
   name: string;
@@ -189,4 +191,59 @@ export interface MergeIdentitiesContent {
 export interface MergeIdentitiesReply {
   linkId?: string;
   toSurviveSource?: VeratoSource | null;
+}
+
+// Shape checks of the answers the client and mapper read (see ../http/shape.ts).
+
+const ATTRIBUTE_LISTS = ['names', 'addresses', 'datesOfBirth', 'ssns', 'genders', 'phoneNumbers', 'emails'] as const;
+const RELATIONSHIP_STRINGS = ['id', 'relationshipVerb', 'inverseRelationshipVerb', 'subjectVeratoId', 'objectVeratoId', 'status', 'startDate'] as const;
+
+/** The ServiceResponse envelope, with `content` (when present) of the operation's shape. */
+export function isEnvelope(content: (value: unknown) => boolean): (body: unknown) => boolean {
+  return (body) => isRecord(body) && isBoolean(body.success) && optional(body.content, content);
+}
+
+function isSource(value: unknown): boolean {
+  return isRecord(value) && isString(value.name) && isString(value.id);
+}
+
+/** Attribute lists are arrays of values (objects, or plain strings in some tenants). */
+function hasAttributeLists(record: Record<string, unknown>): boolean {
+  return ATTRIBUTE_LISTS.every((key) => optional(record[key], (list) => arrayOf(list, (item) => isRecord(item) || isString(item))));
+}
+
+function isIdentityPerSource(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    optional(value.source, isSource) &&
+    optional(value.mergedSourceRecord, isSource) &&
+    optional(value.deactivatedSourceRecord, isSource) &&
+    hasAttributeLists(value)
+  );
+}
+
+export function isIdentityQueryReply(value: unknown): value is IdentityQueryReply {
+  return (
+    isRecord(value) &&
+    optional(value.linkId, isString) &&
+    optional(value.identity, (identity) => isRecord(identity) && hasAttributeLists(identity)) &&
+    optional(value.identityGroupedBySource, (entries) => arrayOf(entries, isIdentityPerSource))
+  );
+}
+
+function isRelationship(value: unknown): boolean {
+  return isRecord(value) && optionalStrings(value, RELATIONSHIP_STRINGS) && optional(value.details, isRecord);
+}
+
+export function isSearchRelationshipsReply(value: unknown): value is SearchRelationshipsReply {
+  return isRecord(value) && optional(value.relationships, (list) => arrayOf(list, isRelationship));
+}
+
+export function isAddRelationshipReply(value: unknown): value is AddRelationshipReply {
+  return isRecord(value) && optional(value.relationship, isRelationship);
+}
+
+/** linkIdentities and mergeIdentities answer the surviving Link ID. */
+export function isLinkIdReply(value: unknown): value is LinkIdentitiesReply & MergeIdentitiesReply {
+  return isRecord(value) && optional(value.linkId, isString);
 }

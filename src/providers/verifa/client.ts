@@ -1,6 +1,18 @@
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
-import type { CreateRelationshipBody, DeleteReply, MergeBody, MergeReply, VerifaIdentity, VerifaList, VerifaRelationship } from './wire';
+import {
+  isMergeReply,
+  isVerifaIdentity,
+  isVerifaRelationship,
+  isVerifaRelationshipList,
+  type CreateRelationshipBody,
+  type DeleteReply,
+  type MergeBody,
+  type MergeReply,
+  type VerifaIdentity,
+  type VerifaList,
+  type VerifaRelationship,
+} from './wire';
 import { readVerifaErrorCode } from './mapper';
 
 export interface VerifaClientOptions extends ProviderClientOptions<{ apiKey: string }> {
@@ -35,6 +47,7 @@ export class VerifaClient {
       pathTemplate: '/identities/{id}',
       retry: 'safe',
       acceptStatuses: [404],
+      shape: isVerifaIdentity,
     });
     return response.status === 404 ? null : response.body;
   }
@@ -52,6 +65,7 @@ export class VerifaClient {
       query: { limit: page.limit, offset: page.offset, type: page.type },
       retry: 'safe',
       acceptStatuses: [404],
+      shape: isVerifaRelationshipList,
     });
     return response.status === 404 ? null : response.body;
   }
@@ -63,6 +77,7 @@ export class VerifaClient {
       path: `/identities/${encodeURIComponent(identityId)}/relationships`,
       pathTemplate: '/identities/{id}/relationships',
       body,
+      shape: isVerifaRelationship,
       ...idempotency(idempotencyKey),
     });
     return response.body;
@@ -89,6 +104,7 @@ export class VerifaClient {
       path: '/identities/merge',
       pathTemplate: '/identities/merge',
       body,
+      shape: isMergeReply,
       ...idempotency(idempotencyKey),
     });
     return response.body;

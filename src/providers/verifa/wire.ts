@@ -3,6 +3,8 @@
  * sends). Source: reference contract §2 and the seed documents (create relationship, merge).
  */
 
+import { arrayOf, isNonEmptyString, isNumber, isRecord, isString, optional, optionalStrings } from '../http/shape';
+
 export interface VerifaError {
   error: string;
   detail: string;
@@ -118,3 +120,46 @@ export const VERIFA_SYSTEM_RELATIONSHIP_TYPES = [
   'same_document_face',
   'merged',
 ] as const;
+
+// Shape checks of the answers the client and mapper read (see ../http/shape.ts).
+
+const IDENTITY_STRINGS = ['external_ref', 'status', 'created_at', 'updated_at', 'archived_at', 'country'] as const;
+const EXTRACTED_STRINGS = ['first_name', 'last_name', 'date_of_birth', 'document_number', 'nationality', 'ssn', 'document_type'] as const;
+const ADDRESS_STRINGS = ['line1', 'line2', 'city', 'state', 'zip'] as const;
+
+export function isVerifaIdentity(body: unknown): body is VerifaIdentity {
+  if (!isRecord(body) || !isNonEmptyString(body.id) || !optionalStrings(body, IDENTITY_STRINGS)) return false;
+  if (!optional(body.tags, (tags) => arrayOf(tags, isString))) return false;
+  return optional(
+    body.extracted_data,
+    (data) => isRecord(data) && optionalStrings(data, EXTRACTED_STRINGS) && optional(data.address, (a) => isRecord(a) && optionalStrings(a, ADDRESS_STRINGS)),
+  );
+}
+
+export function isVerifaRelationship(body: unknown): body is VerifaRelationship {
+  return (
+    isRecord(body) &&
+    isNonEmptyString(body.id) &&
+    isNonEmptyString(body.related_identity_id) &&
+    isNonEmptyString(body.relationship_type) &&
+    optionalStrings(body, ['note', 'created_at']) &&
+    optional(body.metadata, isRecord)
+  );
+}
+
+export function isVerifaRelationshipList(body: unknown): body is VerifaList<VerifaRelationship> {
+  if (!isRecord(body) || !arrayOf(body.data, isVerifaRelationship) || !isRecord(body.pagination)) return false;
+  const { limit, offset, total } = body.pagination;
+  return isNumber(limit) && isNumber(offset) && optional(total, isNumber);
+}
+
+export function isMergeReply(body: unknown): body is MergeReply {
+  return (
+    isRecord(body) &&
+    isVerifaIdentity(body.primary) &&
+    isRecord(body.secondary) &&
+    isNonEmptyString(body.secondary.id) &&
+    isString(body.secondary.status) &&
+    optional(body.transfer_summary, isRecord)
+  );
+}
