@@ -1,4 +1,4 @@
-import { CALL_LOG_LIMIT, credentialMarker } from './call-log';
+import { CALL_LOG_LIMIT, CallLog, credentialMarker } from './call-log';
 import { startEmulator, type RunningEmulator } from './harness';
 
 const SECRETS = {
@@ -20,31 +20,40 @@ describe('emulator call log', () => {
   afterAll(() => emulator.close());
   beforeEach(() => emulator.clearCalls());
 
-  it(`keeps only the newest ${CALL_LOG_LIMIT} calls and still counts every call received`, async () => {
+  it(`keeps only the newest ${CALL_LOG_LIMIT} calls and still counts every call received`, () => {
+    const log = new CallLog();
     const sent = CALL_LOG_LIMIT + 250;
-    for (let n = 0; n < sent; n++) await fetch(`${emulator.url}/items/${n}`);
+    for (let n = 0; n < sent; n++) log.record({ method: 'GET', path: `/items/${n}`, query: {}, headers: {}, body: undefined, at: n });
 
-    expect(emulator.calls).toHaveLength(CALL_LOG_LIMIT);
-    expect(emulator.receivedCalls()).toBe(sent);
-    expect(emulator.calls[0].path).toBe('/items/250');
-    expect(emulator.calls[CALL_LOG_LIMIT - 1].path).toBe(`/items/${sent - 1}`);
-    const served = (await (await fetch(`${emulator.url}/__emulator/calls`)).json()) as unknown[];
-    expect(served).toHaveLength(CALL_LOG_LIMIT);
+    expect(log.entries).toHaveLength(CALL_LOG_LIMIT);
+    expect(log.received).toBe(sent);
+    expect(log.entries[0].path).toBe('/items/250');
+    expect(log.entries[CALL_LOG_LIMIT - 1].path).toBe(`/items/${sent - 1}`);
 
-    emulator.clearCalls();
-    expect(emulator.calls).toHaveLength(0);
-    expect(emulator.receivedCalls()).toBe(0);
+    log.clear();
+    expect(log.entries).toHaveLength(0);
+    expect(log.received).toBe(0);
   });
 
-  it('honours a smaller limit given at start', async () => {
+  it('an emulator records through a bounded log: calls, GET /__emulator/calls and the received count', async () => {
     const small = await startEmulator('small', () => ({ status: 204 }), { callLogLimit: 3 });
     try {
       for (let n = 0; n < 5; n++) await fetch(`${small.url}/n/${n}`);
       expect(small.calls.map((call) => call.path)).toEqual(['/n/2', '/n/3', '/n/4']);
+      const served = (await (await fetch(`${small.url}/__emulator/calls`)).json()) as { path: string }[];
+      expect(served.map((call) => call.path)).toEqual(['/n/2', '/n/3', '/n/4']);
       expect(small.receivedCalls()).toBe(5);
+      small.clearCalls();
+      expect(small.calls).toHaveLength(0);
+      expect(small.receivedCalls()).toBe(0);
     } finally {
       await small.close();
     }
+  });
+
+  it(`an emulator started without a limit keeps ${CALL_LOG_LIMIT} calls`, () => {
+    expect(CALL_LOG_LIMIT).toBe(1_000);
+    expect(new CallLog().limit).toBe(CALL_LOG_LIMIT);
   });
 
   it('never holds a credential header, query parameter or body field, but tells which one was sent', async () => {
