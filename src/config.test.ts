@@ -179,6 +179,17 @@ describe('malformed values', () => {
   });
 });
 
+describe('IDEMPOTENCY_MAX_KEYS', () => {
+  it('defaults to 10,000 keys and takes a whole number', () => {
+    expect(loadConfig({}).idempotencyMaxKeys).toBe(10_000);
+    expect(loadConfig({ IDEMPOTENCY_MAX_KEYS: '250' }).idempotencyMaxKeys).toBe(250);
+  });
+
+  it.each(['0', '-5', '1e4', 'many', '10000001'])('refuses %s in one line naming the variable', (raw) => {
+    expect(expectConfigError({ IDEMPOTENCY_MAX_KEYS: raw }, 'IDEMPOTENCY_MAX_KEYS').message).toContain('between 1 and 10000000 (default 10000)');
+  });
+});
+
 describe('VERATO_SOURCE_MAP', () => {
   it('defaults to AUTH0/VERIFA/BTCDIRECT and maps source codes both ways', () => {
     const map = parseSourceMap(DEFAULT_SOURCE_MAP);

@@ -1,4 +1,5 @@
 import type { ProviderName } from './domain/global-id';
+import { DEFAULT_IDEMPOTENCY_MAX_KEYS } from './mutations/idempotency';
 import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS, type ProviderPolicy } from './providers/http/policy';
 
 /**
@@ -38,6 +39,8 @@ export interface Config {
   introspection: boolean;
   /** The GraphiQL playground on GET /graphql. */
   playground: boolean;
+  /** Idempotency keys the in-memory store keeps at most (least recently used evicted first). */
+  idempotencyMaxKeys: number;
 }
 
 /** Verato source code <-> provider, e.g. AUTH0=auth0. */
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     routerSecret: routerSecret(read('ROUTER_SECRET')),
     introspection: flag(read, 'INTROSPECTION', !production),
     playground: flag(read, 'PLAYGROUND', !production),
+    idempotencyMaxKeys: integer(read, 'IDEMPOTENCY_MAX_KEYS', DEFAULT_IDEMPOTENCY_MAX_KEYS, 1, 10_000_000),
   };
 }
 

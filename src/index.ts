@@ -20,7 +20,8 @@ Environment (see README "Configuration" for all of them):
   BTCDIRECT_BASE_URL        e.g. https://api.btcdirect.eu;  BTCDIRECT_API_KEY | BTCDIRECT_USERNAME + BTCDIRECT_PASSWORD
   AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE   caller token verification (unset: embedded dev issuer)
   ROUTER_SECRET             require this value in the router-authorization header
-  LOG_LEVEL                 fatal|error|warn|info|debug|trace|silent (info)
+  LOG_LEVEL                 fatal|error|warn|info|debug|trace|silent (info); JSON lines on stdout
+                            (warn: failed upstream calls, open breakers, failed operations; debug: every upstream call)
 `;
 
 async function main(): Promise<void> {
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   const where = `http://localhost:${subgraph.port}`;
   logger.info({ graphql: `${where}/graphql`, embeddedProviders: subgraph.embedded }, 'identity subgraph ready');
   if (subgraph.embedded.length > 0) {
-    process.stdout.write(`\nIdentity subgraph on ${where}/graphql (embedded emulators: ${subgraph.embedded.join(', ')})\n\n`);
+    // For the person at the terminal; stdout carries JSON log lines only.
+    process.stderr.write(`\nIdentity subgraph on ${where}/graphql (embedded emulators: ${subgraph.embedded.join(', ')})\n\n`);
   }
 
   let shuttingDown = false;

@@ -49,7 +49,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clients,
     logger,
     metrics,
-    idempotency: deps.idempotency ?? new InMemoryIdempotencyStore(),
+    idempotency: deps.idempotency ?? new InMemoryIdempotencyStore({ maxKeys: config.idempotencyMaxKeys }),
     requestDeadlineMs: config.requestDeadlineMs,
     loaderOptions: deps.loaderOptions,
   };

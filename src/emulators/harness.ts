@@ -1,13 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CallLog, maskFields, maskJsonCredentials, type RecordedCall } from './call-log';
+
+export type { RecordedCall } from './call-log';
 
 /**
  * The HTTP shell every provider emulator runs in: body parsing, a call log for tests and
- * benchmarks, and fault knobs. Provider behaviour (paths, auth, envelopes) lives in each
+ * benchmarks (the newest calls only, credentials masked: see call-log.ts), and fault knobs. Provider behaviour (paths, auth, envelopes) lives in each
  * emulator's own handler; nothing here knows a provider's contract.
  *
  * Emulator-only control endpoints (never part of a provider's API) sit under `/__emulator/`:
- *   GET    /__emulator/calls    the recorded calls (newest last)
+ *   GET    /__emulator/calls    the recorded calls (the newest CALL_LOG_LIMIT, newest last)
  *   DELETE /__emulator/calls    forget them
  *   PUT    /__emulator/faults   set a FaultPlan (JSON body)
  *   DELETE /__emulator/faults   clear faults
@@ -28,17 +31,6 @@ export interface FaultPlan {
   times?: number;
   /** Only requests whose path starts with this are affected (latency included). */
   pathPrefix?: string;
-}
-
-export interface RecordedCall {
-  method: string;
-  /** Path without the query string, as received (still percent-encoded). */
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  /** Parsed JSON body, or the raw text when it was not JSON, or undefined when empty. */
-  body: unknown;
-  at: number;
 }
 
 export interface EmulatorRequest {
@@ -69,7 +61,10 @@ export interface RunningEmulator {
   name: string;
   url: string;
   port: number;
+  /** The newest recorded calls (at most CALL_LOG_LIMIT), credentials masked; oldest first. */
   calls: RecordedCall[];
+  /** Calls received since the last clear, including those the bounded log has dropped. */
+  receivedCalls(): number;
   /** Calls whose method matches and whose path matches the pattern (string prefix or RegExp). */
   countCalls(method?: string, path?: string | RegExp): number;
   clearCalls(): void;
@@ -80,6 +75,8 @@ export interface RunningEmulator {
 export interface StartOptions {
   port?: number;
   host?: string;
+  /** How many calls the log keeps (default CALL_LOG_LIMIT). */
+  callLogLimit?: number;
 }
 
 const CONTROL_PREFIX = '/__emulator/';
@@ -89,7 +86,8 @@ export async function startEmulator(
   handler: EmulatorHandler,
   options: StartOptions = {},
 ): Promise<RunningEmulator> {
-  const calls: RecordedCall[] = [];
+  const log = new CallLog(options.callLogLimit);
+  const calls = log.entries;
   let faults: FaultPlan | null = null;
   let faultUses = 0;
   const hanging = new Set<http.ServerResponse>();
@@ -114,12 +112,12 @@ export async function startEmulator(
         bodyIsMalformed = true;
       }
     }
-    calls.push({
+    log.record({
       method: req.method ?? 'GET',
       path,
-      query: Object.fromEntries(url.searchParams),
-      headers: flattenHeaders(req.headers),
-      body,
+      query: maskFields(Object.fromEntries(url.searchParams)),
+      headers: maskFields(flattenHeaders(req.headers)),
+      body: recordedBody(body, bodyIsMalformed, req.headers['content-type']),
       at: Date.now(),
     });
 
@@ -159,7 +157,7 @@ export async function startEmulator(
   function handleControl(method: string, what: string, rawBody: string, res: http.ServerResponse): void {
     if (what === 'calls' && method === 'GET') return send(res, { status: 200, json: calls });
     if (what === 'calls' && method === 'DELETE') {
-      calls.length = 0;
+      log.clear();
       return send(res, { status: 204 });
     }
     if (what === 'faults' && method === 'PUT') {
@@ -193,6 +191,7 @@ export async function startEmulator(
     url: `http://127.0.0.1:${port}`,
     port,
     calls,
+    receivedCalls: () => log.received,
     countCalls(method?: string, pathPattern?: string | RegExp): number {
       return calls.filter(
         (call) =>
@@ -201,9 +200,7 @@ export async function startEmulator(
             (typeof pathPattern === 'string' ? call.path.startsWith(pathPattern) : pathPattern.test(call.path))),
       ).length;
     },
-    clearCalls: () => {
-      calls.length = 0;
-    },
+    clearCalls: () => log.clear(),
     setFaults,
     close: async () => {
       for (const res of hanging) res.destroy();
@@ -235,6 +232,15 @@ function readBody(req: http.IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** What the log keeps of a body: JSON and form fields with credentials masked, other text as is. */
+function recordedBody(body: unknown, isText: boolean, contentType: string | undefined): unknown {
+  if (!isText) return maskJsonCredentials(body);
+  if (/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) {
+    return maskFields(Object.fromEntries(new URLSearchParams(body as string)));
+  }
+  return body;
 }
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {

@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import type { GlobalId } from '../domain/global-id';
 import type { LinkIdentityBody } from '../providers/auth0/wire';
 import { linkOwnershipProblem, unlinkOwnershipProblem } from './ownership';
-import { isUserError, parsePair, runRoute, unsupported, veratoSourceOf, type Outcome, type Route } from './run';
+import { isUserError, parsePair, RefusedBeforeWriting, runRoute, unsupported, veratoSourceOf, type Outcome, type Route } from './run';
 import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
 export interface LinkInput {
@@ -141,7 +141,7 @@ export async function unlinkIdentities(ctx: Context, input: Omit<LinkInput, 'lin
       touches,
       execute: async ({ retry }) => {
         const relationshipId = await findUserLinked(ctx, primary.nativeId, secondary.nativeId);
-        if (!relationshipId) return refused([userError('NOT_LINKED', 'These Verifa identities have no user_linked relationship.', { provider: 'verifa', field: 'secondaryId' })]);
+        if (!relationshipId) throw new RefusedBeforeWriting([userError('NOT_LINKED', 'These Verifa identities have no user_linked relationship.', { provider: 'verifa', field: 'secondaryId' })]);
         await ctx.clients.verifa.deleteRelationship(ctx.call, primary.nativeId, relationshipId, retry);
         return done();
       },

@@ -3,7 +3,7 @@ import type { RelationshipRecord } from '../domain/identity';
 import * as verato from '../providers/verato/mapper';
 import * as verifa from '../providers/verifa/mapper';
 import { VERIFA_SYSTEM_RELATIONSHIP_TYPES } from '../providers/verifa/wire';
-import { parsePair, runRoute, unsupported, type Outcome, type Route } from './run';
+import { parsePair, RefusedBeforeWriting, runRoute, unsupported, type Outcome, type Route } from './run';
 import { toUserError, userError, type UserErrorRecord } from './user-errors';
 
 export interface CreateRelationshipInput {
@@ -84,7 +84,7 @@ export async function createRelationship(ctx: Context, input: CreateRelationship
         const subjectLinkId = subject?.cluster?.linkId;
         const objectLinkId = object?.cluster?.linkId;
         if (!subjectLinkId || !objectLinkId) {
-          return refused([userError('NOT_FOUND', 'Verato does not know one of the records.', { field: subjectLinkId ? 'relatedId' : 'sourceId', provider: 'verato' })]);
+          throw new RefusedBeforeWriting([userError('NOT_FOUND', 'Verato does not know one of the records.', { field: subjectLinkId ? 'relatedId' : 'sourceId', provider: 'verato' })]);
         }
         const relationship = await ctx.clients.verato.addRelationship(
           ctx.call,

@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import { GLOBAL_ID_FORM, tryParseGlobalId, type GlobalId } from '../domain/global-id';
 import type { VeratoSource } from '../providers/verato/wire';
 import { idempotencyScope, inputFingerprint, isValidIdempotencyKey } from './idempotency';
-import { toUserError, userError, type UserErrorRecord } from './user-errors';
+import { toUserError, userError, type UserErrorCode, type UserErrorRecord } from './user-errors';
 
 /** Every mutation outcome is plain data (it may be stored for idempotent replays). */
 export interface Outcome {
@@ -23,6 +23,23 @@ export interface Route<O extends Outcome> {
   touches: string[];
   execute(options: WriteOptions): Promise<O>;
 }
+
+/**
+ * A route's refusal found before it sent its write (a read showed there is nothing to do): the
+ * runner returns `userErrors` and releases the idempotency key, since nothing was written.
+ */
+export class RefusedBeforeWriting extends Error {
+  constructor(readonly userErrors: UserErrorRecord[]) {
+    super('refused before writing');
+    this.name = 'RefusedBeforeWriting';
+  }
+}
+
+/**
+ * Provider refusals of the request as sent (its input, the caller's token, ownership): checked
+ * before writing, so nothing was written, and the same key may be used again with a fixed request.
+ */
+const REFUSED_AS_SENT: ReadonlySet<UserErrorCode> = new Set(['INVALID_INPUT', 'USER_TOKEN_INVALID', 'INVALID_LINK_TOKEN', 'FORBIDDEN']);
 
 /**
  * Runs one routed write with its idempotency rules, turns provider refusals into user errors,
@@ -58,21 +75,30 @@ export async function runRoute<O extends Outcome>(
   }
 
   let outcome: O;
+  let wroteNothing = false;
   try {
     outcome = await route.execute({ retry: scope ? 'safe' : 'never', upstreamKey: scope && route.upstreamIdempotency ? scope : undefined });
   } catch (error) {
-    const refusal = toUserError(error);
-    if (!refusal) {
-      if (useStore) await ctx.idempotency.release(scope);
-      throw error;
+    if (error instanceof RefusedBeforeWriting) {
+      wroteNothing = true;
+      outcome = onRefusal(error.userErrors);
+    } else {
+      const refusal = toUserError(error);
+      if (!refusal) {
+        // No answer (or an unexpected failure): whether the write landed is unknown, so the caller may retry with the key.
+        if (useStore) await ctx.idempotency.release(scope);
+        throw error;
+      }
+      outcome = onRefusal([refusal]);
     }
-    outcome = onRefusal([refusal]);
   } finally {
     ctx.loaders.forget(route.touches);
   }
   if (useStore) {
-    // A refusal that may pass later (pending review, a general provider error) is not pinned to the key.
-    if (outcome.userErrors.some((error) => error.retryable)) await ctx.idempotency.release(scope);
+    // Kept only when a write was sent and its answer stays true; a refusal that may pass later
+    // (pending review, a general provider error) or of the request as sent is not pinned to the key.
+    const releases = wroteNothing || outcome.userErrors.some((error) => error.retryable || REFUSED_AS_SENT.has(error.code));
+    if (releases) await ctx.idempotency.release(scope);
     else await ctx.idempotency.complete(scope, outcome);
   }
   return outcome;

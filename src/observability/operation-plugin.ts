@@ -7,7 +7,7 @@ import type { Metrics } from './metrics';
 
 /**
  * Per GraphQL operation: adds the partial-failure errors resolvers reported, stamps every error
- * with the request id, and writes one log line and the operation metrics.
+ * with the request id, and writes one log line (`warn` when it failed) and the operation metrics.
  */
 export function operationPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
   return {
@@ -35,7 +35,7 @@ export function operationPlugin(logger: Logger, metrics: Metrics): ApolloServerP
           const codes = errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
           metrics.operationDuration.observe({ type, name }, durationMs / 1000);
           for (const code of codes) metrics.operationErrors.inc({ code });
-          logger.info(
+          logger[codes.some(isFailureCode) ? 'warn' : 'info'](
             { requestId: contextValue.requestId, operation: name, type, durationMs: Math.round(durationMs * 10) / 10, errorCodes: codes, ...(errorDetails.length > 0 && { errors: errorDetails }) },
             'graphql operation',
           );
@@ -43,4 +43,12 @@ export function operationPlugin(logger: Logger, metrics: Metrics): ApolloServerP
       };
     },
   };
+}
+
+/**
+ * Codes that mean the subgraph or a provider failed (logged at `warn`), as opposed to a client
+ * error such as BAD_USER_INPUT, UNAUTHENTICATED or FORBIDDEN (logged at `info` like successes).
+ */
+function isFailureCode(code: string): boolean {
+  return code.startsWith('PROVIDER_') || code === 'INTERNAL_SERVER_ERROR' || code === 'UNKNOWN';
 }

@@ -34,7 +34,7 @@ describe('the process entry (what `npm start` runs)', () => {
     const exited = exit(child);
     const url = await new Promise<string>((resolve, reject) => {
       let seen = '';
-      child.stdout.on('data', (chunk) => {
+      child.stderr.on('data', (chunk) => {
         seen += chunk;
         const match = /on (http:\/\/localhost:\d+)\/graphql/.exec(seen);
         if (match) resolve(match[1].replace('localhost', '127.0.0.1'));
@@ -47,5 +47,38 @@ describe('the process entry (what `npm start` runs)', () => {
     const result = await exited;
     expect(result.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
+  }, 60_000);
+
+  it('writes only JSON lines to stdout (the start-up banner goes to stderr)', async () => {
+    const child = run([], { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug' });
+    const exited = exit(child);
+    const url = await new Promise<string>((resolve, reject) => {
+      let seen = '';
+      child.stdout.on('data', (chunk) => {
+        seen += chunk;
+        const match = /"graphql":"(http:\/\/localhost:\d+)\/graphql"/.exec(seen);
+        if (match) resolve(match[1].replace('localhost', '127.0.0.1'));
+      });
+      child.on('exit', () => reject(new Error(`exited before serving: ${seen}`)));
+    });
+    // One operation that calls a provider and one a client gets wrong, so both kinds of line are written.
+    for (const query of ['{ identity(id: "verifa:idn_alice0000000001") { displayName } }', '{ identity(id: "nope") { id } }']) {
+      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      expect(response.status).toBe(200);
+    }
+    child.kill('SIGTERM');
+    const result = await exited;
+    expect(result.code).toBe(0);
+
+    const lines = result.stdout.split('\n').filter((line) => line.length > 0);
+    const records = lines.map((line) => {
+      try {
+        return JSON.parse(line) as { msg?: string; level?: string };
+      } catch {
+        throw new Error(`stdout line is not JSON: ${line}`);
+      }
+    });
+    expect(records.map((record) => record.msg)).toEqual(expect.arrayContaining(['identity subgraph ready', 'upstream call', 'graphql operation']));
+    expect(result.stderr).toContain('Identity subgraph on http://localhost:');
   }, 60_000);
 });

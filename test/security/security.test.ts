@@ -1,4 +1,5 @@
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
+import { credentialMarker } from '../../src/emulators/call-log';
 import { DEMO_PEOPLE } from '../../src/emulators/seed';
 import { OPERATION_LIMITS } from '../../src/security/operation-limits';
 import { SCOPES } from '../../src/security/scopes';
@@ -289,6 +290,6 @@ describe('ownership: no account takeover through linking', () => {
     expect(result.userErrors).toEqual([]);
     expect(result.primary!.linkedAccounts.map((account) => account.id)).toContain(BOB_WORK);
     const [call] = stack.emulators.auth0!.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/identities'));
-    expect(call.body).toEqual({ link_with: secondaryToken });
+    expect(call.body).toEqual({ link_with: credentialMarker(secondaryToken) });
   });
 });

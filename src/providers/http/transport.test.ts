@@ -1,3 +1,4 @@
+import { credentialMarker } from '../../emulators/call-log';
 import { startEmulator, type EmulatorHandler, type RunningEmulator } from '../../emulators/harness';
 import { createLogger } from '../../observability/logger';
 import { createMetrics, type Metrics } from '../../observability/metrics';
@@ -149,7 +150,7 @@ describe('HttpTransport: successful answers', () => {
     const [call] = emulator.calls;
     expect(call).toMatchObject({ method: 'GET', path: '/json', query: { limit: '2', offset: '0', q: 'a b&c' } });
     expect(call.query).not.toHaveProperty('skipped');
-    expect(call.headers).toMatchObject({ accept: 'application/json', 'x-request-id': 'req-abc-123', 'x-api-key': API_KEY, authorization: `Bearer ${BEARER}` });
+    expect(call.headers).toMatchObject({ accept: 'application/json', 'x-request-id': 'req-abc-123', 'x-api-key': credentialMarker(API_KEY), authorization: credentialMarker(`Bearer ${BEARER}`) });
     expect(call.headers).not.toHaveProperty('content-type');
     expect(call.body).toBeUndefined();
   });
@@ -164,7 +165,7 @@ describe('HttpTransport: successful answers', () => {
       retry: 'never',
     });
     expect(response).toMatchObject({ status: 201, body: { received: { name: 'x', n: 1 } } });
-    expect(emulator.calls[0].headers).toMatchObject({ 'content-type': 'application/json', 'idempotency-key': 'key-1', 'x-api-key': API_KEY });
+    expect(emulator.calls[0].headers).toMatchObject({ 'content-type': 'application/json', 'idempotency-key': 'key-1', 'x-api-key': credentialMarker(API_KEY) });
   });
 
   it('leaves out the auth headers with skipAuth (the call that obtains them)', async () => {
@@ -344,6 +345,6 @@ describe('HttpTransport: what errors carry', () => {
     ]);
     errors.forEach(expectNothingSensitive);
     // The upstream saw the credentials, so the absence above is not for want of sending them.
-    expect(emulator.calls.every((call) => call.headers['x-api-key'] === API_KEY && call.headers['x-request-id'] === 'req-transport-1')).toBe(true);
+    expect(emulator.calls.every((call) => call.headers['x-api-key'] === credentialMarker(API_KEY) && call.headers['x-request-id'] === 'req-transport-1')).toBe(true);
   });
 });

@@ -90,7 +90,8 @@ export class HttpTransport {
       onBreakerStateChange: (provider, state) => {
         options.metrics.breakerTransitions.inc({ provider, state });
         options.metrics.breakerOpen.set({ provider }, state === 'open' ? 1 : 0);
-        options.logger.warn({ provider, state }, 'circuit breaker state change');
+        // An open breaker fails every call to the provider; recovering from it is news, not trouble.
+        options.logger[state === 'open' ? 'warn' : 'info']({ provider, state }, 'circuit breaker state change');
       },
     });
   }
@@ -119,6 +120,7 @@ export class HttpTransport {
   ): Promise<TransportResponse<T>> {
     const started = performance.now();
     let status: number | undefined;
+    let failure: unknown;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
@@ -162,10 +164,11 @@ export class HttpTransport {
       throw this.statusError(answered, response.headers, body);
     } catch (error) {
       if (error instanceof UpstreamError && status === undefined) status = error.status;
+      failure = error;
       throw error;
     } finally {
       clearTimeout(timer);
-      this.record(ctx, call, status, attempt, performance.now() - started);
+      this.record(ctx, call, status, failure, attempt, performance.now() - started);
     }
   }
 
@@ -199,13 +202,13 @@ export class HttpTransport {
     }
   }
 
-  private record(ctx: CallContext, call: CallInfo, status: number | undefined, attempt: number, ms: number): void {
+  private record(ctx: CallContext, call: CallInfo, status: number | undefined, failure: unknown, attempt: number, ms: number): void {
     const statusLabel = status === undefined ? 'none' : String(status);
     this.options.metrics.upstreamDuration.observe(
       { provider: call.provider, operation: `${call.method} ${call.pathTemplate}`, status: statusLabel },
       ms / 1000,
     );
-    this.options.logger.info(
+    this.options.logger[upstreamCallLevel(status, failure)](
       {
         requestId: ctx.requestId,
         provider: call.provider,
@@ -218,6 +221,16 @@ export class HttpTransport {
       'upstream call',
     );
   }
+}
+
+/**
+ * `warn` when the call failed: no answer (timeout, connection), 5xx, 429, a refusal of the
+ * subgraph's own credentials, an answer that breaks the contract or asks for a retry. `debug`
+ * otherwise, other 4xx included: those answer one request (not found, already linked).
+ */
+export function upstreamCallLevel(status: number | undefined, failure: unknown): 'warn' | 'debug' {
+  if (status === undefined || status >= 500 || status === 429) return 'warn';
+  return failure instanceof UpstreamError && !(failure instanceof UpstreamStatusError) ? 'warn' : 'debug';
 }
 
 function contentTypeOf(headers: IncomingHttpHeaders): string | undefined {
