@@ -97,6 +97,23 @@ describe('provider credentials', () => {
     expectConfigError({ AUTH0_MGMT_TOKEN: 'mgmt', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'secret' }, 'AUTH0_MGMT_TOKEN');
   });
 
+  it('Auth0: AUTH0_ID_TOKEN_AUDIENCES is a comma-separated list of application client ids (unset = null)', () => {
+    expect(loadConfig({}).auth0.idTokenAudiences).toBeNull();
+    expect(loadConfig({ AUTH0_ID_TOKEN_AUDIENCES: 'spaClientId123' }).auth0.idTokenAudiences).toEqual(['spaClientId123']);
+    expect(loadConfig({ AUTH0_ID_TOKEN_AUDIENCES: ' abc_1 , def-2,abc_1 ' }).auth0.idTokenAudiences).toEqual(['abc_1', 'def-2']);
+  });
+
+  it.each([
+    ['an empty entry', 'abc,,def', 'empty entry'],
+    ['a trailing comma', 'abc,', 'empty entry'],
+    ['the Management API audience', 'https://tenant.example/api/v2/', 'not an application client id'],
+    ['a client id with a space', 'abc def', 'not an application client id'],
+  ])('Auth0: AUTH0_ID_TOKEN_AUDIENCES with %s is a ConfigError naming it', (_label, value, problem) => {
+    const error = expectConfigError({ AUTH0_ID_TOKEN_AUDIENCES: value }, 'AUTH0_ID_TOKEN_AUDIENCES');
+    expect(error.message).toContain(problem);
+    expect(error.message).toContain('comma-separated client ids');
+  });
+
   it('BTC Direct: an API key, or a partner login', () => {
     expect(loadConfig({ BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_API_KEY: 'key' }).btcdirect.auth).toEqual({ kind: 'api_key', apiKey: 'key' });
     expect(loadConfig({ BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_USERNAME: 'u', BTCDIRECT_PASSWORD: 'p' }).btcdirect.auth).toEqual({ kind: 'partner_login', username: 'u', password: 'p' });

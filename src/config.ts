@@ -28,7 +28,13 @@ export interface Config {
   requestDeadlineMs: number;
   verato: ProviderSettings<VeratoAuth> & { sourceMap: SourceMap };
   verifa: ProviderSettings<{ apiKey: string }> & { version: string };
-  auth0: ProviderSettings<Auth0Auth>;
+  auth0: ProviderSettings<Auth0Auth> & {
+    /**
+     * Client ids of the Auth0 applications whose ID tokens prove account ownership in `linkWith`;
+     * null = unset (the emulator's demo application when embedded, none against a real tenant).
+     */
+    idTokenAudiences: string[] | null;
+  };
   btcdirect: ProviderSettings<BtcDirectAuth>;
   /** Caller token verification; all null = embedded dev issuer. */
   callerAuth: { jwksUrl: string | null; issuer: string | null; audience: string | null };
@@ -85,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...provider(read, 'VERIFA', verifaAuth(read)),
       version: dateVersion(read('VERIFA_VERSION') ?? DEFAULT_VERIFA_VERSION),
     },
-    auth0: provider(read, 'AUTH0', auth0Auth(read)),
+    auth0: { ...provider(read, 'AUTH0', auth0Auth(read)), idTokenAudiences: clientIdList(read, 'AUTH0_ID_TOKEN_AUDIENCES') },
     btcdirect: provider(read, 'BTCDIRECT', btcDirectAuth(read)),
     callerAuth: callerAuth(read, production),
     devAnonymousRead: !production && read('AUTH_JWKS_URL') === undefined && flag(read, 'DEV_ANONYMOUS_READ', true),
@@ -194,6 +200,19 @@ function callerAuth(read: Read, production: boolean): Config['callerAuth'] {
     throw new ConfigError('AUTH_JWKS_URL', 'is required when NODE_ENV=production (with AUTH_ISSUER and AUTH_AUDIENCE); the embedded dev issuer is for development only');
   }
   return { jwksUrl, issuer, audience };
+}
+
+/** Auth0 client ids (letters, digits, `-`, `_`, `.`); a URL such as the Management API audience is refused. */
+function clientIdList(read: Read, name: string): string[] | null {
+  const raw = read(name);
+  if (raw === undefined) return null;
+  const ids = raw.split(',').map((id) => id.trim());
+  const bad = ids.find((id) => !/^[A-Za-z0-9._-]{1,128}$/.test(id));
+  if (bad !== undefined) {
+    const problem = bad === '' ? 'has an empty entry' : `has ${quote(bad)}, which is not an application client id`;
+    throw new ConfigError(name, `${problem}; give the comma-separated client ids of the Auth0 applications whose ID tokens may prove ownership (not an API audience)`);
+  }
+  return [...new Set(ids)];
 }
 
 function routerSecret(value: string | undefined): string | null {

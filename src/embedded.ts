@@ -19,8 +19,13 @@ export async function resolveProviderEndpoints(config: Config): Promise<{ endpoi
       ? { baseUrl: emulators.verifa.baseUrl, auth: { apiKey: DEMO_CREDENTIALS.verifa.apiKey } }
       : { baseUrl: config.verifa.baseUrl!, auth: config.verifa.auth! },
     auth0: emulators.auth0
-      ? { baseUrl: emulators.auth0.baseUrl, auth: { kind: 'client_credentials', clientId: DEMO_CREDENTIALS.auth0.clientId, clientSecret: DEMO_CREDENTIALS.auth0.clientSecret } }
-      : { baseUrl: config.auth0.baseUrl!, auth: config.auth0.auth! },
+      ? {
+          baseUrl: emulators.auth0.baseUrl,
+          auth: { kind: 'client_credentials', clientId: DEMO_CREDENTIALS.auth0.clientId, clientSecret: DEMO_CREDENTIALS.auth0.clientSecret },
+          // The emulator issues its ID tokens to the demo application.
+          idTokenAudiences: config.auth0.idTokenAudiences ?? [DEMO_CREDENTIALS.auth0.clientId],
+        }
+      : { baseUrl: config.auth0.baseUrl!, auth: config.auth0.auth!, idTokenAudiences: config.auth0.idTokenAudiences ?? [] },
     btcdirect: emulators.btcdirect
       ? { baseUrl: emulators.btcdirect.baseUrl, auth: { kind: 'api_key', apiKey: DEMO_CREDENTIALS.btcdirect.apiKey } }
       : { baseUrl: config.btcdirect.baseUrl!, auth: config.btcdirect.auth! },

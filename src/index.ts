@@ -17,6 +17,8 @@ Environment (see README "Configuration" for all of them):
   VERATO_SOURCE_MAP         Verato source code per provider (AUTH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect)
   VERIFA_BASE_URL           e.g. https://api.withverifa.com/api/v1;  VERIFA_API_KEY, VERIFA_VERSION
   AUTH0_BASE_URL            e.g. https://TENANT.auth0.com;  AUTH0_CLIENT_ID + AUTH0_CLIENT_SECRET | AUTH0_MGMT_TOKEN
+  AUTH0_ID_TOKEN_AUDIENCES  client ids of the Auth0 applications whose ID tokens prove ownership in linkWith
+                            (comma-separated; unset with a real Auth0: self-service linking is off)
   BTCDIRECT_BASE_URL        e.g. https://api.btcdirect.eu;  BTCDIRECT_API_KEY | BTCDIRECT_USERNAME + BTCDIRECT_PASSWORD
   AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE   caller token verification (unset: embedded dev issuer)
   ROUTER_SECRET             require this value in the router-authorization header

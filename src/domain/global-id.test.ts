@@ -75,6 +75,18 @@ describe('parseGlobalId: malformed forms', () => {
     ['too long', `verato:CRM:${'1'.repeat(600)}`, 'it is longer than 512 characters'],
   ];
 
+  const pathUnsafe: [label: string, raw: string, problem: string][] = [
+    ['Auth0 user id "." (a dot segment)', 'auth0:auth0|.', 'may not be "." or ".."'],
+    ['Auth0 user id ".." (a dot segment)', 'auth0:google-oauth2|..', 'may not be "." or ".."'],
+    ['Auth0 user id with a slash', 'auth0:auth0|abc/../def', 'may not be "." or ".."'],
+    ['Auth0 user id with a backslash', 'auth0:auth0|abc\\def', 'an Auth0 id is'],
+    ['Auth0 user id with an encoded slash', 'auth0:auth0|abc%2Fdef', 'may not be "." or ".."'],
+    ['Auth0 user id with encoded dots', 'auth0:auth0|%2e%2e', 'may not be "." or ".."'],
+    ['Auth0 user id with a control character', 'auth0:auth0|abc\u0000def', 'may not be "." or ".."'],
+    ['Auth0 user id with DEL', 'auth0:auth0|abc\u007fdef', 'may not be "." or ".."'],
+  ];
+  cases.push(...pathUnsafe);
+
   it.each(cases)('%s → BAD_USER_INPUT naming the problem and the expected form', (_label, raw, problem) => {
     const error = rejectionOf(raw);
     expect(error).toBeInstanceOf(GraphQLError);
@@ -83,6 +95,20 @@ describe('parseGlobalId: malformed forms', () => {
     expect(error.message).toContain(`Expected ${GLOBAL_ID_FORM}.`);
     expect(error.message).toContain('"<provider>:<nativeId>"');
     expect(error.message).not.toContain('\n');
+  });
+
+  it('keeps dots that are not a whole path segment in an Auth0 user id (e.g. an e-mail)', () => {
+    expect(parseGlobalId('auth0:email|alice.martin@example.com')).toMatchObject({ userId: 'alice.martin@example.com' });
+    expect(parseGlobalId('auth0:auth0|...')).toMatchObject({ userId: '...' });
+    expect(parseGlobalId('auth0:auth0|.hidden')).toMatchObject({ userId: '.hidden' });
+  });
+
+  it('refuses the dot segments a URL parser folds out of an Auth0 unlink path', () => {
+    // What the transport would build for an unlink: a dot segment removes the secondary's part.
+    const unlinkPath = (connection: string, userId: string) =>
+      new URL(`https://tenant.example/api/v2/users/p/identities/${encodeURIComponent(connection)}/${encodeURIComponent(userId)}`).pathname;
+    expect(unlinkPath('auth0', '..')).toBe('/api/v2/users/p/identities/');
+    for (const userId of ['.', '..']) expect(tryParseGlobalId(`auth0:auth0|${userId}`)).toBeNull();
   });
 
   it('names the argument it was given (e.g. an element of ids)', () => {

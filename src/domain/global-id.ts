@@ -8,6 +8,12 @@ import { BadUserInputError } from '../errors/domain-errors';
  *   verifa:idn_…                  a Verifa identity
  *   auth0:<connection>|<id>       an Auth0 user_id, e.g. auth0:google-oauth2|1150…
  *   btcdirect:<identifier>        a partner identifier linked to a BTC Direct user (36-255 alphanumerics)
+ *
+ * Parts that become URL path segments (the Auth0 connection and user id, the Verifa id) are
+ * refused when a URL parser or the provider could read them as something else: a dot segment
+ * ("." or "..", which URL parsers fold away), a slash, a backslash, a percent sign (a pre-encoded
+ * %2F or %2E that a decoding hop would turn into one), or a control character. Verato ids travel
+ * in request bodies and BTC Direct identifiers are alphanumeric only.
  */
 
 export const PROVIDERS = ['verato', 'verifa', 'auth0', 'btcdirect'] as const;
@@ -28,6 +34,9 @@ const VERATO_SOURCE = /^[^\s:"|']{1,64}$/;
 const VERATO_NATIVE = /^[^\s"]{1,256}$/;
 const VERIFA_ID = /^idn_[A-Za-z0-9]{1,64}$/;
 const AUTH0_USER_ID = /^([a-z0-9][a-z0-9-]{0,49})\|([^\s"\\|]{1,200})$/;
+/** What must not appear in a part that becomes a URL path segment (see above). */
+const UNSAFE_IN_PATH = /[/\\%\x00-\x1f\x7f]/;
+const DOT_SEGMENT = /^\.\.?$/;
 const BTCDIRECT_IDENTIFIER = /^[A-Za-z0-9]{36,255}$/;
 
 /** Parses a global id; a malformed one is a BAD_USER_INPUT error that names the expected form. */
@@ -57,6 +66,9 @@ export function parseGlobalId(raw: string, argumentName = 'id'): GlobalId {
     case 'auth0': {
       const match = AUTH0_USER_ID.exec(nativeId);
       if (!match) return fail('an Auth0 id is "auth0:<connection>|<user id>"');
+      if (DOT_SEGMENT.test(match[2]) || UNSAFE_IN_PATH.test(match[2])) {
+        return fail('an Auth0 user id may not be "." or ".." nor hold "/", "\\", "%" or control characters');
+      }
       return { provider, nativeId, connection: match[1], userId: match[2] };
     }
     case 'btcdirect':

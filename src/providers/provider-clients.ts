@@ -10,7 +10,8 @@ import { VerifaClient } from './verifa/client';
 export interface ProviderEndpoints {
   verato: { baseUrl: string; auth: VeratoAuth };
   verifa: { baseUrl: string; auth: { apiKey: string } };
-  auth0: { baseUrl: string; auth: Auth0Auth };
+  /** `idTokenAudiences`: client ids whose ID tokens prove ownership; empty = self-service linking is off. */
+  auth0: { baseUrl: string; auth: Auth0Auth; idTokenAudiences: readonly string[] };
   btcdirect: { baseUrl: string; auth: BtcDirectAuth };
 }
 

@@ -4,8 +4,8 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { Context } from '../context';
-import { authChecker, requireScopes } from '../security/authorization';
-import { SCOPES } from '../security/scopes';
+import { authChecker } from '../security/authorization';
+import { enforceTypeScopes } from '../security/type-scopes';
 import { ClusterMemberResolver, IdentityResolver, LinkedAccountResolver, RelationshipResolver } from './identity/identity.resolver';
 import { Identity } from './identity/identity.type';
 import {
@@ -37,7 +37,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
 /**
  * type-graphql classes -> Federation 2 subgraph: build the schema from the decorators, print it
  * with its applied directives (`@key`), put the federation `@link` in front, and hand SDL plus
- * resolvers (with `Identity.__resolveReference`) to `buildSubgraphSchema`.
+ * resolvers (with `Identity.__resolveReference`) to `buildSubgraphSchema`; then enforce the
+ * type-level `@requiresScopes` the SDL declares.
  */
 export function buildIdentitySubgraphSchema(): GraphQLSchema {
   const typeGraphqlSchema = buildSchemaSync({ resolvers: RESOLVERS, orphanedTypes: [Identity], skipCheck: true, validate: false, authChecker, authMode: 'error' });
@@ -46,10 +47,8 @@ export function buildIdentitySubgraphSchema(): GraphQLSchema {
   resolvers.Identity = {
     ...(resolvers.Identity as object),
     // Every `_entities` representation of one request lands in the same loader batch.
-    __resolveReference: (reference: { id: string }, ctx: Context) => {
-      requireScopes(ctx.caller, [SCOPES.read]);
-      return ctx.loaders.identity(reference.id);
-    },
+    __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.identity(reference.id),
   } as GraphQLResolverMap<unknown>[string];
-  return buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${sdl}`), resolvers });
+  // `Identity @requiresScopes(identities:read)` holds wherever an Identity is returned: queries, payloads, nested fields, _entities.
+  return enforceTypeScopes(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${sdl}`), resolvers }));
 }

@@ -65,6 +65,7 @@ async function startStackWith(options: { auth0?: Auth0EmulatorOptions; btcdirect
     AUTH0_BASE_URL: auth0.baseUrl,
     AUTH0_CLIENT_ID: DEMO_CREDENTIALS.auth0.clientId,
     AUTH0_CLIENT_SECRET: DEMO_CREDENTIALS.auth0.clientSecret,
+    AUTH0_ID_TOKEN_AUDIENCES: DEMO_CREDENTIALS.auth0.clientId,
     BTCDIRECT_BASE_URL: btcdirect.baseUrl,
     BTCDIRECT_API_KEY: DEMO_CREDENTIALS.btcdirect.apiKey,
   });

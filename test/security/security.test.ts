@@ -1,6 +1,7 @@
 import { SignJWT, UnsecuredJWT, generateKeyPair } from 'jose';
+import { STANDALONE_PASSWORD } from '../../src/emulators/auth0/store';
 import { credentialMarker } from '../../src/emulators/call-log';
-import { DEMO_PEOPLE } from '../../src/emulators/seed';
+import { DEMO_CREDENTIALS, DEMO_PEOPLE } from '../../src/emulators/seed';
 import { OPERATION_LIMITS } from '../../src/security/operation-limits';
 import { SCOPES } from '../../src/security/scopes';
 import { startStack, type Stack } from '../support/stack';
@@ -278,6 +279,40 @@ describe('ownership: no account takeover through linking', () => {
     expect(stack.emulators.auth0!.countCalls('POST', /identities$/)).toBe(0);
   });
 
+  it("refuses the secondary's access token and ID tokens that are not for a configured application, without exp, or expired", async () => {
+    const headers = await as(bob.auth0UserId);
+    const secondary = BOB_WORK.slice('auth0:'.length);
+    const grant = await fetch(`${stack.emulators.auth0!.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'password',
+        client_id: DEMO_CREDENTIALS.auth0.clientId,
+        client_secret: DEMO_CREDENTIALS.auth0.clientSecret,
+        username: 'bob.work@example.com',
+        password: STANDALONE_PASSWORD,
+        audience: `${stack.emulators.auth0!.baseUrl}/api/v2/`,
+        scope: 'openid',
+      }),
+    });
+    const { access_token: accessToken } = (await grant.json()) as { access_token: string };
+    const now = Math.floor(Date.now() / 1000);
+    const refused = [
+      accessToken,
+      await stack.emulators.auth0!.mintIdToken(secondary, { claims: { aud: `${stack.emulators.auth0!.baseUrl}/api/v2/` } }),
+      await stack.emulators.auth0!.mintIdToken(secondary, { claims: { aud: [DEMO_CREDENTIALS.auth0.clientId, `${stack.emulators.auth0!.baseUrl}/api/v2/`] } }),
+      await stack.emulators.auth0!.mintIdToken(secondary, { claims: { aud: 'another-application' } }),
+      await stack.emulators.auth0!.mintIdToken(secondary, { claims: { exp: undefined } }),
+      await stack.emulators.auth0!.mintIdToken(secondary, { claims: { iat: now - 7200, exp: now - 3600 } }),
+      await stack.emulators.auth0!.mintIdToken(secondary, { claims: { iss: 'https://elsewhere.example/' } }),
+      await stack.emulators.auth0!.mintIdToken(secondary, { alg: 'HS256' }),
+    ];
+    for (const linkWith of refused) {
+      expect((await link({ primaryId: BOB, secondaryId: BOB_WORK, linkWith }, headers)).userErrors).toEqual([{ code: 'INVALID_LINK_TOKEN', field: 'linkWith' }]);
+    }
+    expect(stack.emulators.auth0!.countCalls('POST', /identities$/)).toBe(0);
+  });
+
   it('refuses links it cannot verify ownership of (other providers) without identities:admin', async () => {
     const result = await link({ primaryId: `verifa:${bob.verifaId}`, secondaryId: `verifa:${alice.verifaId}` }, await as(bob.auth0UserId));
     expect(result.userErrors).toEqual([{ code: 'FORBIDDEN', field: 'primaryId' }]);
@@ -291,5 +326,43 @@ describe('ownership: no account takeover through linking', () => {
     expect(result.primary!.linkedAccounts.map((account) => account.id)).toContain(BOB_WORK);
     const [call] = stack.emulators.auth0!.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/identities'));
     expect(call.body).toEqual({ link_with: credentialMarker(secondaryToken) });
+  });
+});
+
+describe('ownership: linkWith proofs when the tenant cannot be asked, or no application is configured', () => {
+  const bob = DEMO_PEOPLE[1];
+  const BOB = `auth0:${bob.auth0UserId}`;
+  const BOB_WORK = 'auth0:auth0|65a1a1a1a1a1a1a1a1a1b002';
+  const LINK = `mutation ($input: LinkIdentitiesInput!) { linkIdentities(input: $input) { userErrors { code field message } } }`;
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  const linkAsBob = async (current: Stack) => {
+    const headers = { authorization: `Bearer ${await current.token({ sub: bob.auth0UserId, scopes: [SCOPES.read, SCOPES.link] })}` };
+    const linkWith = await current.emulators.auth0!.mintIdToken(BOB_WORK.slice('auth0:'.length));
+    return current.gql<{ linkIdentities: { userErrors: { code: string; field: string; message: string }[] } }>(LINK, { input: { primaryId: BOB, secondaryId: BOB_WORK, linkWith } }, headers);
+  };
+
+  it("a JWKS endpoint that is down is a PROVIDER_UNAVAILABLE GraphQL error, not a user error blaming the caller's token", async () => {
+    stack = await startStack();
+    stack.emulators.auth0!.setFaults({ status: 503, pathPrefix: '/.well-known/' });
+    const result = await linkAsBob(stack);
+    expect(result.data).toBeNull();
+    expect(result.errors!.map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.provider])).toEqual([['linkIdentities', 'PROVIDER_UNAVAILABLE', 'AUTH0']]);
+    expect(stack.emulators.auth0!.countCalls('POST', /identities$/)).toBe(0);
+  });
+
+  it('a real Auth0 without AUTH0_ID_TOKEN_AUDIENCES fails closed: FORBIDDEN, self-service linking is not configured', async () => {
+    stack = await startStack({ env: { AUTH0_ID_TOKEN_AUDIENCES: '' } });
+    const result = await linkAsBob(stack);
+    expect(result.errors).toBeUndefined();
+    const [refusal] = result.data!.linkIdentities.userErrors;
+    expect(refusal).toMatchObject({ code: 'FORBIDDEN', field: 'linkWith' });
+    expect(refusal.message).toContain('Self-service linking is not configured');
+    expect(stack.emulators.auth0!.countCalls('GET', '/.well-known/jwks.json')).toBe(0);
+    expect(stack.emulators.auth0!.countCalls('POST', /identities$/)).toBe(0);
   });
 });

@@ -39,6 +39,8 @@ export interface IdTokenOverrides {
   alg?: 'RS256' | 'HS256';
   /** Sign with an RSA key the tenant does not publish (the signature will not verify). */
   foreignKey?: boolean;
+  /** The header's `typ` (default `JWT`), e.g. `at+jwt` to dress it as an RFC 9068 access token. */
+  typ?: string;
 }
 
 export interface AccessTokenRequest {
@@ -116,7 +118,7 @@ export class Auth0Tenant {
       ...overrides.claims,
     });
     const alg = overrides.alg ?? 'RS256';
-    const jwt = new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT', kid: KEY_ID });
+    const jwt = new SignJWT(claims).setProtectedHeader({ alg, typ: overrides.typ ?? 'JWT', kid: KEY_ID });
     if (alg === 'HS256') return jwt.sign(randomBytes(32));
     return jwt.sign(overrides.foreignKey ? (await generateKeyPair('RS256')).privateKey : this.privateKey);
   }

@@ -34,8 +34,8 @@ export class Auth0Client {
   private token: { value: string; renewAt: number } | null = null;
   private pendingToken: Promise<string> | null = null;
 
-  constructor(private readonly options: ProviderClientOptions<Auth0Auth>) {
-    this.idTokens = new Auth0IdTokenVerifier(options.baseUrl);
+  constructor(private readonly options: ProviderClientOptions<Auth0Auth> & { idTokenAudiences: readonly string[] }) {
+    this.idTokens = new Auth0IdTokenVerifier(options.baseUrl, options.idTokenAudiences, options.policy.timeoutMs);
     this.transport = new HttpTransport({
       provider: 'auth0',
       baseUrl: options.baseUrl,
