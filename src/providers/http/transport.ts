@@ -94,6 +94,8 @@ export class HttpTransport {
 
   async send<T = unknown>(ctx: CallContext, req: TransportRequest): Promise<TransportResponse<T>> {
     const call: CallInfo = { provider: this.options.provider, method: req.method, pathTemplate: req.pathTemplate };
+    // A credential request serves the process, not the GraphQL request that happened to need it.
+    if (!req.skipAuth) ctx.budget.draw(call);
     return this.resilience.execute(ctx, call, req.retry === 'safe', (attempt, timeoutMs) =>
       this.attempt<T>(ctx, req, call, attempt, timeoutMs),
     );
