@@ -227,8 +227,8 @@ type BodyResult = { value: unknown; error?: undefined } | { error: string; statu
 
 /**
  * The request body as JSON (Apollo expects it parsed); oversized or malformed bodies are refused,
- * and so is a body that has not fully arrived within the request timeout (HTTP 408). An oversized body is
- * still read to its end (and dropped) so the client gets the 413 answer, within the same time.
+ * and so is a body that has not fully arrived within the request timeout (HTTP 408). An oversized
+ * body is still read to its end (and dropped) so the client gets the 413 answer, in the same time.
  */
 async function readJsonBody(req: http.IncomingMessage, timing: { requestTimeoutMs: number; remainingMs: number }): Promise<BodyResult> {
   const received = await receiveBody(req, timing.remainingMs);
