@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_PORT, DEFAULT_SOURCE_MAP, DEFAULT_VERIFA_VERSION, loadConfig, parseSourceMap, type Config } from './config';
+import { ConfigError, DEFAULT_PORT, DEFAULT_REQUEST_LIMITS, DEFAULT_SOURCE_MAP, DEFAULT_VERIFA_VERSION, loadConfig, parseSourceMap, type Config } from './config';
 import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
 
 /** Runs loadConfig and returns the ConfigError it throws (fails the test if it does not throw). */
@@ -204,6 +204,33 @@ describe('IDEMPOTENCY_MAX_KEYS', () => {
 
   it.each(['0', '-5', '1e4', 'many', '10000001'])('refuses %s in one line naming the variable', (raw) => {
     expect(expectConfigError({ IDEMPOTENCY_MAX_KEYS: raw }, 'IDEMPOTENCY_MAX_KEYS').message).toContain('between 1 and 10000000 (default 10000)');
+  });
+});
+
+describe('request limits and metrics labels', () => {
+  it('default to a 30 s request timeout, 64 KB operations, 200 upstream calls per request and 200 operation names', () => {
+    const config = loadConfig({});
+    expect(config.limits).toEqual({ requestTimeoutMs: 30_000, maxOperationBytes: 65_536, upstreamBudget: 200 });
+    expect(config.limits).toEqual(DEFAULT_REQUEST_LIMITS);
+    expect(config.metricsMaxOperationNames).toBe(200);
+  });
+
+  it('take REQUEST_TIMEOUT_MS, MAX_OPERATION_BYTES, REQUEST_UPSTREAM_BUDGET and METRICS_MAX_OPERATION_NAMES', () => {
+    const config = loadConfig({ REQUEST_TIMEOUT_MS: '1500', MAX_OPERATION_BYTES: '4096', REQUEST_UPSTREAM_BUDGET: '50', METRICS_MAX_OPERATION_NAMES: '0' });
+    expect(config.limits).toEqual({ requestTimeoutMs: 1_500, maxOperationBytes: 4_096, upstreamBudget: 50 });
+    expect(config.metricsMaxOperationNames).toBe(0);
+  });
+
+  it.each([
+    ['REQUEST_TIMEOUT_MS', '99'],
+    ['REQUEST_TIMEOUT_MS', '30s'],
+    ['MAX_OPERATION_BYTES', '100'],
+    ['MAX_OPERATION_BYTES', '2000000'],
+    ['REQUEST_UPSTREAM_BUDGET', '0'],
+    ['METRICS_MAX_OPERATION_NAMES', '-1'],
+  ])('%s=%s is a ConfigError naming the variable', (variable, value) => {
+    const error = expectConfigError({ [variable]: value }, variable);
+    expect(error.message).toContain(`"${value}"`);
   });
 });
 

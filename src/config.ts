@@ -26,6 +26,9 @@ export interface Config {
   production: boolean;
   logLevel: string;
   requestDeadlineMs: number;
+  limits: RequestLimits;
+  /** Distinct operation names the operation metrics label by; the rest are counted as `other`. */
+  metricsMaxOperationNames: number;
   verato: ProviderSettings<VeratoAuth> & { sourceMap: SourceMap };
   verifa: ProviderSettings<{ apiKey: string }> & { version: string };
   auth0: ProviderSettings<Auth0Auth> & {
@@ -49,6 +52,16 @@ export interface Config {
   idempotencyMaxKeys: number;
 }
 
+/** What one HTTP request may take of the subgraph (README "Security", query limits). */
+export interface RequestLimits {
+  /** A request (headers and body) must have fully arrived within this time, else 408. */
+  requestTimeoutMs: number;
+  /** Longest operation text accepted, in UTF-8 bytes; longer is HTTP 413. */
+  maxOperationBytes: number;
+  /** Upstream calls one GraphQL request may make. */
+  upstreamBudget: number;
+}
+
 /** Verato source code <-> provider, e.g. AUTH0=auth0. */
 export interface SourceMap {
   sourceFor(provider: Exclude<ProviderName, 'verato'>): string;
@@ -68,6 +81,12 @@ export class ConfigError extends Error {
 export const DEFAULT_PORT = 4001;
 export const DEFAULT_VERIFA_VERSION = '2026-01-01';
 export const DEFAULT_SOURCE_MAP = 'AUTH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect';
+export const DEFAULT_REQUEST_LIMITS: Readonly<RequestLimits> = Object.freeze({
+  requestTimeoutMs: 30_000,
+  maxOperationBytes: 64 * 1024,
+  upstreamBudget: 200,
+});
+export const DEFAULT_METRICS_MAX_OPERATION_NAMES = 200;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -83,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     logLevel: oneOf(read, 'LOG_LEVEL', 'info', LOG_LEVELS),
     requestDeadlineMs: integer(read, 'REQUEST_DEADLINE_MS', DEFAULT_REQUEST_DEADLINE_MS, 100, 120_000),
+    limits: requestLimits(read),
+    metricsMaxOperationNames: integer(read, 'METRICS_MAX_OPERATION_NAMES', DEFAULT_METRICS_MAX_OPERATION_NAMES, 0, 10_000),
     verato: {
       ...provider(read, 'VERATO', veratoAuth(read)),
       sourceMap: parseSourceMap(read('VERATO_SOURCE_MAP') ?? DEFAULT_SOURCE_MAP),
@@ -111,6 +132,16 @@ function provider<A>(read: Read, prefix: string, auth: A | null): ProviderSettin
     throw new ConfigError(`${prefix}_BASE_URL`, `is set, so the ${prefix.toLowerCase()} credentials are required too (see README "Configuration")`);
   }
   return { baseUrl: baseUrl?.replace(/\/+$/, '') ?? null, auth, policy: policy(read, prefix) };
+}
+
+function requestLimits(read: Read): RequestLimits {
+  const d = DEFAULT_REQUEST_LIMITS;
+  return {
+    requestTimeoutMs: integer(read, 'REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100, 600_000),
+    // Below 1 KB not even the README's example operations fit; above 1 MB they could not arrive in a request body.
+    maxOperationBytes: integer(read, 'MAX_OPERATION_BYTES', d.maxOperationBytes, 1_024, 1_000_000),
+    upstreamBudget: integer(read, 'REQUEST_UPSTREAM_BUDGET', d.upstreamBudget, 1, 100_000),
+  };
 }
 
 function policy(read: Read, prefix: string): ProviderPolicy {

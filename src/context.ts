@@ -4,6 +4,7 @@ import { createLoaders, type LoaderOptions, type Loaders } from './loaders/creat
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
 import type { ProviderClients } from './providers/provider-clients';
+import { UpstreamCallBudget } from './providers/http/budget';
 import type { CallContext } from './providers/http/transport';
 import type { IdempotencyStore } from './mutations/idempotency';
 
@@ -41,6 +42,8 @@ export interface ContextDeps {
   logger: Logger;
   metrics: Metrics;
   requestDeadlineMs: number;
+  /** Upstream calls one GraphQL request may make. */
+  upstreamBudget: number;
   loaderOptions?: LoaderOptions;
 }
 
@@ -57,7 +60,7 @@ export interface RequestFacts {
 
 export function createContext(deps: ContextDeps, request: RequestFacts): Context {
   const { requestId } = request;
-  const call: CallContext = { requestId, deadline: Date.now() + deps.requestDeadlineMs };
+  const call: CallContext = { requestId, deadline: Date.now() + deps.requestDeadlineMs, budget: new UpstreamCallBudget(deps.upstreamBudget) };
   return {
     ...request,
     idempotency: deps.idempotency,

@@ -22,6 +22,9 @@ Environment (see README "Configuration" for all of them):
   BTCDIRECT_BASE_URL        e.g. https://api.btcdirect.eu;  BTCDIRECT_API_KEY | BTCDIRECT_USERNAME + BTCDIRECT_PASSWORD
   AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE   caller token verification (unset: embedded dev issuer)
   ROUTER_SECRET             require this value in the router-authorization header
+  REQUEST_UPSTREAM_BUDGET   upstream calls one GraphQL request may make (200)
+  REQUEST_TIMEOUT_MS        time for a request to arrive, body included (30000)
+  MAX_OPERATION_BYTES       longest operation text accepted (65536)
   LOG_LEVEL                 fatal|error|warn|info|debug|trace|silent (info); JSON lines on stdout
                             (warn: failed upstream calls, open breakers, failed operations; debug: every upstream call)
 `;

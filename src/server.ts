@@ -14,7 +14,8 @@ import { playgroundPlugin } from './playground/playground';
 import type { ProviderClients } from './providers/provider-clients';
 import { buildIdentitySubgraphSchema } from './schema/build-subgraph-schema';
 import { createCallerVerifier } from './security/caller-auth';
-import { armorProtection, createTokenLimit, listArgumentLimitPlugin, OPERATION_LIMITS } from './security/operation-limits';
+import { BoundedDocumentStore } from './security/document-store';
+import { armorProtection, createTokenLimit, OPERATION_LIMITS, requestLimitsPlugin, type TokenLimit } from './security/operation-limits';
 import { routerSecretMatches } from './security/router-secret';
 
 export interface AppDeps {
@@ -30,11 +31,16 @@ export interface AppDeps {
 export interface App {
   httpServer: http.Server;
   apollo: ApolloServer<Context>;
+  /** The caches keyed by operation text (both bounded by bytes). */
+  operationCaches: { documents: BoundedDocumentStore; tokenLimit: TokenLimit };
   /** Stops taking requests (`/ready` turns 503) and waits at most `graceMs` for those in flight. */
   stop(graceMs?: number): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1_000_000;
+/** Node's own default for receiving a request's headers; shorter when the request timeout is. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 const SHUTDOWN_GRACE_MS = 10_000;
 /** The caller of a request that needs none (the playground page). */
 const NO_CALLER: Caller = { subject: 'anonymous', scopes: new Set() };
@@ -51,11 +57,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics,
     idempotency: deps.idempotency ?? new InMemoryIdempotencyStore({ maxKeys: config.idempotencyMaxKeys }),
     requestDeadlineMs: config.requestDeadlineMs,
+    upstreamBudget: config.limits.upstreamBudget,
     loaderOptions: deps.loaderOptions,
   };
   const callers = await createCallerVerifier(config);
   const armor = armorProtection({ hideSuggestions: !config.introspection });
-  const exceedsTokenLimit = createTokenLimit();
+  const tokenLimit = createTokenLimit();
+  const documents = new BoundedDocumentStore();
   const apollo = new ApolloServer<Context>({
     schema: buildIdentitySubgraphSchema(),
     formatError,
@@ -66,19 +74,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
     stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: !config.introspection,
     validationRules: armor.validationRules,
+    // Apollo's default store undercounts documents padded with comments; see BoundedDocumentStore.
+    // (The persisted-query cache Apollo keeps by default is bounded by the length of its texts.)
+    documentStore: documents,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       // No @cacheControl hints in this schema: skip computing a cache policy for every field.
       ApolloServerPluginCacheControlDisabled(),
       ...armor.plugins,
-      listArgumentLimitPlugin(),
-      operationPlugin(logger, metrics),
+      requestLimitsPlugin({ upstreamBudget: config.limits.upstreamBudget }),
+      operationPlugin(logger, metrics, { maxOperationNames: config.metricsMaxOperationNames }),
       playgroundPlugin({ enabled: config.playground, devIssuer: callers.devIssuer }),
     ],
   });
   await apollo.start();
 
-  const httpServer = http.createServer((req, res) => {
+  const { requestTimeoutMs, maxOperationBytes } = config.limits;
+  const httpServer = http.createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      // Node enforces both timeouts only when it checks its connections (every 30 s by default).
+      connectionsCheckingInterval: Math.min(CONNECTIONS_CHECKING_INTERVAL_MS, requestTimeoutMs),
+    },
+    (req, res) => {
     route(req, res).catch((error: unknown) => {
       if (req.destroyed) {
         // The client went away mid-request (aborted upload, closed connection): nothing to answer.
@@ -89,9 +108,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: 'internal error' }));
       else res.destroy();
     });
-  });
+    },
+  );
   httpServer.keepAliveTimeout = 65_000;
-  httpServer.requestTimeout = 30_000;
 
   let stopping = false;
 
@@ -125,6 +144,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
 
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const bodyDeadline = Date.now() + requestTimeoutMs;
     const headers = headerMapOf(req);
     const requestId = requestIdFrom(headers.get('x-request-id'));
     res.setHeader('x-request-id', requestId);
@@ -142,10 +162,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }
     }
 
-    const body = await readJsonBody(req);
-    if (body.error !== undefined) return sendError(res, body.status, 'BAD_REQUEST', body.error, requestId);
+    const body = await readJsonBody(req, { requestTimeoutMs, remainingMs: bodyDeadline - Date.now() });
+    if (body.error !== undefined) {
+      if (body.status === 408) closeAfterAnswer(req, res);
+      return sendError(res, body.status, 'BAD_REQUEST', body.error, requestId);
+    }
     const query = (body.value as { query?: unknown } | undefined)?.query ?? url.searchParams.get('query');
-    if (typeof query === 'string' && exceedsTokenLimit(query)) {
+    if (typeof query === 'string' && Buffer.byteLength(query) > maxOperationBytes) {
+      return sendError(res, 413, 'BAD_USER_INPUT', `The operation text is longer than ${maxOperationBytes} bytes; send a shorter operation.`, requestId);
+    }
+    if (typeof query === 'string' && tokenLimit.exceeds(query)) {
       return sendError(res, 400, 'GRAPHQL_VALIDATION_FAILED', `The operation has more than ${OPERATION_LIMITS.maxTokens} tokens.`, requestId);
     }
 
@@ -166,6 +192,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     httpServer,
     apollo,
+    operationCaches: { documents, tokenLimit },
     async stop(graceMs = SHUTDOWN_GRACE_MS) {
       stopping = true;
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -199,17 +226,14 @@ function send(res: http.ServerResponse, status: number, contentType: string, bod
 type BodyResult = { value: unknown; error?: undefined } | { error: string; status: number };
 
 /**
- * The request body as JSON (Apollo expects it parsed); oversized or malformed bodies are refused.
- * An oversized body is still read to its end (and dropped) so the client gets the 413 answer;
- * the server's request timeout bounds how long that may take.
+ * The request body as JSON (Apollo expects it parsed); oversized or malformed bodies are refused,
+ * and so is a body that has not fully arrived within the request timeout (HTTP 408). An oversized
+ * body is still read to its end (and dropped) so the client gets the 413 answer, in the same time.
  */
-async function readJsonBody(req: http.IncomingMessage): Promise<BodyResult> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  }
+async function readJsonBody(req: http.IncomingMessage, timing: { requestTimeoutMs: number; remainingMs: number }): Promise<BodyResult> {
+  const received = await receiveBody(req, timing.remainingMs);
+  if (received === 'timed_out') return { error: `request not fully received within ${timing.requestTimeoutMs} ms`, status: 408 };
+  const { chunks, size } = received;
   if (size > MAX_BODY_BYTES) return { error: `request body larger than ${MAX_BODY_BYTES} bytes`, status: 413 };
   if (size === 0) return { value: undefined };
   const contentType = req.headers['content-type'] ?? '';
@@ -220,4 +244,39 @@ async function readJsonBody(req: http.IncomingMessage): Promise<BodyResult> {
   } catch {
     return { error: 'request body is not valid JSON', status: 400 };
   }
+}
+
+/**
+ * Reads the body with a timer of its own: Node checks its request timeout only now and then, and
+ * a client trickling one byte a second must not hold the connection past the timeout. Rejects
+ * when the client goes away before the end.
+ */
+function receiveBody(req: http.IncomingMessage, timeoutMs: number): Promise<{ chunks: Buffer[]; size: number } | 'timed_out'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    };
+    const onEnd = () => finish(() => resolve({ chunks, size }));
+    const onError = (error: Error) => finish(() => reject(error));
+    const onClose = () => finish(() => reject(new Error('client closed the connection before the body ended')));
+    const timer = setTimeout(() => {
+      finish(() => resolve('timed_out'));
+      req.pause();
+    }, Math.max(0, timeoutMs));
+    function finish(settle: () => void): void {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      settle();
+    }
+    req.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+  });
+}
+
+/** The answer is the last thing on this connection (the rest of a late body is not waited for). */
+function closeAfterAnswer(req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.setHeader('connection', 'close');
+  res.once('finish', () => req.socket.destroy());
 }

@@ -1,5 +1,5 @@
 import { locatedError } from 'graphql';
-import { UpstreamAuthError, UpstreamCircuitOpenError, UpstreamProtocolError, UpstreamRateLimitedError, UpstreamStatusError } from '../providers/http/errors';
+import { UpstreamAuthError, UpstreamBudgetExceededError, UpstreamCircuitOpenError, UpstreamProtocolError, UpstreamRateLimitedError, UpstreamStatusError } from '../providers/http/errors';
 import { ProviderReadError } from '../providers/read-error';
 import { ProviderRejection } from '../providers/rejection';
 import { BadUserInputError } from './domain-errors';
@@ -30,6 +30,13 @@ describe('formatError: what clients see', () => {
     const status = format(new UpstreamStatusError({ ...call, status: 422 }, body, 'x'));
     expect(status.extensions).toEqual({ code: 'PROVIDER_ERROR', provider: 'VERIFA', retryable: false });
     expect(JSON.stringify(status)).not.toMatch(/078-05-1120|someone@example\.com/);
+  });
+
+  it('shows a call beyond the request budget as BAD_USER_INPUT naming the budget, not as a provider failure', () => {
+    const formatted = format(new UpstreamBudgetExceededError(call, 200));
+    expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT', provider: 'VERIFA', retryable: false, upstreamBudget: 200 });
+    expect(formatted.message).toContain('budget of 200 upstream calls');
+    expect(formatted.path).toEqual(['identity']);
   });
 
   it('shows a provider refusal in a query as PROVIDER_ERROR with its provider code', () => {

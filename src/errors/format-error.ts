@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ProviderName } from '../domain/global-id';
-import { UpstreamError } from '../providers/http/errors';
+import { UpstreamBudgetExceededError, UpstreamError } from '../providers/http/errors';
 import { ProviderReadError } from '../providers/read-error';
 import { ProviderRejection } from '../providers/rejection';
 import { isDocumentedCode, type ErrorCode } from './codes';
@@ -23,6 +23,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const original = unwrapResolverError(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
+  if (original instanceof UpstreamBudgetExceededError) {
+    return {
+      ...base,
+      message: upstreamMessage(original),
+      extensions: { ...providerExtensions(upstreamCode(original), original.provider, false), upstreamBudget: original.budget },
+    };
+  }
   if (original instanceof UpstreamError) {
     return { ...base, message: upstreamMessage(original), extensions: providerExtensions(upstreamCode(original), original.provider, original.retryable) };
   }
@@ -42,6 +49,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 }
 
 export function upstreamCode(error: UpstreamError): ErrorCode {
+  if (error.kind === 'budget_exceeded') return 'BAD_USER_INPUT';
   if (error.kind === 'rate_limited') return 'PROVIDER_RATE_LIMITED';
   if (error.kind === 'auth' || error.kind === 'status' || error.kind === 'protocol') return 'PROVIDER_ERROR';
   return 'PROVIDER_UNAVAILABLE';
@@ -66,6 +74,8 @@ function upstreamMessage(error: UpstreamError): string {
       return `${name} is failing; calls are paused for a few seconds.`;
     case 'deadline_exceeded':
       return `${name} could not answer within the request deadline.`;
+    case 'budget_exceeded':
+      return `${name} was not called: this request used up its budget of ${(error as UpstreamBudgetExceededError).budget} upstream calls. Ask for fewer items per request.`;
     case 'auth':
       return `${name} refused the subgraph's credentials; operators must check the configuration.`;
     case 'status':

@@ -52,7 +52,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     }),
     operationDuration: new Histogram({
       name: 'identity_graphql_operation_duration_seconds',
-      help: 'GraphQL operation duration, by operation type and name.',
+      help: 'GraphQL operation duration, by operation type and name (a bounded set of names of executed operations; "other" beyond it, "not_executed" for operations refused before execution).',
       labelNames: ['type', 'name'] as const,
       buckets: LATENCY_BUCKETS,
       registers,

@@ -5,18 +5,47 @@ import { errorLogEntry, formatError, type ErrorLogEntry } from '../errors/format
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
+/** The `name` label of operations that did not run (parse or validation failure, refused by a limit). */
+export const NOT_EXECUTED_LABEL = 'not_executed';
+/** The `name` label of executed operations once the distinct names are used up. */
+export const OTHER_NAMES_LABEL = 'other';
+const ANONYMOUS = 'anonymous';
+
+/**
+ * Operation names as metric labels, from a bounded set: the first `max` distinct names of
+ * operations that executed keep their own label, later ones are counted as `other`. Clients
+ * choose operation names, so without a bound every new name would be a new series.
+ */
+export class OperationNameLabels {
+  private readonly names = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  labelFor(name: string): string {
+    if (this.names.has(name)) return name;
+    if (this.names.size >= this.max) return OTHER_NAMES_LABEL;
+    this.names.add(name);
+    return name;
+  }
+}
+
 /**
  * Per GraphQL operation: adds the partial-failure errors resolvers reported, stamps every error
  * with the request id, and writes one log line (`warn` when it failed) and the operation metrics.
  */
-export function operationPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
+export function operationPlugin(logger: Logger, metrics: Metrics, options: { maxOperationNames: number }): ApolloServerPlugin<Context> {
+  const nameLabels = new OperationNameLabels(options.maxOperationNames);
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       const errorDetails: ErrorLogEntry[] = [];
+      let executed = false;
       return {
         async didEncounterErrors({ errors }) {
           errorDetails.push(...errors.map(errorLogEntry));
+        },
+        async executionDidStart() {
+          executed = true;
         },
         async willSendResponse({ response, operation, operationName }) {
           if (response.body.kind !== 'single') return;
@@ -31,9 +60,10 @@ export function operationPlugin(logger: Logger, metrics: Metrics): ApolloServerP
 
           const durationMs = performance.now() - started;
           const type = operation?.operation ?? 'unknown';
-          const name = operationName ?? 'anonymous';
+          const name = operationName ?? ANONYMOUS;
           const codes = errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
-          metrics.operationDuration.observe({ type, name }, durationMs / 1000);
+          const nameLabel = executed ? nameLabels.labelFor(name) : NOT_EXECUTED_LABEL;
+          metrics.operationDuration.observe({ type, name: nameLabel }, durationMs / 1000);
           for (const code of codes) metrics.operationErrors.inc({ code });
           logger[codes.some(isFailureCode) ? 'warn' : 'info'](
             { requestId: contextValue.requestId, operation: name, type, durationMs: Math.round(durationMs * 10) / 10, errorCodes: codes, ...(errorDetails.length > 0 && { errors: errorDetails }) },

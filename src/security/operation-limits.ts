@@ -1,6 +1,23 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, Lexer, Source, TokenKind, type FieldNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  OperationTypeNode,
+  Source,
+  TokenKind,
+  validate,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationRule,
+  type ValueNode,
+} from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Limits every operation must pass before it executes. The numbers are graphql-armor's
@@ -17,7 +34,16 @@ export const OPERATION_LIMITS = Object.freeze({
   maxListArgument: 100,
 });
 
-const BOUNDED_LIST_ARGUMENTS: Record<string, string> = { _entities: 'representations', identities: 'ids' };
+/** The list arguments each item of which costs upstream calls, by parent type and field. */
+const BOUNDED_LIST_ARGUMENTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Query: { _entities: 'representations', identities: 'ids' },
+};
+
+function boundedListArgument(parentType: string, field: string): string | undefined {
+  return Object.hasOwn(BOUNDED_LIST_ARGUMENTS, parentType) && Object.hasOwn(BOUNDED_LIST_ARGUMENTS[parentType], field)
+    ? BOUNDED_LIST_ARGUMENTS[parentType][field]
+    : undefined;
+}
 
 /** graphql-armor's validation rules and plugins (depth, aliases, directives, tokens, cost, suggestions). */
 export function armorProtection(options: { hideSuggestions: boolean }) {
@@ -32,72 +58,166 @@ export function armorProtection(options: { hideSuggestions: boolean }) {
   }).protect();
 }
 
-/** How many distinct operation texts a token checker remembers as within the limit. */
-const REMEMBERED_OPERATIONS = 1_000;
+/** Bytes of operation text a token checker remembers as within the limit. */
+const REMEMBERED_OPERATION_BYTES = 4 * 1024 * 1024;
+
+export interface TokenLimit {
+  /** Whether `query` holds more tokens than the limit. */
+  exceeds(query: string): boolean;
+  /** What the checker holds: remembered texts and their UTF-8 bytes. */
+  readonly remembered: { entries: number; bytes: number };
+}
 
 /**
  * A checker that lexes an operation's text and stops as soon as it holds more than `limit`
  * tokens (cheap, and before parsing). A lexing error ends the count; the parser reports it
- * properly afterwards. Texts found within the limit are remembered, so the operations a client
- * sends again and again are lexed once (as Apollo parses them once).
+ * properly afterwards. Texts found within the limit are remembered (least recently used out
+ * first, bounded by their bytes since comments make texts long without adding tokens), so the
+ * operations a client sends again and again are lexed once (as Apollo parses them once).
  */
-export function createTokenLimit(limit: number = OPERATION_LIMITS.maxTokens): (query: string) => boolean {
-  const withinLimit = new Set<string>();
-  return function exceedsTokenLimit(query: string): boolean {
-    if (withinLimit.has(query)) return false;
-    const lexer = new Lexer(new Source(query));
-    try {
-      for (let count = 0; lexer.advance().kind !== TokenKind.EOF; count++) if (count >= limit) return true;
-    } catch {
-      return false;
-    }
-    withinLimit.add(query);
-    if (withinLimit.size > REMEMBERED_OPERATIONS) withinLimit.delete(withinLimit.values().next().value!);
-    return false;
-  };
-}
-
-/**
- * Refuses (HTTP 400, BAD_USER_INPUT) an operation that asks `_entities` for more than 100
- * representations or `identities` for more than 100 ids, before anything executes.
- */
-export function listArgumentLimitPlugin(): ApolloServerPlugin {
+export function createTokenLimit(
+  limit: number = OPERATION_LIMITS.maxTokens,
+  { maxRememberedBytes = REMEMBERED_OPERATION_BYTES }: { maxRememberedBytes?: number } = {},
+): TokenLimit {
+  const withinLimit = new LRUCache<string, true>({ maxSize: maxRememberedBytes, sizeCalculation: (_value, query) => Math.max(1, Buffer.byteLength(query)) });
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, request }) {
-          if (operation) checkSelections(operation.selectionSet, request.variables ?? {});
-        },
-      };
+    exceeds(query: string): boolean {
+      if (withinLimit.has(query)) return false;
+      const lexer = new Lexer(new Source(query));
+      try {
+        for (let count = 0; lexer.advance().kind !== TokenKind.EOF; count++) if (count >= limit) return true;
+      } catch {
+        return false;
+      }
+      withinLimit.set(query, true);
+      return false;
+    },
+    get remembered() {
+      return { entries: withinLimit.size, bytes: withinLimit.calculatedSize };
     },
   };
 }
 
-function checkSelections(selectionSet: SelectionSetNode, variables: Record<string, unknown>): void {
-  for (const selection of selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD) continue;
-    checkField(selection, variables);
-    if (selection.selectionSet) checkSelections(selection.selectionSet, variables);
-  }
+/** Variable values of the operation as the request binds them, defaults filled in. */
+type VariableValues = Readonly<Record<string, unknown>>;
+
+/**
+ * A validation rule (graphql-js style) that refuses any `_entities(representations:)` or
+ * `identities(ids:)` with more than `max` items, wherever the field is spelled: in the operation,
+ * in inline or named fragments, under an alias, with a list literal or a variable. Validation
+ * rules do not see variable values, so the rule is built per request with them.
+ */
+export function listArgumentLimitRule(variables: VariableValues, max: number = OPERATION_LIMITS.maxListArgument): ValidationRule {
+  return (context) => ({
+    Field(field) {
+      const parentType = context.getParentType();
+      const argumentName = parentType && boundedListArgument(parentType.name, field.name.value);
+      const argument = argumentName && field.arguments?.find((arg) => arg.name.value === argumentName);
+      if (!argument) return;
+      const length = listLength(argument.value, variables);
+      if (length > max) {
+        context.reportError(
+          new GraphQLError(`${field.name.value}(${argumentName}:) takes at most ${max} items; got ${length}. Split the request.`, {
+            nodes: argument,
+            extensions: { code: 'BAD_USER_INPUT', field: argumentName, http: { status: 400 } },
+          }),
+        );
+      }
+    },
+  });
 }
 
-function checkField(field: FieldNode, variables: Record<string, unknown>): void {
-  const argumentName = BOUNDED_LIST_ARGUMENTS[field.name.value];
+/**
+ * An upper estimate of the upstream calls an operation makes at its root: each item of a bounded
+ * list argument one call, any other root field that reads or writes a provider one call, every
+ * occurrence counted (aliases, and fragments as often as they are spread). Nested fields are not
+ * estimated; the request's call budget stops them while they run.
+ */
+export function estimateRootUpstreamCalls(document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const rootType = operation.operation === OperationTypeNode.QUERY ? 'Query' : operation.operation === OperationTypeNode.MUTATION ? 'Mutation' : 'Subscription';
+  const fragmentCosts = new Map<string, number>();
+
+  const costOf = (selectionSet: SelectionSetNode): number => {
+    let calls = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) calls += rootFieldCost(rootType, selection, variables);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) calls += costOf(selection.selectionSet);
+      else calls += fragmentCost(selection.name.value);
+    }
+    return calls;
+  };
+  // Memoised, so that fragments spreading fragments cost linear time, not exponential.
+  const fragmentCost = (name: string): number => {
+    const known = fragmentCosts.get(name);
+    if (known !== undefined) return known;
+    fragmentCosts.set(name, 0); // a cycle (refused by validation anyway) adds nothing
+    const fragment = fragments.get(name);
+    const cost = fragment ? costOf(fragment.selectionSet) : 0;
+    fragmentCosts.set(name, cost);
+    return cost;
+  };
+  return costOf(operation.selectionSet);
+}
+
+function rootFieldCost(rootType: string, field: FieldNode, variables: VariableValues): number {
+  const name = field.name.value;
+  if (name.startsWith('__') || name === '_service') return 0;
+  const argumentName = boundedListArgument(rootType, name);
   const argument = argumentName && field.arguments?.find((arg) => arg.name.value === argumentName);
-  if (!argument) return;
-  const length = listLength(argument.value, variables);
-  if (length > OPERATION_LIMITS.maxListArgument) {
-    throw new GraphQLError(`${field.name.value}(${argumentName}:) takes at most ${OPERATION_LIMITS.maxListArgument} items; got ${length}. Split the request.`, {
-      extensions: { code: 'BAD_USER_INPUT', field: argumentName, http: { status: 400 } },
-    });
-  }
+  return argument ? listLength(argument.value, variables) : 1;
 }
 
-function listLength(value: ValueNode, variables: Record<string, unknown>): number {
+/**
+ * Items in a list argument. A variable counts what it is bound to; a single value stands for a
+ * one-item list (GraphQL's input coercion); each element of a list literal is one item.
+ */
+function listLength(value: ValueNode, variables: VariableValues): number {
   if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.NULL) return 0;
   if (value.kind === Kind.VARIABLE) {
     const bound = variables[value.name.value];
-    return Array.isArray(bound) ? bound.length : 0;
+    if (Array.isArray(bound)) return bound.length;
+    return bound === undefined || bound === null ? 0 : 1;
   }
-  return 0;
+  return 1;
+}
+
+/** The request's variables, with the operation's defaults for those it does not bind. */
+export function variableValuesOf(operation: OperationDefinitionNode, given: Readonly<Record<string, unknown>> | undefined): VariableValues {
+  const values: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (given && Object.hasOwn(given, name)) values[name] = given[name];
+    else if (definition.defaultValue) values[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return values;
+}
+
+/**
+ * Refuses (HTTP 400, BAD_USER_INPUT) before anything executes: an operation that asks for more
+ * than 100 `_entities` representations or `identities(ids:)` anywhere in its document, and one
+ * whose root alone would exceed the request's upstream call budget.
+ */
+export function requestLimitsPlugin(options: { upstreamBudget: number }): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return;
+          const variables = variableValuesOf(operation, request.variables);
+          const [tooLong] = validate(schema, document, [listArgumentLimitRule(variables)]);
+          if (tooLong) throw tooLong;
+          const estimate = estimateRootUpstreamCalls(document, operation, variables);
+          if (estimate > options.upstreamBudget) {
+            throw new GraphQLError(
+              `This request would make about ${estimate} upstream calls, over the budget of ${options.upstreamBudget} upstream calls per request. Split it into smaller requests.`,
+              { extensions: { code: 'BAD_USER_INPUT', upstreamBudget: options.upstreamBudget, http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
 }

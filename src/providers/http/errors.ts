@@ -39,6 +39,7 @@ export type UpstreamErrorKind =
   | 'unavailable'
   | 'circuit_open'
   | 'deadline_exceeded'
+  | 'budget_exceeded'
   | 'auth'
   | 'status'
   | 'protocol';
@@ -112,6 +113,18 @@ export class UpstreamDeadlineExceededError extends UpstreamError {
   readonly retryable = true;
   constructor(call: CallInfo, reason: string) {
     super(`request deadline exceeded (${reason})`, call);
+  }
+}
+
+/** The GraphQL request has made all the upstream calls its budget allows: the call was not made. */
+export class UpstreamBudgetExceededError extends UpstreamError {
+  readonly kind = 'budget_exceeded';
+  readonly retryable = false;
+  constructor(
+    call: CallInfo,
+    readonly budget: number,
+  ) {
+    super(`request budget of ${budget} upstream calls used up; not called`, call);
   }
 }
 

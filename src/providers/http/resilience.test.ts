@@ -7,12 +7,13 @@ import {
   UpstreamCircuitOpenError,
   type CallInfo,
 } from './errors';
+import { UpstreamCallBudget } from './budget';
 import { DEFAULT_PROVIDER_POLICY, type ProviderPolicy } from './policy';
 import { ConcurrencyLimit, ProviderResilience, RollingWindowBreaker, beforeDeadline, type CallContext } from './resilience';
 
 const call: CallInfo = { provider: 'verifa', method: 'GET', pathTemplate: '/identities/{id}' };
 const answered = (status: number) => ({ ...call, status });
-const ctx = (deadlineInMs = 5_000): CallContext => ({ requestId: 'req-1', deadline: Date.now() + deadlineInMs });
+const ctx = (deadlineInMs = 5_000): CallContext => ({ requestId: 'req-1', deadline: Date.now() + deadlineInMs, budget: new UpstreamCallBudget(1_000) });
 const NO_WAIT: ProviderPolicy = { ...DEFAULT_PROVIDER_POLICY, backoffBaseMs: 0, backoffCapMs: 0 };
 
 /** Runs one call whose attempts answer, in turn, with the given outcomes (an error is thrown). */

@@ -11,6 +11,7 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import type { ProviderName } from '../../domain/global-id';
+import type { UpstreamCallBudget } from './budget';
 import { UpstreamCircuitOpenError, UpstreamDeadlineExceededError, UpstreamError, type CallInfo } from './errors';
 import type { ProviderPolicy } from './policy';
 
@@ -19,6 +20,8 @@ export interface CallContext {
   requestId: string;
   /** Epoch milliseconds by which every upstream call of the request must be over. */
   deadline: number;
+  /** The upstream calls the request may still make. */
+  budget: UpstreamCallBudget;
 }
 
 export interface ResilienceEvents {

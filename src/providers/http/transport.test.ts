@@ -4,6 +4,7 @@ import { createLogger } from '../../observability/logger';
 import { createMetrics, type Metrics } from '../../observability/metrics';
 import {
   UpstreamAuthError,
+  UpstreamBudgetExceededError,
   UpstreamConnectionError,
   UpstreamDeadlineExceededError,
   UpstreamError,
@@ -13,6 +14,7 @@ import {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from './errors';
+import { UpstreamCallBudget } from './budget';
 import type { ProviderPolicy } from './policy';
 import { HttpTransport, type CallContext, type TransportOptions } from './transport';
 
@@ -84,7 +86,7 @@ function transport(overrides: Partial<TransportOptions> = {}): HttpTransport {
 }
 
 function ctx(deadlineInMs = 5_000, requestId = 'req-transport-1'): CallContext {
-  return { requestId, deadline: Date.now() + deadlineInMs };
+  return { requestId, deadline: Date.now() + deadlineInMs, budget: new UpstreamCallBudget(1_000) };
 }
 
 /** The error a call rejects with (fails the test if it resolves), recorded for the leak check. */
@@ -319,6 +321,30 @@ describe('HttpTransport: timeouts and deadlines', () => {
     const error = await failureOf(transport({ baseUrl: url }).send(ctx(), { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'never' }));
     expect(error).toBeInstanceOf(UpstreamConnectionError);
     expect(error.retryable).toBe(true);
+  });
+});
+
+describe("HttpTransport: the request's upstream call budget", () => {
+  it('draws one call per send; once the budget is spent, a call fails without reaching the provider', async () => {
+    const budgeted: CallContext = { ...ctx(), budget: new UpstreamCallBudget(2) };
+    const json = { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'safe' } as const;
+    await transport().send(budgeted, json);
+    await transport().send(budgeted, json);
+    const error = await failureOf(transport().send(budgeted, json));
+    expect(error).toBeInstanceOf(UpstreamBudgetExceededError);
+    expect((error as UpstreamBudgetExceededError).budget).toBe(2);
+    expect(error.retryable).toBe(false);
+    expect(emulator.countCalls('GET', '/json')).toBe(2);
+    expect(budgeted.budget.spent).toBe(2);
+  });
+
+  it("retries of a call and the subgraph's credential requests draw nothing", async () => {
+    const budgeted: CallContext = { ...ctx(), budget: new UpstreamCallBudget(1) };
+    await transport().send(budgeted, { method: 'POST', path: '/token', pathTemplate: '/token', retry: 'safe', skipAuth: true });
+    emulator.setFaults({ status: 503, times: 1, pathPrefix: '/json' });
+    await transport().send(budgeted, { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'safe' });
+    expect(emulator.countCalls('GET', '/json')).toBe(2);
+    expect(budgeted.budget.spent).toBe(1);
   });
 });
 

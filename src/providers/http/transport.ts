@@ -98,6 +98,8 @@ export class HttpTransport {
 
   async send<T = unknown>(ctx: CallContext, req: TransportRequest): Promise<TransportResponse<T>> {
     const call: CallInfo = { provider: this.options.provider, method: req.method, pathTemplate: req.pathTemplate };
+    // A credential request serves the process, not the GraphQL request that happened to need it.
+    if (!req.skipAuth) ctx.budget.draw(call);
     // Credentials are ready before the call takes a concurrency slot: a token request goes
     // through this transport too, and must never queue behind the call that waits for it.
     const authHeaders = req.skipAuth ? {} : await beforeDeadline(ctx, call, this.options.authHeaders(ctx), 'credentials');
