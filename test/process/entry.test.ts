@@ -29,6 +29,21 @@ describe('the process entry (what `npm start` runs)', () => {
     expect(result.stderr.trim().split('\n').filter((line) => !line.startsWith('npm warn'))).toEqual([expect.stringMatching(/^configuration error: PORT: /)]);
   }, 30_000);
 
+  const onlyLine = (stderr: string) => stderr.trim().split('\n').filter((line) => !line.startsWith('npm warn'));
+
+  it('a real provider without AUTH_* stops start-up with one line: the dev issuer serves only an all-emulator setup', async () => {
+    const result = await exit(run([], { VERIFA_BASE_URL: 'https://api.withverifa.example/api/v1', VERIFA_API_KEY: 'vk_live_x' }));
+    expect(result.code).toBe(1);
+    expect(onlyLine(result.stderr)).toEqual([expect.stringMatching(/^configuration error: AUTH_JWKS_URL: .*VERIFA_BASE_URL/)]);
+  }, 30_000);
+
+  it('production with AUTH_* but no provider URLs stops start-up with one line naming the first unset <P>_BASE_URL', async () => {
+    const auth = { AUTH_JWKS_URL: 'https://issuer.example.test/.well-known/jwks.json', AUTH_ISSUER: 'https://issuer.example.test/', AUTH_AUDIENCE: 'identity-subgraph' };
+    const result = await exit(run([], { ...auth, NODE_ENV: 'production' }));
+    expect(result.code).toBe(1);
+    expect(onlyLine(result.stderr)).toEqual([expect.stringMatching(/^configuration error: VERATO_BASE_URL: .*EMBEDDED_PROVIDERS/)]);
+  }, 30_000);
+
   it('serves on its emulators with no configuration, and exits 0 soon after SIGTERM', async () => {
     const child = run([], { PORT: '0', HOST: '127.0.0.1' });
     const exited = exit(child);
