@@ -10,7 +10,8 @@ import { composeSupergraph, PROPAGATED_HEADERS, ROUTER_SECRET_HEADER, startGatew
 const HELP = `npm run dev:supergraph [-- --port N] [--identity-port N] [--accounts-port N]
 
 Runs a local supergraph on 127.0.0.1: the identity subgraph (provider emulators embedded unless
-<PROVIDER>_BASE_URL is set, as with npm start), the example accounts subgraph, and an
+<PROVIDER>_BASE_URL is set, as with npm start; with one set, AUTH_JWKS_URL, AUTH_ISSUER and
+AUTH_AUDIENCE are required too), the example accounts subgraph, and an
 @apollo/gateway in front of both, composed in-process from the two subgraphs' SDL.
 The identity subgraph gets a fresh random ROUTER_SECRET and answers only the gateway, which sends
 it as ${ROUTER_SECRET_HEADER}; the gateway forwards the client's ${PROPAGATED_HEADERS.join(' and ')} headers.
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
         config.devAnonymousRead
           ? 'Without a token you are an anonymous caller with identities:read. With one (birthDate and documentNumber need identities:pii):'
           : 'Send a bearer token (birthDate and documentNumber need identities:pii):',
-        `  TOKEN=$(npm run -s token -- --scope "identities:read identities:pii")`,
+        config.callerAuth.jwksUrl === null
+          ? `  TOKEN=$(npm run -s token -- --scope "identities:read identities:pii")`
+          : `  TOKEN=<a token from ${config.callerAuth.issuer} for audience ${config.callerAuth.audience}>`,
         `  curl -s ${gatewayUrl} -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`,
         `    --data '{"query":"{ account(id: \\"acc-1002\\") { id owner { displayName birthDate } } }"}'`,
         '',

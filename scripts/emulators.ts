@@ -1,13 +1,17 @@
 import 'reflect-metadata';
 import { PROVIDERS, type ProviderName } from '../src/domain/global-id';
 import { startEmulators } from '../src/emulators';
+import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { DEMO_CREDENTIALS } from '../src/emulators/seed';
 
 const HELP = `npm run emulators [-- --port-base N] [--latency provider=ms ...]
 
 Runs the four provider emulators alone (seeded with the demo people) and prints their base URLs
-and demo credentials, e.g. to point the subgraph or a frontend at them.
-  --port-base N            verato on N, verifa N+1, auth0 N+2, btcdirect N+3 (default: 4101)
+and demo credentials, e.g. to point the subgraph or a frontend at them, plus a caller-token
+issuer: a JWKS of the dev issuer's key, so that tokens from "npm run token" verify (a subgraph with
+a provider outside its process needs AUTH_*: it trusts its embedded dev issuer only with every
+provider embedded).
+  --port-base N            verato on N, verifa N+1, auth0 N+2, btcdirect N+3, caller issuer N+4 (default: 4101)
   --latency verifa=20      add latency to every answer of one provider (repeatable)
 Fault knobs at runtime: PUT <emulator>/__emulator/faults with a JSON FaultPlan
 ({"latencyMs","status","retryAfterSeconds","hang","times","pathPrefix"}); GET <emulator>/__emulator/calls.
@@ -22,6 +26,7 @@ async function main(): Promise<void> {
   const portBase = Number(valueOf(args, '--port-base') ?? 4101);
   const ports = Object.fromEntries(PROVIDERS.map((p, i) => [p, portBase + i])) as Record<ProviderName, number>;
   const emulators = await startEmulators(PROVIDERS, { ports });
+  const callerIssuer = await startCallerIssuer({ port: portBase + PROVIDERS.length });
   for (const spec of valuesOf(args, '--latency')) {
     const [provider, ms] = spec.split('=');
     const emulator = emulators[provider as ProviderName];
@@ -33,9 +38,13 @@ async function main(): Promise<void> {
     `VERIFA_BASE_URL=${emulators.verifa!.baseUrl} VERIFA_API_KEY=${DEMO_CREDENTIALS.verifa.apiKey}`,
     `AUTH0_BASE_URL=${emulators.auth0!.baseUrl} AUTH0_CLIENT_ID=${DEMO_CREDENTIALS.auth0.clientId} AUTH0_CLIENT_SECRET=${DEMO_CREDENTIALS.auth0.clientSecret} AUTH0_ID_TOKEN_AUDIENCES=${DEMO_CREDENTIALS.auth0.clientId}`,
     `BTCDIRECT_BASE_URL=${emulators.btcdirect!.baseUrl} BTCDIRECT_API_KEY=${DEMO_CREDENTIALS.btcdirect.apiKey}`,
+    Object.entries(callerIssuer.env).map(([name, value]) => `${name}=${value}`).join(' '),
   ];
-  process.stdout.write(`Provider emulators running (demo credentials; Ctrl-C to stop):\n\n${lines.join('\n')}\n`);
-  const stop = () => emulators.close().then(() => process.exit(0));
+  process.stdout.write(
+    `Provider emulators running (demo credentials; Ctrl-C to stop):\n\n${lines.join('\n')}\n\n` +
+      `Caller tokens for that issuer: npm run -s token -- --scope 'identities:read identities:pii'\n`,
+  );
+  const stop = () => Promise.all([emulators.close(), callerIssuer.close()]).then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -24,6 +24,16 @@ function expectConfigError(env: Record<string, string>, variable: string): Confi
 }
 
 const URL_OF = 'https://provider.example.test/base';
+/** Caller token verification against a real issuer, required as soon as one provider is real. */
+const CALLER_AUTH = { AUTH_JWKS_URL: 'https://issuer.example.test/.well-known/jwks.json', AUTH_ISSUER: 'https://issuer.example.test/', AUTH_AUDIENCE: 'identity-subgraph' };
+/** Each provider pointed at a real API, with credentials. */
+const REAL_PROVIDER: Record<'VERATO' | 'VERIFA' | 'AUTH0' | 'BTCDIRECT', Record<string, string>> = {
+  VERATO: { VERATO_BASE_URL: URL_OF, VERATO_TOKEN: 'tok' },
+  VERIFA: { VERIFA_BASE_URL: URL_OF, VERIFA_API_KEY: 'vk_live_x' },
+  AUTH0: { AUTH0_BASE_URL: URL_OF, AUTH0_MGMT_TOKEN: 'mgmt' },
+  BTCDIRECT: { BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_API_KEY: 'key' },
+};
+const EVERY_PROVIDER_REAL = Object.assign({}, ...Object.values(REAL_PROVIDER)) as Record<string, string>;
 
 describe('loadConfig defaults (empty environment)', () => {
   const config = loadConfig({});
@@ -63,7 +73,7 @@ describe('loadConfig defaults (empty environment)', () => {
 
   it('reads NODE_ENV=production, HOST, PORT and LOG_LEVEL', () => {
     const auth = { AUTH_JWKS_URL: 'https://issuer.example/.well-known/jwks.json', AUTH_ISSUER: 'https://issuer.example/', AUTH_AUDIENCE: 'identity' };
-    const custom = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', REQUEST_DEADLINE_MS: '1500', ...auth });
+    const custom = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', REQUEST_DEADLINE_MS: '1500', EMBEDDED_PROVIDERS: 'all', ...auth });
     expect(custom).toMatchObject({ production: true, host: '127.0.0.1', port: 0, logLevel: 'silent', requestDeadlineMs: 1500 });
     expect(custom).toMatchObject({ introspection: false, playground: false, devAnonymousRead: false });
   });
@@ -75,8 +85,8 @@ describe('loadConfig defaults (empty environment)', () => {
 
 describe('provider credentials', () => {
   it('Verato: a token is bearer auth, username+password is basic auth', () => {
-    expect(loadConfig({ VERATO_BASE_URL: URL_OF, VERATO_TOKEN: 'tok' }).verato).toMatchObject({ baseUrl: URL_OF, auth: { kind: 'bearer', token: 'tok' } });
-    expect(loadConfig({ VERATO_BASE_URL: URL_OF, VERATO_USERNAME: 'u', VERATO_PASSWORD: 'p' }).verato.auth).toEqual({ kind: 'basic', username: 'u', password: 'p' });
+    expect(loadConfig({ VERATO_BASE_URL: URL_OF, VERATO_TOKEN: 'tok', ...CALLER_AUTH }).verato).toMatchObject({ baseUrl: URL_OF, auth: { kind: 'bearer', token: 'tok' } });
+    expect(loadConfig({ VERATO_BASE_URL: URL_OF, VERATO_USERNAME: 'u', VERATO_PASSWORD: 'p', ...CALLER_AUTH }).verato.auth).toEqual({ kind: 'basic', username: 'u', password: 'p' });
   });
 
   it('Verato: half a basic login names the missing variable; token plus login is refused', () => {
@@ -87,8 +97,8 @@ describe('provider credentials', () => {
   });
 
   it('Auth0: client id+secret is client credentials, AUTH0_MGMT_TOKEN a static token', () => {
-    expect(loadConfig({ AUTH0_BASE_URL: URL_OF, AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'secret' }).auth0.auth).toEqual({ kind: 'client_credentials', clientId: 'id', clientSecret: 'secret' });
-    expect(loadConfig({ AUTH0_BASE_URL: URL_OF, AUTH0_MGMT_TOKEN: 'mgmt' }).auth0.auth).toEqual({ kind: 'static_token', token: 'mgmt' });
+    expect(loadConfig({ AUTH0_BASE_URL: URL_OF, AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'secret', ...CALLER_AUTH }).auth0.auth).toEqual({ kind: 'client_credentials', clientId: 'id', clientSecret: 'secret' });
+    expect(loadConfig({ AUTH0_BASE_URL: URL_OF, AUTH0_MGMT_TOKEN: 'mgmt', ...CALLER_AUTH }).auth0.auth).toEqual({ kind: 'static_token', token: 'mgmt' });
   });
 
   it('Auth0: half the client credentials names the missing variable; token plus client credentials is refused', () => {
@@ -115,8 +125,8 @@ describe('provider credentials', () => {
   });
 
   it('BTC Direct: an API key, or a partner login', () => {
-    expect(loadConfig({ BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_API_KEY: 'key' }).btcdirect.auth).toEqual({ kind: 'api_key', apiKey: 'key' });
-    expect(loadConfig({ BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_USERNAME: 'u', BTCDIRECT_PASSWORD: 'p' }).btcdirect.auth).toEqual({ kind: 'partner_login', username: 'u', password: 'p' });
+    expect(loadConfig({ BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_API_KEY: 'key', ...CALLER_AUTH }).btcdirect.auth).toEqual({ kind: 'api_key', apiKey: 'key' });
+    expect(loadConfig({ BTCDIRECT_BASE_URL: URL_OF, BTCDIRECT_USERNAME: 'u', BTCDIRECT_PASSWORD: 'p', ...CALLER_AUTH }).btcdirect.auth).toEqual({ kind: 'partner_login', username: 'u', password: 'p' });
   });
 
   it('BTC Direct: both client authentication methods at once is refused (ER803 upstream); half a login names the missing variable', () => {
@@ -126,7 +136,7 @@ describe('provider credentials', () => {
   });
 
   it('Verifa: an API key and a pinned date version', () => {
-    const config = loadConfig({ VERIFA_BASE_URL: URL_OF, VERIFA_API_KEY: 'vk_sandbox_x', VERIFA_VERSION: '2026-02-01' });
+    const config = loadConfig({ VERIFA_BASE_URL: URL_OF, VERIFA_API_KEY: 'vk_sandbox_x', VERIFA_VERSION: '2026-02-01', ...CALLER_AUTH });
     expect(config.verifa).toMatchObject({ baseUrl: URL_OF, auth: { apiKey: 'vk_sandbox_x' }, version: '2026-02-01' });
     expectConfigError({ VERIFA_VERSION: '2026-1-1' }, 'VERIFA_VERSION');
   });
@@ -137,7 +147,7 @@ describe('provider credentials', () => {
   });
 
   it('drops trailing slashes from a base URL', () => {
-    expect(loadConfig({ VERIFA_BASE_URL: `${URL_OF}///`, VERIFA_API_KEY: 'k' }).verifa.baseUrl).toBe(URL_OF);
+    expect(loadConfig({ VERIFA_BASE_URL: `${URL_OF}///`, VERIFA_API_KEY: 'k', ...CALLER_AUTH }).verifa.baseUrl).toBe(URL_OF);
   });
 
   it('does not echo a secret in any credential error', () => {
@@ -309,5 +319,70 @@ describe('every ConfigError message is one line', () => {
     ['VERATO_SOURCE_MAP', 'AUTH0=auth0\nx,VERIFA=verifa,BTCDIRECT=btcdirect'],
   ])('%s with a line break inside the value', (variable, value) => {
     expectConfigError({ [variable]: value }, variable);
+  });
+});
+
+describe('real providers need a real caller-token issuer', () => {
+  it.each(Object.keys(REAL_PROVIDER) as (keyof typeof REAL_PROVIDER)[])('%s_BASE_URL without AUTH_* stops start-up, naming AUTH_JWKS_URL and the real provider', (prefix) => {
+    const error = expectConfigError(REAL_PROVIDER[prefix], 'AUTH_JWKS_URL');
+    expect(error.message).toContain(`${prefix}_BASE_URL`);
+    expect(error.message).toContain('AUTH_ISSUER and AUTH_AUDIENCE');
+  });
+
+  it('every provider real and no AUTH_* (the old "real providers" recipe) is refused', () => {
+    expectConfigError(EVERY_PROVIDER_REAL, 'AUTH_JWKS_URL');
+    expectConfigError({ ...EVERY_PROVIDER_REAL, DEV_ANONYMOUS_READ: 'true' }, 'AUTH_JWKS_URL');
+  });
+
+  it('with AUTH_* the real providers start, and no request reads anonymously', () => {
+    const config = loadConfig({ ...EVERY_PROVIDER_REAL, ...CALLER_AUTH, DEV_ANONYMOUS_READ: 'true' });
+    expect(config.callerAuth.jwksUrl).toBe(CALLER_AUTH.AUTH_JWKS_URL);
+    expect(config.devAnonymousRead).toBe(false);
+  });
+
+  it('the dev issuer and anonymous reads remain while every provider is embedded', () => {
+    const config = loadConfig({});
+    expect(config.callerAuth.jwksUrl).toBeNull();
+    expect(config.devAnonymousRead).toBe(true);
+  });
+});
+
+describe('production and EMBEDDED_PROVIDERS', () => {
+  const PRODUCTION = { NODE_ENV: 'production', ...CALLER_AUTH };
+
+  it('an unset <P>_BASE_URL stops start-up in production, naming that variable', () => {
+    const error = expectConfigError(PRODUCTION, 'VERATO_BASE_URL');
+    expect(error.message).toContain('EMBEDDED_PROVIDERS');
+    for (const missing of Object.keys(REAL_PROVIDER) as (keyof typeof REAL_PROVIDER)[]) {
+      const others = Object.entries(REAL_PROVIDER).filter(([prefix]) => prefix !== missing).map(([, env]) => env);
+      expectConfigError(Object.assign({ ...PRODUCTION }, ...others), `${missing}_BASE_URL`);
+    }
+  });
+
+  it('production with every provider real starts', () => {
+    const config = loadConfig({ ...PRODUCTION, ...EVERY_PROVIDER_REAL });
+    expect(config.production).toBe(true);
+    expect(['verato', 'verifa', 'auth0', 'btcdirect'].map((p) => config[p as 'verato'].baseUrl)).toEqual([URL_OF, URL_OF, URL_OF, URL_OF]);
+  });
+
+  it('EMBEDDED_PROVIDERS lets listed providers run on their emulators in production (demos, staging)', () => {
+    const some = loadConfig({ ...PRODUCTION, ...REAL_PROVIDER.VERIFA, ...REAL_PROVIDER.AUTH0, EMBEDDED_PROVIDERS: 'verato, btcdirect' });
+    expect([some.verato.baseUrl, some.verifa.baseUrl, some.auth0.baseUrl, some.btcdirect.baseUrl]).toEqual([null, URL_OF, URL_OF, null]);
+    const all = loadConfig({ ...PRODUCTION, EMBEDDED_PROVIDERS: 'all' });
+    expect([all.verato.baseUrl, all.verifa.baseUrl, all.auth0.baseUrl, all.btcdirect.baseUrl]).toEqual([null, null, null, null]);
+    expectConfigError({ ...PRODUCTION, ...REAL_PROVIDER.VERIFA, ...REAL_PROVIDER.AUTH0, EMBEDDED_PROVIDERS: 'verato' }, 'BTCDIRECT_BASE_URL');
+  });
+
+  it('refuses an unknown name in EMBEDDED_PROVIDERS, in any environment', () => {
+    const error = expectConfigError({ ...PRODUCTION, EMBEDDED_PROVIDERS: 'verato,okta' }, 'EMBEDDED_PROVIDERS');
+    expect(error.message).toContain('"okta"');
+    expect(error.message).toContain('verato, verifa, auth0, btcdirect');
+    expectConfigError({ EMBEDDED_PROVIDERS: 'everything' }, 'EMBEDDED_PROVIDERS');
+  });
+
+  it('refuses a provider listed in EMBEDDED_PROVIDERS that also has a <P>_BASE_URL', () => {
+    const error = expectConfigError({ ...PRODUCTION, ...EVERY_PROVIDER_REAL, EMBEDDED_PROVIDERS: 'btcdirect' }, 'EMBEDDED_PROVIDERS');
+    expect(error.message).toContain('BTCDIRECT_BASE_URL');
+    expectConfigError({ ...REAL_PROVIDER.VERIFA, ...CALLER_AUTH, EMBEDDED_PROVIDERS: 'all' }, 'EMBEDDED_PROVIDERS');
   });
 });

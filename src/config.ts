@@ -1,11 +1,13 @@
-import type { ProviderName } from './domain/global-id';
+import { PROVIDERS, type ProviderName } from './domain/global-id';
 import { DEFAULT_IDEMPOTENCY_MAX_KEYS } from './mutations/idempotency';
 import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS, type ProviderPolicy } from './providers/http/policy';
 
 /**
  * The only place environment variables are read. `loadConfig` validates everything up front; a
  * bad value throws a ConfigError whose one-line message names the variable and the fix.
- * A provider whose `<P>_BASE_URL` is unset runs on its embedded emulator (`baseUrl: null`).
+ * A provider whose `<P>_BASE_URL` is unset runs on its embedded emulator (`baseUrl: null`); in
+ * production only when `EMBEDDED_PROVIDERS` lists it. The embedded dev issuer is trusted only
+ * while every provider is an emulator: one real provider makes AUTH_* required.
  */
 
 export type VeratoAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
@@ -95,6 +97,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return value ? value : undefined;
   };
   const production = read('NODE_ENV') === 'production';
+  const providers = {
+    verato: { ...provider(read, 'VERATO', veratoAuth(read)), sourceMap: parseSourceMap(read('VERATO_SOURCE_MAP') ?? DEFAULT_SOURCE_MAP) },
+    verifa: { ...provider(read, 'VERIFA', verifaAuth(read)), version: dateVersion(read('VERIFA_VERSION') ?? DEFAULT_VERIFA_VERSION) },
+    auth0: { ...provider(read, 'AUTH0', auth0Auth(read)), idTokenAudiences: clientIdList(read, 'AUTH0_ID_TOKEN_AUDIENCES') },
+    btcdirect: provider(read, 'BTCDIRECT', btcDirectAuth(read)),
+  };
+  const realProviders = PROVIDERS.filter((name) => providers[name].baseUrl !== null);
+  const callerAuth = callerAuthOf(read, production, realProviders);
+  checkEmbeddedProviders(read, production, realProviders);
 
   return {
     port: integer(read, 'PORT', DEFAULT_PORT, 0, 65535),
@@ -104,18 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestDeadlineMs: integer(read, 'REQUEST_DEADLINE_MS', DEFAULT_REQUEST_DEADLINE_MS, 100, 120_000),
     limits: requestLimits(read),
     metricsMaxOperationNames: integer(read, 'METRICS_MAX_OPERATION_NAMES', DEFAULT_METRICS_MAX_OPERATION_NAMES, 0, 10_000),
-    verato: {
-      ...provider(read, 'VERATO', veratoAuth(read)),
-      sourceMap: parseSourceMap(read('VERATO_SOURCE_MAP') ?? DEFAULT_SOURCE_MAP),
-    },
-    verifa: {
-      ...provider(read, 'VERIFA', verifaAuth(read)),
-      version: dateVersion(read('VERIFA_VERSION') ?? DEFAULT_VERIFA_VERSION),
-    },
-    auth0: { ...provider(read, 'AUTH0', auth0Auth(read)), idTokenAudiences: clientIdList(read, 'AUTH0_ID_TOKEN_AUDIENCES') },
-    btcdirect: provider(read, 'BTCDIRECT', btcDirectAuth(read)),
-    callerAuth: callerAuth(read, production),
-    devAnonymousRead: !production && read('AUTH_JWKS_URL') === undefined && flag(read, 'DEV_ANONYMOUS_READ', true),
+    ...providers,
+    callerAuth,
+    // Only with the embedded dev issuer, which in turn only exists while every provider is an emulator.
+    devAnonymousRead: !production && callerAuth.jwksUrl === null && flag(read, 'DEV_ANONYMOUS_READ', true),
     routerSecret: routerSecret(read('ROUTER_SECRET')),
     introspection: flag(read, 'INTROSPECTION', !production),
     playground: flag(read, 'PLAYGROUND', !production),
@@ -217,7 +220,7 @@ function verifaAuth(read: Read): { apiKey: string } | null {
   return apiKey ? { apiKey } : null;
 }
 
-function callerAuth(read: Read, production: boolean): Config['callerAuth'] {
+function callerAuthOf(read: Read, production: boolean, realProviders: ProviderName[]): Config['callerAuth'] {
   const jwksUrl = read('AUTH_JWKS_URL') ?? null;
   const issuer = read('AUTH_ISSUER') ?? null;
   const audience = read('AUTH_AUDIENCE') ?? null;
@@ -229,6 +232,10 @@ function callerAuth(read: Read, production: boolean): Config['callerAuth'] {
   if (jwksUrl) httpUrl('AUTH_JWKS_URL', jwksUrl);
   if (production && !jwksUrl) {
     throw new ConfigError('AUTH_JWKS_URL', 'is required when NODE_ENV=production (with AUTH_ISSUER and AUTH_AUDIENCE); the embedded dev issuer is for development only');
+  }
+  if (realProviders.length > 0 && !jwksUrl) {
+    // The dev issuer's tokens (the playground hands one with every scope to any visitor) must never reach real data.
+    throw new ConfigError('AUTH_JWKS_URL', `is required (with AUTH_ISSUER and AUTH_AUDIENCE) because ${envPrefix(realProviders[0])}_BASE_URL points at a real provider; the embedded dev issuer only serves an all-emulator setup`);
   }
   return { jwksUrl, issuer, audience };
 }
@@ -244,6 +251,43 @@ function clientIdList(read: Read, name: string): string[] | null {
     throw new ConfigError(name, `${problem}; give the comma-separated client ids of the Auth0 applications whose ID tokens may prove ownership (not an API audience)`);
   }
   return [...new Set(ids)];
+}
+
+/**
+ * EMBEDDED_PROVIDERS (`verato,btcdirect` or `all`) names the providers that run on their demo
+ * emulator on purpose. Production requires every other provider to have its `<P>_BASE_URL`, so a
+ * forgotten variable cannot turn into a subgraph serving demo data.
+ */
+function checkEmbeddedProviders(read: Read, production: boolean, realProviders: ProviderName[]): void {
+  const raw = read('EMBEDDED_PROVIDERS');
+  const listed = raw === undefined ? [] : parseProviderList(raw);
+  const both = listed.find((name) => realProviders.includes(name));
+  if (both) {
+    throw new ConfigError('EMBEDDED_PROVIDERS', `lists ${both}, but ${envPrefix(both)}_BASE_URL is set too; unset one of them`);
+  }
+  if (!production) return;
+  const unset = PROVIDERS.find((name) => !realProviders.includes(name) && !listed.includes(name));
+  if (unset) {
+    throw new ConfigError(
+      `${envPrefix(unset)}_BASE_URL`,
+      `is required when NODE_ENV=production; set it (and the ${unset} credentials), or list ${unset} in EMBEDDED_PROVIDERS to run it on its demo emulator (demos, staging)`,
+    );
+  }
+}
+
+function parseProviderList(raw: string): ProviderName[] {
+  const names = raw.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  if (names.includes('all')) return [...PROVIDERS];
+  for (const name of names) {
+    if (!(PROVIDERS as readonly string[]).includes(name)) {
+      throw new ConfigError('EMBEDDED_PROVIDERS', `${quote(name)} is not a provider; list some of ${PROVIDERS.join(', ')} (comma-separated), or all`);
+    }
+  }
+  return names as ProviderName[];
+}
+
+function envPrefix(provider: ProviderName): string {
+  return provider.toUpperCase();
 }
 
 function routerSecret(value: string | undefined): string | null {

@@ -4,11 +4,14 @@ import { ConfigError, loadConfig } from './config';
 
 const HELP = `identity-subgraph: one Apollo Federation 2 Identity graph over Verato, Verifa, BTC Direct and Auth0.
 
-Usage: npm start            (or: node dist/src/index.js)
+Usage: npm start            (runs node dist/src/index.js; npm ci builds dist/, npm run build rebuilds it)
 
 With no configuration every provider runs on an embedded emulator seeded with demo people,
 and GraphQL is served at http://localhost:4001/graphql (playground in a browser).
-Set <PROVIDER>_BASE_URL and the provider's credentials to use the real API instead.
+Set <PROVIDER>_BASE_URL and the provider's credentials to use the real API instead; then
+AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE are required too (the embedded dev issuer and its
+tokens exist only while every provider is embedded). With NODE_ENV=production every
+<PROVIDER>_BASE_URL is required, unless EMBEDDED_PROVIDERS names that provider.
 
 Environment (see README "Configuration" for all of them):
   PORT                      HTTP port (4001)
@@ -21,6 +24,7 @@ Environment (see README "Configuration" for all of them):
                             (comma-separated; unset with a real Auth0: self-service linking is off)
   BTCDIRECT_BASE_URL        e.g. https://api.btcdirect.eu;  BTCDIRECT_API_KEY | BTCDIRECT_USERNAME + BTCDIRECT_PASSWORD
   AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE   caller token verification (unset: embedded dev issuer)
+  EMBEDDED_PROVIDERS        providers run on their demo emulator in production: e.g. verato,btcdirect or all
   ROUTER_SECRET             require this value in the router-authorization header
   REQUEST_UPSTREAM_BUDGET   upstream calls one GraphQL request may make (200)
   REQUEST_TIMEOUT_MS        time for a request to arrive, body included (30000)

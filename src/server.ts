@@ -153,8 +153,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     if (config.routerSecret && !routerSecretMatches(config.routerSecret, headers.get('router-authorization'))) {
       return sendError(res, 401, 'UNAUTHENTICATED', 'This subgraph only answers its router (missing or wrong router-authorization header).', requestId);
     }
+    if (config.playground && isPlaygroundReload(req, url)) {
+      res.setHeader('location', url.pathname);
+      return send(res, 303, 'application/json', JSON.stringify({ redirect: url.pathname }));
+    }
     let caller: Caller = NO_CALLER;
-    if (!isLandingPageRequest(req)) {
+    if (!isLandingPageRequest(req, url)) {
       try {
         caller = await callers.callerFor(headers.get('authorization'));
       } catch (error) {
@@ -207,11 +211,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
 }
 
 /**
- * A browser asking for the playground page: Apollo answers a GET that prefers HTML with the page
- * (even when GraphiQL put `?query=` in the URL) and runs no operation, so no caller is needed.
+ * A browser asking for the playground page: a GET without a query string (so there is no
+ * operation to run) that accepts HTML. Anything with a query string goes through the gates:
+ * Apollo answers a GET whose Accept merely lists text/html (`application/json, text/html`) by
+ * running the operation.
  */
-function isLandingPageRequest(req: http.IncomingMessage): boolean {
-  return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+function isLandingPageRequest(req: http.IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && url.search === '' && (req.headers.accept ?? '').includes('text/html');
+}
+
+/**
+ * A browser loading a playground address that carries a query string: GraphiQL writes the edited
+ * operation into the address (`?query=…`), so a reload asks for that. A page load cannot carry the
+ * caller's token, so rather than a 401 it is sent to the bare page, whose tabs (kept in the
+ * browser's storage) hold the operation; nothing is run.
+ */
+function isPlaygroundReload(req: http.IncomingMessage, url: URL): boolean {
+  return req.method === 'GET' && url.search !== '' && req.headers['sec-fetch-mode'] === 'navigate' && (req.headers.accept ?? '').includes('text/html');
 }
 
 function sendError(res: http.ServerResponse, status: number, code: string, message: string, requestId: string): void {

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config';
+import { PROVIDERS } from '../domain/global-id';
 import type { Caller } from '../context';
 import { UnauthenticatedError } from '../errors/domain-errors';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer, type DevIssuer } from './dev-issuer';
@@ -25,10 +26,14 @@ export const ANONYMOUS_DEV_CALLER: Caller = { subject: 'anonymous', scopes: new 
 /**
  * Verifies `Authorization: Bearer <JWT>` against AUTH_JWKS_URL (fetched once, cached, fetched
  * again when a token names an unknown key id), AUTH_ISSUER and AUTH_AUDIENCE; or, with no AUTH_*
- * configured, against the embedded dev issuer.
+ * configured (allowed only while every provider is an embedded emulator), against the embedded dev issuer.
  */
 export async function createCallerVerifier(config: Config): Promise<CallerVerifier> {
   const { jwksUrl, issuer, audience } = config.callerAuth;
+  if (!jwksUrl && PROVIDERS.some((provider) => config[provider].baseUrl !== null)) {
+    // loadConfig refuses this too; a hand-made Config must not hand dev-issuer tokens real data either.
+    throw new Error('the embedded dev issuer is only trusted while every provider is an embedded emulator; configure AUTH_*');
+  }
   const devIssuer = jwksUrl ? null : await loadDevIssuer();
   const keys = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }) : createLocalJWKSet({ keys: [devIssuer!.publicJwk] });
   const expected = { issuer: issuer ?? DEV_ISSUER, audience: audience ?? DEV_AUDIENCE };

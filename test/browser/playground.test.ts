@@ -175,4 +175,25 @@ describeInBrowser('playground in Chromium, offline', () => {
     },
     BROWSER_TIMEOUT_MS,
   );
+
+  it(
+    'reloads after an edit: GraphiQL puts ?query= in the address, and the page load is sent to the bare page',
+    async () => {
+      const context = await browser!.newContext({ viewport: { width: 1600, height: 1200 } });
+      const page = await context.newPage();
+      await page.goto(subgraph!.url);
+      await page.locator('.graphiql-query-editor').first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' ');
+      await page.waitForURL((url) => url.searchParams.has('query'));
+
+      const reload = await page.reload();
+      expect(reload!.request().redirectedFrom()?.url()).toContain('?query=');
+      expect(new URL(page.url()).search).toBe('');
+      expect(reload!.status()).toBe(200);
+      await page.locator('.graphiql-execute-button').waitFor();
+      await context.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
 });

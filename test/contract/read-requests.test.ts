@@ -12,9 +12,12 @@ const [alice, , carol] = DEMO_PEOPLE;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let stack: Stack;
+/** The subgraph verifies callers here (providers outside its process): a read-only token. */
+let readOnly: string;
 
 beforeAll(async () => {
   stack = await startStack();
+  readOnly = `Bearer ${await stack.token({ scopes: ['identities:read'] })}`;
 });
 
 afterAll(async () => {
@@ -25,7 +28,7 @@ afterAll(async () => {
 async function query(source: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const response = await fetch(stack.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', authorization: readOnly, ...headers },
     body: JSON.stringify({ query: source, variables }),
   });
   const result = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };

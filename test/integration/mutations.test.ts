@@ -11,10 +11,10 @@ import { loadConfig } from '../../src/config';
 import { startAuth0Emulator, type Auth0EmulatorOptions } from '../../src/emulators/auth0/emulator';
 import { credentialMarker } from '../../src/emulators/call-log';
 import { startBtcDirectEmulator, type BtcDirectEmulatorOptions } from '../../src/emulators/btcdirect/emulator';
+import { startCallerIssuer } from '../../src/emulators/caller-issuer';
 import { DEMO_CREDENTIALS, DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS } from '../../src/emulators/seed';
 import { startVeratoEmulator } from '../../src/emulators/verato/emulator';
 import { startVerifaEmulator } from '../../src/emulators/verifa/emulator';
-import { loadDevIssuer } from '../../src/security/dev-issuer';
 import { ALL_SCOPES } from '../../src/security/scopes';
 import { print, type ExecutionResult } from 'graphql';
 import { startStack, type Stack } from '../support/stack';
@@ -47,14 +47,16 @@ function onlyError(userErrors: readonly UserErrorFieldsFragment[]): UserErrorFie
  * Direct token lifetimes.
  */
 async function startStackWith(options: { auth0?: Auth0EmulatorOptions; btcdirect?: BtcDirectEmulatorOptions }): Promise<Stack> {
-  const [verato, verifa, auth0, btcdirect] = await Promise.all([
+  const [verato, verifa, auth0, btcdirect, callerIssuer] = await Promise.all([
     startVeratoEmulator(),
     startVerifaEmulator(),
     startAuth0Emulator(options.auth0),
     startBtcDirectEmulator(options.btcdirect),
+    startCallerIssuer(),
   ]);
   const all = [verato, verifa, auth0, btcdirect];
   const config = loadConfig({
+    ...callerIssuer.env,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -70,9 +72,8 @@ async function startStackWith(options: { auth0?: Auth0EmulatorOptions; btcdirect
     BTCDIRECT_API_KEY: DEMO_CREDENTIALS.btcdirect.apiKey,
   });
   const subgraph = await startSubgraph(config);
-  const devIssuer = await loadDevIssuer();
   const token: Stack['token'] = (claims = {}) =>
-    devIssuer.mint({ sub: claims.sub ?? 'test-admin', scope: (claims.scopes ?? ALL_SCOPES).join(' '), expiresInSeconds: claims.expiresInSeconds, issuer: claims.issuer, audience: claims.audience });
+    callerIssuer.devIssuer.mint({ sub: claims.sub ?? 'test-admin', scope: (claims.scopes ?? ALL_SCOPES).join(' '), expiresInSeconds: claims.expiresInSeconds, issuer: claims.issuer, audience: claims.audience });
   const adminToken = await token();
   return {
     emulators: { verato, verifa, auth0, btcdirect, all, close: async () => void (await Promise.all(all.map((e) => e.close()))) },
@@ -91,7 +92,7 @@ async function startStackWith(options: { auth0?: Auth0EmulatorOptions; btcdirect
     clearCalls: () => all.forEach((emulator) => emulator.clearCalls()),
     close: async () => {
       await subgraph.close();
-      await Promise.all(all.map((emulator) => emulator.close()));
+      await Promise.all([...all, callerIssuer].map((emulator) => emulator.close()));
     },
   };
 }

@@ -56,8 +56,10 @@ describe('supergraph: identity + accounts behind @apollo/gateway', () => {
     stack.clearCalls();
   });
 
+  /** Unless `headers` has its own, the client sends a read-only token (the gateway forwards it). */
   async function viaGateway<TData>(query: string, headers: Record<string, string> = {}) {
-    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+    const authorization = `Bearer ${await stack.token({ scopes: ['identities:read'] })}`;
+    const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization, ...headers }, body: JSON.stringify({ query }) });
     return { status: response.status, ...((await response.json()) as { data?: TData; errors?: GraphQLFormattedError[] }) };
   }
 

@@ -3,11 +3,11 @@ import { print, type ExecutionResult } from 'graphql';
 import { startSubgraph, type RunningSubgraph } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { startEmulators } from '../../src/emulators';
+import { startCallerIssuer } from '../../src/emulators/caller-issuer';
 import { DEMO_CREDENTIALS } from '../../src/emulators/seed';
 import { PROVIDERS } from '../../src/domain/global-id';
 import type { LoaderOptions } from '../../src/loaders/create-loaders';
 import { createLogger } from '../../src/observability/logger';
-import { loadDevIssuer } from '../../src/security/dev-issuer';
 import { ALL_SCOPES } from '../../src/security/scopes';
 
 export type Emulators = Awaited<ReturnType<typeof startEmulators>>;
@@ -16,7 +16,7 @@ export interface Stack {
   emulators: Emulators;
   subgraph: RunningSubgraph;
   url: string;
-  /** A dev-issuer token (the issuer the subgraph trusts here). */
+  /** A dev-issuer token (the issuer the subgraph trusts here, through AUTH_* unless `env` says otherwise). */
   token(claims?: { sub?: string; scopes?: readonly string[]; expiresInSeconds?: number; issuer?: string; audience?: string }): Promise<string>;
   /**
    * POSTs an operation to /graphql and returns the parsed answer. Unless `headers` has its own
@@ -34,12 +34,15 @@ export interface Stack {
 /**
  * The subgraph pointed, through its ordinary configuration, at four separately started provider
  * emulators: the same code path as against the real APIs, with call counters and fault knobs.
+ * Caller tokens are verified as in production (AUTH_* pointing at a JWKS of the dev issuer's key).
  */
 export async function startStack(
   options: { env?: Record<string, string> | ((emulators: Emulators) => Record<string, string>); loaderOptions?: LoaderOptions; logLines?: string[] } = {},
 ): Promise<Stack> {
   const emulators = await startEmulators(PROVIDERS);
+  const callerIssuer = await startCallerIssuer();
   const env = {
+    ...callerIssuer.env,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLines ? 'debug' : 'silent',
@@ -60,9 +63,8 @@ export async function startStack(
     ? createLogger({ level: 'debug', destination: { write: (line: string) => void options.logLines!.push(line) } })
     : undefined;
   const subgraph = await startSubgraph(config, { logger, loaderOptions: options.loaderOptions });
-  const devIssuer = await loadDevIssuer();
   const token: Stack['token'] = (claims = {}) =>
-    devIssuer.mint({
+    callerIssuer.devIssuer.mint({
       sub: claims.sub ?? 'test-admin',
       scope: (claims.scopes ?? ALL_SCOPES).join(' '),
       expiresInSeconds: claims.expiresInSeconds,
@@ -89,7 +91,7 @@ export async function startStack(
     clearCalls: () => emulators.all.forEach((emulator) => emulator.clearCalls()),
     close: async () => {
       await subgraph.close();
-      await emulators.close();
+      await Promise.all([emulators.close(), callerIssuer.close()]);
     },
   };
 }

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The README's commands are what a fresh clone runs: CI runs the same test command, verbatim. */
+
+const ROOT = join(__dirname, '..', '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** The body of the first ```sh block under the `## <heading>` section. */
+function fencedCommand(heading: string): string {
+  const section = README.split(/^## /m).find((part) => part.startsWith(`${heading}\n`));
+  const block = section && /```sh\n([\s\S]*?)```/.exec(section);
+  if (!block) throw new Error(`README has no sh block under "## ${heading}"`);
+  return block[1].trim();
+}
+
+describe('README commands', () => {
+  it('the test command installs what it needs (a fresh clone has no node_modules)', () => {
+    expect(fencedCommand('Test it')).toBe('npm ci && npm test');
+  });
+
+  it('.ci/run runs exactly the README test command, after the system packages', () => {
+    const lines = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').trim().split('\n');
+    expect(lines[lines.length - 1]).toBe(fencedCommand('Test it'));
+    const script = lines.join('\n');
+    expect(script).toMatch(/missing\+=\(chromium\)/);
+    expect(script).toMatch(/missing\+=\(redis-server\)/);
+    expect(script.indexOf('apt-get install')).toBeLessThan(script.lastIndexOf('npm ci'));
+  });
+
+  it('the start command builds on npm ci and starts node on dist/ in place of the shell', () => {
+    expect(fencedCommand('Run it')).toBe('npm ci && npm start');
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.prepare).toBe('node scripts/prepare.js');
+    expect(scripts.start).toBe('exec node dist/src/index.js');
+  });
+});
