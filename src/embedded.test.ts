@@ -11,6 +11,10 @@ const REAL_PROVIDERS = {
   AUTH0_MGMT_TOKEN: 'm',
   BTCDIRECT_BASE_URL: 'https://btcdirect.example.test',
   BTCDIRECT_API_KEY: 'b',
+  // Real providers need a real caller-token issuer.
+  AUTH_JWKS_URL: 'https://issuer.example.test/.well-known/jwks.json',
+  AUTH_ISSUER: 'https://issuer.example.test/',
+  AUTH_AUDIENCE: 'identity-subgraph',
 };
 
 describe('resolveProviderEndpoints: which Auth0 applications may prove ownership with their ID tokens', () => {
