@@ -16,12 +16,6 @@ async function metric(stack: Stack, name: string, labels: string): Promise<numbe
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await run();
-  return { value, ms: performance.now() - started };
-}
-
 describe('retries, rate limits and partial results', () => {
   let stack: Stack;
   beforeAll(async () => {
@@ -58,20 +52,24 @@ describe('retries, rate limits and partial results', () => {
   it('429 with Retry-After: 1 waits a second and then succeeds', async () => {
     stack.emulators.verifa!.setFaults({ status: 429, retryAfterSeconds: 1, times: 1, pathPrefix: VERIFA_IDENTITY });
 
-    const { value: result, ms } = await timed(() => stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE }));
+    const result = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
 
     expect(result.errors).toBeUndefined();
-    expect(ms).toBeGreaterThanOrEqual(1000);
-    expect(stack.emulators.verifa!.countCalls('GET', VERIFA_IDENTITY)).toBe(2);
+    const attempts = stack.emulators.verifa!.calls.filter((call) => call.method === 'GET' && call.path.startsWith(VERIFA_IDENTITY));
+    expect(attempts).toHaveLength(2);
+    // The retry went out no sooner than the provider asked (times as the emulator recorded them).
+    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(1000);
   });
 
   it('429 asking for a wait longer than the deadline fails fast with PROVIDER_RATE_LIMITED', async () => {
     stack.emulators.verifa!.setFaults({ status: 429, retryAfterSeconds: 30, pathPrefix: VERIFA_IDENTITY });
 
-    const { value: result, ms } = await timed(() => stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE }));
+    const retriesBefore = await metric(stack, 'identity_upstream_retries_total', 'provider="verifa"');
+    const result = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
 
-    expect(ms).toBeLessThan(1000);
+    // No wait and no retry: the one refused call is all Verifa saw.
     expect(stack.emulators.verifa!.countCalls('GET', VERIFA_IDENTITY)).toBe(1);
+    expect(await metric(stack, 'identity_upstream_retries_total', 'provider="verifa"')).toBe(retriesBefore);
     expect(result.data).toMatchObject({ v: null, a: { displayName: 'Alice Martin' } });
     expect(errorFor(result, 'v')?.extensions).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', provider: 'VERIFA', retryable: true });
   });
@@ -98,10 +96,12 @@ describe('deadline', () => {
   it('a hanging provider: the answer comes at the deadline, with the other providers\' data', async () => {
     stack.emulators.verifa!.setFaults({ hang: true, pathPrefix: VERIFA_IDENTITY });
 
-    const { value: result, ms } = await timed(() => stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE }));
+    const result = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
 
-    expect(ms).toBeGreaterThanOrEqual(750);
-    expect(ms).toBeLessThan(1500);
+    // 1 s of deadline holds at most three 400 ms attempts (the last one cut short by the deadline).
+    const attempts = stack.emulators.verifa!.countCalls('GET', VERIFA_IDENTITY);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(3);
     expect(result.data).toMatchObject({ v: null, a: { displayName: 'Alice Martin' } });
     expect(errorFor(result, 'v')?.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'VERIFA', retryable: true });
   });
@@ -204,9 +204,9 @@ describe('circuit breaker', () => {
     const callsWhenOpen = verifa.countCalls('GET', VERIFA_IDENTITY);
     expect(callsWhenOpen).toBeLessThan(10);
 
-    const { value: fast, ms } = await timed(() => stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE }));
+    const fast = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
+    // An open circuit answers without calling the provider.
     expect(verifa.countCalls('GET', VERIFA_IDENTITY)).toBe(callsWhenOpen);
-    expect(ms).toBeLessThan(200);
     expect(fast.data).toMatchObject({ v: null, a: { displayName: 'Alice Martin' } });
     expect(errorFor(fast, 'v')?.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'VERIFA' });
     expect(await metric(stack, 'identity_circuit_breaker_transitions_total', 'state="open"')).toBeGreaterThanOrEqual(1);
@@ -247,10 +247,10 @@ describe('health and shutdown', () => {
       stack.emulators.verifa!.setFaults({ latencyMs: 300 });
       const inFlight = stack.gql(`{ identity(id: "${VERIFA_ALICE}") { displayName } }`);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const { ms } = await timed(() => stack.subgraph.app.stop(5_000));
+      // A grace period longer than the test's own timeout: stop() must resolve once the request is done.
+      await stack.subgraph.app.stop(600_000);
       const drained = await inFlight;
       expect(drained.data).toEqual({ identity: { displayName: 'Alice Martin' } });
-      expect(ms).toBeLessThan(2_000);
     } finally {
       await stack.close();
     }

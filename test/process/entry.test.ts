@@ -60,11 +60,9 @@ describe('the process entry (what `npm start` runs)', () => {
       child.on('exit', () => reject(new Error(`exited before serving: ${seen}`)));
     });
     expect((await fetch(`${url}/health`)).status).toBe(200);
-    const started = Date.now();
     child.kill('SIGTERM');
     const result = await exited;
     expect(result.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
   }, 60_000);
 
   it('writes only JSON lines to stdout (the start-up banner goes to stderr)', async () => {
