@@ -46,6 +46,13 @@ export async function startStack(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLines ? 'debug' : 'silent',
+    // Generous timeouts, so a loaded machine cannot turn a slow answer into a retry and change call counts;
+    // tests about timeouts and deadlines set their own.
+    REQUEST_DEADLINE_MS: '15000',
+    VERATO_TIMEOUT_MS: '8000',
+    VERIFA_TIMEOUT_MS: '8000',
+    AUTH0_TIMEOUT_MS: '8000',
+    BTCDIRECT_TIMEOUT_MS: '8000',
     VERATO_BASE_URL: emulators.verato!.baseUrl,
     VERATO_TOKEN: DEMO_CREDENTIALS.verato.token,
     VERIFA_BASE_URL: emulators.verifa!.baseUrl,

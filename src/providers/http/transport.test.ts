@@ -23,7 +23,7 @@ const BEARER = 'TRANSPORT_SECRET_BEARER_0002';
 const PII_EMAIL = 'alice.martin@example.com';
 
 const POLICY: ProviderPolicy = {
-  timeoutMs: 200,
+  timeoutMs: 1_500,
   retries: 2,
   backoffBaseMs: 5,
   backoffCapMs: 20,
