@@ -22,7 +22,7 @@ describe('log levels', () => {
   const lines: string[] = [];
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ logLines: lines, env: { VERIFA_TIMEOUT_MS: '50', VERIFA_RETRIES: '0' } });
+    stack = await startStack({ logLines: lines, env: { VERIFA_TIMEOUT_MS: '1000', VERIFA_RETRIES: '0' } });
   });
   afterAll(() => stack.close());
   afterEach(() => stack.emulators.verifa!.setFaults(null));
