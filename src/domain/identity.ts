@@ -1,4 +1,4 @@
-import type { ProviderName } from './global-id';
+import type { ProviderName } from './provider-name';
 
 /**
  * The provider-neutral identity model. Mappers build these from wire shapes; resolvers and the

@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { ProviderName } from '../domain/global-id';
+import type { ProviderName } from '../domain/provider-name';
 import { UpstreamBudgetExceededError, UpstreamError } from '../providers/http/errors';
 import { ProviderReadError } from '../providers/read-error';
 import { ProviderRejection } from '../providers/rejection';
