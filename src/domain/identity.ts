@@ -76,7 +76,8 @@ export interface ClusterRecord {
 
 export interface RelationshipRecord {
   id: string;
-  provider: 'verifa' | 'verato';
+  /** The provider that records it (Verifa, or Verato between clusters). */
+  provider: ProviderName;
   type: string;
   /** The verb read from the other side, where the provider says it (Verato). */
   inverseType: string | null;
