@@ -11,7 +11,6 @@ import { veratoSourceFor } from '../providers/verato/source-map';
 import { createLoaderFactory, type LoaderOptions } from './loader-factory';
 
 export type { LoaderOptions } from './loader-factory';
-export type { VeratoClusterLookup, VeratoRecord } from '../providers/verato/loaders';
 
 type LoadersByProvider = { [P in ProviderName]: ReturnType<ProviderModule<P, ProviderTypes[P]>['createLoaders']> };
 
@@ -79,7 +78,7 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
     for (const [provider, providerIds] of touched) loadersOf(provider).forget(providerIds as GlobalIdOf<typeof provider>[]);
   }
 
-  return { identity, veratoRecordFor, relationships, veratoCluster: verato.cluster, forget, byProvider };
+  return { identity, veratoRecordFor, relationships, veratoCluster: verato.cluster, forget };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
