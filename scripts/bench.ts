@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
-import { PROVIDERS } from '../src/domain/global-id';
+import { PROVIDERS } from '../src/domain/provider-name';
 import { DEMO_CREDENTIALS } from '../src/emulators/seed';
 import { DEFAULT_PROVIDER_POLICY } from '../src/providers/http/policy';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from '../src/security/dev-issuer';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { PROVIDERS, type ProviderName } from '../src/domain/global-id';
+import { PROVIDERS, type ProviderName } from '../src/domain/provider-name';
 import { startEmulators } from '../src/emulators';
 import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { DEMO_CREDENTIALS } from '../src/emulators/seed';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { resolveProviderEndpoints } from './embedded';
-import type { ProviderName } from './domain/global-id';
+import type { ProviderName } from './domain/provider-name';
 import type { LoaderOptions } from './loaders/create-loaders';
 import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';

@@ -1,4 +1,6 @@
-import { ConfigError, DEFAULT_PORT, DEFAULT_REQUEST_LIMITS, DEFAULT_SOURCE_MAP, DEFAULT_VERIFA_VERSION, loadConfig, parseSourceMap, type Config } from './config';
+import { ConfigError, DEFAULT_PORT, DEFAULT_REQUEST_LIMITS, loadConfig, type Config } from './config';
+import { DEFAULT_VERIFA_VERSION } from './providers/verifa/config';
+import { DEFAULT_SOURCE_MAP, parseSourceMap } from './providers/verato/source-map';
 import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
 
 /** Runs loadConfig and returns the ConfigError it throws (fails the test if it does not throw). */

@@ -1,28 +1,23 @@
-import { PROVIDERS, type ProviderName } from './domain/global-id';
+import { PROVIDERS, type ProviderName } from './domain/provider-name';
+import { ConfigError, envReader, flag, httpUrl, integer, oneOf, quote, type EnvReader } from './env';
 import { DEFAULT_IDEMPOTENCY_MAX_KEYS } from './mutations/idempotency';
-import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS, type ProviderPolicy } from './providers/http/policy';
+import { mapProviders, type ProviderTypes } from './providers';
+import { DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
+
+export { ConfigError } from './env';
 
 /**
- * The only place environment variables are read. `loadConfig` validates everything up front; a
- * bad value throws a ConfigError whose one-line message names the variable and the fix.
- * A provider whose `<P>_BASE_URL` is unset runs on its embedded emulator (`baseUrl: null`); in
+ * The only place environment variables are read (each provider's own through its module's
+ * `readConfig`). `loadConfig` validates everything up front; a bad value throws a ConfigError
+ * whose one-line message names the variable and the fix. A provider whose `<P>_BASE_URL` is unset runs on its embedded emulator (`baseUrl: null`); in
  * production only when `EMBEDDED_PROVIDERS` lists it. The embedded dev issuer is trusted only
  * while every provider is an emulator: one real provider makes AUTH_* required.
  */
 
-export type VeratoAuth = { kind: 'bearer'; token: string } | { kind: 'basic'; username: string; password: string };
-export type Auth0Auth = { kind: 'client_credentials'; clientId: string; clientSecret: string } | { kind: 'static_token'; token: string };
-export type BtcDirectAuth = { kind: 'api_key'; apiKey: string } | { kind: 'partner_login'; username: string; password: string };
+/** Each provider's settings, as its module reads them (`<P>_BASE_URL` unset = `baseUrl: null`). */
+export type ProviderConfigs = { [P in ProviderName]: ProviderTypes[P]['settings'] };
 
-export interface ProviderSettings<A> {
-  /** null = run on the embedded emulator. */
-  baseUrl: string | null;
-  /** null = use the emulator's demo credentials (only when baseUrl is null). */
-  auth: A | null;
-  policy: ProviderPolicy;
-}
-
-export interface Config {
+export interface Config extends ProviderConfigs {
   port: number;
   host: string;
   production: boolean;
@@ -31,16 +26,6 @@ export interface Config {
   limits: RequestLimits;
   /** Distinct operation names the operation metrics label by; the rest are counted as `other`. */
   metricsMaxOperationNames: number;
-  verato: ProviderSettings<VeratoAuth> & { sourceMap: SourceMap };
-  verifa: ProviderSettings<{ apiKey: string }> & { version: string };
-  auth0: ProviderSettings<Auth0Auth> & {
-    /**
-     * Client ids of the Auth0 applications whose ID tokens prove account ownership in `linkWith`;
-     * null = unset (the emulator's demo application when embedded, none against a real tenant).
-     */
-    idTokenAudiences: string[] | null;
-  };
-  btcdirect: ProviderSettings<BtcDirectAuth>;
   /** Caller token verification; all null = embedded dev issuer. */
   callerAuth: { jwksUrl: string | null; issuer: string | null; audience: string | null };
   /** Dev issuer only: a request without a token reads as an anonymous caller with identities:read. */
@@ -64,25 +49,7 @@ export interface RequestLimits {
   upstreamBudget: number;
 }
 
-/** Verato source code <-> provider, e.g. AUTH0=auth0. */
-export interface SourceMap {
-  sourceFor(provider: Exclude<ProviderName, 'verato'>): string;
-  providerFor(source: string): Exclude<ProviderName, 'verato'> | undefined;
-}
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    fix: string,
-  ) {
-    super(`${variable}: ${fix}`);
-    this.name = 'ConfigError';
-  }
-}
-
 export const DEFAULT_PORT = 4001;
-export const DEFAULT_VERIFA_VERSION = '2026-01-01';
-export const DEFAULT_SOURCE_MAP = 'AUTH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect';
 export const DEFAULT_REQUEST_LIMITS: Readonly<RequestLimits> = Object.freeze({
   requestTimeoutMs: 30_000,
   maxOperationBytes: 64 * 1024,
@@ -92,17 +59,9 @@ export const DEFAULT_METRICS_MAX_OPERATION_NAMES = 200;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
+  const read = envReader(env);
   const production = read('NODE_ENV') === 'production';
-  const providers = {
-    verato: { ...provider(read, 'VERATO', veratoAuth(read)), sourceMap: parseSourceMap(read('VERATO_SOURCE_MAP') ?? DEFAULT_SOURCE_MAP) },
-    verifa: { ...provider(read, 'VERIFA', verifaAuth(read)), version: dateVersion(read('VERIFA_VERSION') ?? DEFAULT_VERIFA_VERSION) },
-    auth0: { ...provider(read, 'AUTH0', auth0Auth(read)), idTokenAudiences: clientIdList(read, 'AUTH0_ID_TOKEN_AUDIENCES') },
-    btcdirect: provider(read, 'BTCDIRECT', btcDirectAuth(read)),
-  };
+  const providers = mapProviders<ProviderConfigs>((module) => module.readConfig(read) as ProviderConfigs[typeof module.name]);
   const realProviders = PROVIDERS.filter((name) => providers[name].baseUrl !== null);
   const callerAuth = callerAuthOf(read, production, realProviders);
   checkEmbeddedProviders(read, production, realProviders);
@@ -126,18 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-type Read = (name: string) => string | undefined;
-
-function provider<A>(read: Read, prefix: string, auth: A | null): ProviderSettings<A> {
-  const baseUrl = read(`${prefix}_BASE_URL`);
-  if (baseUrl !== undefined) httpUrl(`${prefix}_BASE_URL`, baseUrl);
-  if (baseUrl && auth === null) {
-    throw new ConfigError(`${prefix}_BASE_URL`, `is set, so the ${prefix.toLowerCase()} credentials are required too (see README "Configuration")`);
-  }
-  return { baseUrl: baseUrl?.replace(/\/+$/, '') ?? null, auth, policy: policy(read, prefix) };
-}
-
-function requestLimits(read: Read): RequestLimits {
+function requestLimits(read: EnvReader): RequestLimits {
   const d = DEFAULT_REQUEST_LIMITS;
   return {
     requestTimeoutMs: integer(read, 'REQUEST_TIMEOUT_MS', d.requestTimeoutMs, 100, 600_000),
@@ -147,80 +95,7 @@ function requestLimits(read: Read): RequestLimits {
   };
 }
 
-function policy(read: Read, prefix: string): ProviderPolicy {
-  const d = DEFAULT_PROVIDER_POLICY;
-  return {
-    timeoutMs: integer(read, `${prefix}_TIMEOUT_MS`, d.timeoutMs, 10, 120_000),
-    retries: integer(read, `${prefix}_RETRIES`, d.retries, 0, 10),
-    backoffBaseMs: integer(read, `${prefix}_BACKOFF_BASE_MS`, d.backoffBaseMs, 0, 60_000),
-    backoffCapMs: integer(read, `${prefix}_BACKOFF_CAP_MS`, d.backoffCapMs, 0, 120_000),
-    concurrency: integer(read, `${prefix}_CONCURRENCY`, d.concurrency, 1, 1024),
-    breakerThreshold: fraction(read, `${prefix}_BREAKER_THRESHOLD`, d.breakerThreshold),
-    breakerWindowMs: integer(read, `${prefix}_BREAKER_WINDOW_MS`, d.breakerWindowMs, 100, 600_000),
-    breakerMinimumCalls: breakerMinimumCalls(read, prefix),
-    breakerHalfOpenAfterMs: integer(read, `${prefix}_BREAKER_HALF_OPEN_MS`, d.breakerHalfOpenAfterMs, 10, 600_000),
-  };
-}
-
-function breakerMinimumCalls(read: Read, prefix: string): number {
-  if (read(`${prefix}_BREAKER_MIN_RPS`) !== undefined) {
-    throw new ConfigError(`${prefix}_BREAKER_MIN_RPS`, `is no longer read; set ${prefix}_BREAKER_MIN_CALLS (calls in the window, default ${DEFAULT_PROVIDER_POLICY.breakerMinimumCalls}) instead`);
-  }
-  return integer(read, `${prefix}_BREAKER_MIN_CALLS`, DEFAULT_PROVIDER_POLICY.breakerMinimumCalls, 1, 100_000);
-}
-
-function veratoAuth(read: Read): VeratoAuth | null {
-  const token = read('VERATO_TOKEN');
-  const username = read('VERATO_USERNAME');
-  const password = read('VERATO_PASSWORD');
-  if (token && (username || password)) {
-    throw new ConfigError('VERATO_TOKEN', 'set either VERATO_TOKEN or VERATO_USERNAME+VERATO_PASSWORD, not both');
-  }
-  if (token) return { kind: 'bearer', token };
-  if (username || password) {
-    if (!username || !password) throw new ConfigError(username ? 'VERATO_PASSWORD' : 'VERATO_USERNAME', 'Basic auth needs both VERATO_USERNAME and VERATO_PASSWORD');
-    return { kind: 'basic', username, password };
-  }
-  return null;
-}
-
-function auth0Auth(read: Read): Auth0Auth | null {
-  const clientId = read('AUTH0_CLIENT_ID');
-  const clientSecret = read('AUTH0_CLIENT_SECRET');
-  const token = read('AUTH0_MGMT_TOKEN');
-  if (token && (clientId || clientSecret)) {
-    throw new ConfigError('AUTH0_MGMT_TOKEN', 'set either AUTH0_MGMT_TOKEN or AUTH0_CLIENT_ID+AUTH0_CLIENT_SECRET, not both');
-  }
-  if (token) return { kind: 'static_token', token };
-  if (clientId || clientSecret) {
-    if (!clientId || !clientSecret) throw new ConfigError(clientId ? 'AUTH0_CLIENT_SECRET' : 'AUTH0_CLIENT_ID', 'client credentials need both AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET');
-    return { kind: 'client_credentials', clientId, clientSecret };
-  }
-  return null;
-}
-
-function btcDirectAuth(read: Read): BtcDirectAuth | null {
-  const apiKey = read('BTCDIRECT_API_KEY');
-  const username = read('BTCDIRECT_USERNAME');
-  const password = read('BTCDIRECT_PASSWORD');
-  if (apiKey && (username || password)) {
-    // BTC Direct rejects a request carrying two client authentication methods (ER803).
-    throw new ConfigError('BTCDIRECT_API_KEY', 'set either BTCDIRECT_API_KEY or BTCDIRECT_USERNAME+BTCDIRECT_PASSWORD, not both');
-  }
-  if (apiKey) return { kind: 'api_key', apiKey };
-  if (username || password) {
-    if (!username || !password) throw new ConfigError(username ? 'BTCDIRECT_PASSWORD' : 'BTCDIRECT_USERNAME', 'partner login needs both BTCDIRECT_USERNAME and BTCDIRECT_PASSWORD');
-    return { kind: 'partner_login', username, password };
-  }
-  return null;
-}
-
-function verifaAuth(read: Read): { apiKey: string } | null {
-  const apiKey = read('VERIFA_API_KEY');
-  return apiKey ? { apiKey } : null;
-}
-
-function callerAuthOf(read: Read, production: boolean, realProviders: ProviderName[]): Config['callerAuth'] {
+function callerAuthOf(read: EnvReader, production: boolean, realProviders: ProviderName[]): Config['callerAuth'] {
   const jwksUrl = read('AUTH_JWKS_URL') ?? null;
   const issuer = read('AUTH_ISSUER') ?? null;
   const audience = read('AUTH_AUDIENCE') ?? null;
@@ -240,25 +115,12 @@ function callerAuthOf(read: Read, production: boolean, realProviders: ProviderNa
   return { jwksUrl, issuer, audience };
 }
 
-/** Auth0 client ids (letters, digits, `-`, `_`, `.`); a URL such as the Management API audience is refused. */
-function clientIdList(read: Read, name: string): string[] | null {
-  const raw = read(name);
-  if (raw === undefined) return null;
-  const ids = raw.split(',').map((id) => id.trim());
-  const bad = ids.find((id) => !/^[A-Za-z0-9._-]{1,128}$/.test(id));
-  if (bad !== undefined) {
-    const problem = bad === '' ? 'has an empty entry' : `has ${quote(bad)}, which is not an application client id`;
-    throw new ConfigError(name, `${problem}; give the comma-separated client ids of the Auth0 applications whose ID tokens may prove ownership (not an API audience)`);
-  }
-  return [...new Set(ids)];
-}
-
 /**
  * EMBEDDED_PROVIDERS (`verato,btcdirect` or `all`) names the providers that run on their demo
  * emulator on purpose. Production requires every other provider to have its `<P>_BASE_URL`, so a
  * forgotten variable cannot turn into a subgraph serving demo data.
  */
-function checkEmbeddedProviders(read: Read, production: boolean, realProviders: ProviderName[]): void {
+function checkEmbeddedProviders(read: EnvReader, production: boolean, realProviders: ProviderName[]): void {
   const raw = read('EMBEDDED_PROVIDERS');
   const listed = raw === undefined ? [] : parseProviderList(raw);
   const both = listed.find((name) => realProviders.includes(name));
@@ -286,6 +148,7 @@ function parseProviderList(raw: string): ProviderName[] {
   return names as ProviderName[];
 }
 
+/** The prefix of a provider's variables, e.g. BTCDIRECT_BASE_URL. */
 function envPrefix(provider: ProviderName): string {
   return provider.toUpperCase();
 }
@@ -293,85 +156,5 @@ function envPrefix(provider: ProviderName): string {
 function routerSecret(value: string | undefined): string | null {
   if (value === undefined) return null;
   if (value.length < 16) throw new ConfigError('ROUTER_SECRET', 'must be at least 16 characters (use a long random value)');
-  return value;
-}
-
-export function parseSourceMap(text: string): SourceMap {
-  const toSource = new Map<string, string>();
-  const toProvider = new Map<string, Exclude<ProviderName, 'verato'>>();
-  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [source, provider, extra] = pair.split('=').map((p) => p.trim());
-    const isProvider = provider === 'auth0' || provider === 'verifa' || provider === 'btcdirect';
-    if (extra !== undefined || !source || !/^[^\s:"|']+$/.test(source) || !isProvider) {
-      throw new ConfigError('VERATO_SOURCE_MAP', `${quote(pair)} is not SOURCE=provider; use e.g. "${DEFAULT_SOURCE_MAP}" (providers: auth0, verifa, btcdirect)`);
-    }
-    if (toSource.has(provider) || toProvider.has(source)) {
-      throw new ConfigError('VERATO_SOURCE_MAP', `names ${toSource.has(provider) ? `provider ${provider}` : `source ${quote(source)}`} twice; give each provider one source code of its own`);
-    }
-    toSource.set(provider, source);
-    toProvider.set(source, provider);
-  }
-  for (const provider of ['auth0', 'verifa', 'btcdirect'] as const) {
-    if (!toSource.has(provider)) throw new ConfigError('VERATO_SOURCE_MAP', `has no source code for ${provider}; use e.g. "${DEFAULT_SOURCE_MAP}"`);
-  }
-  return {
-    sourceFor: (provider) => toSource.get(provider)!,
-    providerFor: (source) => toProvider.get(source),
-  };
-}
-
-function httpUrl(name: string, value: string): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(name, `${quote(value)} is not a URL; use e.g. https://host/path`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(name, 'must be an http(s) URL');
-  if (url.username || url.password) throw new ConfigError(name, 'must not carry credentials; use the provider credential variables');
-}
-
-function integer(read: Read, name: string, fallback: number, min: number, max: number): number {
-  const raw = read(name);
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `${quote(raw)} is not a whole number between ${min} and ${max} (default ${fallback})`);
-  }
-  return value;
-}
-
-function fraction(read: Read, name: string, fallback: number, max = 1): number {
-  const raw = read(name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > max) {
-    throw new ConfigError(name, `${quote(raw)} must be a number above 0 and at most ${max} (default ${fallback})`);
-  }
-  return value;
-}
-
-function flag(read: Read, name: string, fallback: boolean): boolean {
-  const raw = read(name);
-  if (raw === undefined) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(name, `${quote(raw)} must be true or false (default ${fallback})`);
-}
-
-function oneOf(read: Read, name: string, fallback: string, allowed: string[]): string {
-  const raw = read(name);
-  if (raw === undefined) return fallback;
-  if (!allowed.includes(raw)) throw new ConfigError(name, `${quote(raw)} must be one of ${allowed.join(', ')}`);
-  return raw;
-}
-
-/** A value quoted for a one-line message (control characters escaped). */
-function quote(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
-}
-
-function dateVersion(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new ConfigError('VERIFA_VERSION', `${quote(value)} must be a date version YYYY-MM-DD, e.g. ${DEFAULT_VERIFA_VERSION}`);
   return value;
 }

@@ -1,7 +1,7 @@
 import type { Config } from './config';
-import { PROVIDERS, type ProviderName } from './domain/global-id';
+import { PROVIDERS, type ProviderName } from './domain/provider-name';
 import { startEmulators } from './emulators';
-import { DEMO_CREDENTIALS } from './emulators/seed';
+import { mapProviders } from './providers';
 import type { ProviderEndpoints } from './providers/provider-clients';
 
 /**
@@ -11,24 +11,10 @@ import type { ProviderEndpoints } from './providers/provider-clients';
 export async function resolveProviderEndpoints(config: Config): Promise<{ endpoints: ProviderEndpoints; embedded: ProviderName[]; close(): Promise<void> }> {
   const embedded = PROVIDERS.filter((provider) => config[provider].baseUrl === null);
   const emulators = await startEmulators(embedded);
-  const endpoints: ProviderEndpoints = {
-    verato: emulators.verato
-      ? { baseUrl: emulators.verato.baseUrl, auth: { kind: 'bearer', token: DEMO_CREDENTIALS.verato.token } }
-      : { baseUrl: config.verato.baseUrl!, auth: config.verato.auth! },
-    verifa: emulators.verifa
-      ? { baseUrl: emulators.verifa.baseUrl, auth: { apiKey: DEMO_CREDENTIALS.verifa.apiKey } }
-      : { baseUrl: config.verifa.baseUrl!, auth: config.verifa.auth! },
-    auth0: emulators.auth0
-      ? {
-          baseUrl: emulators.auth0.baseUrl,
-          auth: { kind: 'client_credentials', clientId: DEMO_CREDENTIALS.auth0.clientId, clientSecret: DEMO_CREDENTIALS.auth0.clientSecret },
-          // The emulator issues its ID tokens to the demo application.
-          idTokenAudiences: config.auth0.idTokenAudiences ?? [DEMO_CREDENTIALS.auth0.clientId],
-        }
-      : { baseUrl: config.auth0.baseUrl!, auth: config.auth0.auth!, idTokenAudiences: config.auth0.idTokenAudiences ?? [] },
-    btcdirect: emulators.btcdirect
-      ? { baseUrl: emulators.btcdirect.baseUrl, auth: { kind: 'api_key', apiKey: DEMO_CREDENTIALS.btcdirect.apiKey } }
-      : { baseUrl: config.btcdirect.baseUrl!, auth: config.btcdirect.auth! },
-  };
+  const endpoints = mapProviders<ProviderEndpoints>((module) => {
+    const settings = config[module.name];
+    const emulator = emulators[module.name];
+    return (emulator ? module.emulator.endpoint(emulator, settings) : module.endpoint(settings)) as ProviderEndpoints[typeof module.name];
+  });
   return { endpoints, embedded, close: emulators.close };
 }

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { startSubgraph } from './bootstrap';
 import { ConfigError, loadConfig } from './config';
+import { PROVIDERS } from './domain/provider-name';
+import { PROVIDER_MODULES } from './providers';
 
 const HELP = `identity-subgraph: one Apollo Federation 2 Identity graph over Verato, Verifa, BTC Direct and Auth0.
 
@@ -15,14 +17,7 @@ tokens exist only while every provider is embedded). With NODE_ENV=production ev
 
 Environment (see README "Configuration" for all of them):
   PORT                      HTTP port (4001)
-  VERATO_BASE_URL           e.g. https://cust1234.verato-connect.com/link-ws/svc
-  VERATO_TOKEN | VERATO_USERNAME + VERATO_PASSWORD
-  VERATO_SOURCE_MAP         Verato source code per provider (AUTH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect)
-  VERIFA_BASE_URL           e.g. https://api.withverifa.com/api/v1;  VERIFA_API_KEY, VERIFA_VERSION
-  AUTH0_BASE_URL            e.g. https://TENANT.auth0.com;  AUTH0_CLIENT_ID + AUTH0_CLIENT_SECRET | AUTH0_MGMT_TOKEN
-  AUTH0_ID_TOKEN_AUDIENCES  client ids of the Auth0 applications whose ID tokens prove ownership in linkWith
-                            (comma-separated; unset with a real Auth0: self-service linking is off)
-  BTCDIRECT_BASE_URL        e.g. https://api.btcdirect.eu;  BTCDIRECT_API_KEY | BTCDIRECT_USERNAME + BTCDIRECT_PASSWORD
+${PROVIDERS.flatMap((name) => PROVIDER_MODULES[name].helpLines).join('\n')}
   AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE   caller token verification (unset: embedded dev issuer)
   EMBEDDED_PROVIDERS        providers run on their demo emulator in production: e.g. verato,btcdirect or all
   ROUTER_SECRET             require this value in the router-authorization header

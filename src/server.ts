@@ -138,8 +138,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
 
   function ready(res: http.ServerResponse): void {
-    const breakers = [clients.verato, clients.verifa, clients.auth0, clients.btcdirect].map((c) => c.transport.resilience.breakerOpen);
-    const isReady = !stopping && !breakers.every(Boolean);
+    const isReady = !stopping && !clients.allFailing();
     send(res, isReady ? 200 : 503, 'application/json', JSON.stringify({ status: isReady ? 'ready' : stopping ? 'stopping' : 'all providers failing' }));
   }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { PROVIDERS, type ProviderName } from '../../src/domain/global-id';
+import { PROVIDERS, type ProviderName } from '../../src/domain/provider-name';
 import { startAuth0Emulator } from '../../src/emulators/auth0/emulator';
 import { startBtcDirectEmulator } from '../../src/emulators/btcdirect/emulator';
 import type { RunningEmulator } from '../../src/emulators/harness';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { PROVIDERS, type ProviderName } from '../../src/domain/global-id';
+import { PROVIDERS, type ProviderName } from '../../src/domain/provider-name';
 import type { Options, RunResult, SoakResult } from '../bench';
 import type { LogTally } from './children';
 import type { ProfileSummary } from './profile';

@@ -1,4 +1,4 @@
-import { PROVIDERS, type ProviderName } from '../../src/domain/global-id';
+import { PROVIDERS, type ProviderName } from '../../src/domain/provider-name';
 import type { Auth0Store } from '../../src/emulators/auth0/store';
 import type { BtcDirectStore } from '../../src/emulators/btcdirect/store';
 import { DEMO_PEOPLE } from '../../src/emulators/seed';

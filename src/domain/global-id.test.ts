@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { BadUserInputError } from '../errors/domain-errors';
-import { GLOBAL_ID_FORM, formatGlobalId, parseGlobalId, tryParseGlobalId, veratoGlobalId } from './global-id';
+import { veratoGlobalId } from '../providers/verato/id';
+import { GLOBAL_ID_FORM, formatGlobalId, parseGlobalId, tryParseGlobalId } from './global-id';
 
 const HEX64 = 'a1c3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3';
 

@@ -1,4 +1,4 @@
-import type { ProviderName } from './global-id';
+import type { ProviderName } from './provider-name';
 
 /**
  * The provider-neutral identity model. Mappers build these from wire shapes; resolvers and the
@@ -76,7 +76,8 @@ export interface ClusterRecord {
 
 export interface RelationshipRecord {
   id: string;
-  provider: 'verifa' | 'verato';
+  /** The provider that records it (Verifa, or Verato between clusters). */
+  provider: ProviderName;
   type: string;
   /** The verb read from the other side, where the provider says it (Verato). */
   inverseType: string | null;

@@ -1,4 +1,4 @@
-import type { ProviderName } from './global-id';
+import type { ProviderName } from './provider-name';
 import type { IdentityRecord, IdentityStatus } from './identity';
 
 /** Helpers every mapper shares to build a provider-neutral record. */

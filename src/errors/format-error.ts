@@ -1,17 +1,11 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { ProviderName } from '../domain/global-id';
+import type { ProviderName } from '../domain/provider-name';
+import { PROVIDER_MODULES } from '../providers';
 import { UpstreamBudgetExceededError, UpstreamError } from '../providers/http/errors';
 import { ProviderReadError } from '../providers/read-error';
 import { ProviderRejection } from '../providers/rejection';
 import { isDocumentedCode, type ErrorCode } from './codes';
-
-export const PROVIDER_LABELS: Record<ProviderName, string> = {
-  verato: 'Verato',
-  verifa: 'Verifa',
-  auth0: 'Auth0',
-  btcdirect: 'BTC Direct',
-};
 
 /**
  * The one place errors become what clients see (Apollo's `formatError`). Documented codes keep
@@ -60,7 +54,7 @@ function providerExtensions(code: ErrorCode, provider: ProviderName, retryable: 
 }
 
 function upstreamMessage(error: UpstreamError): string {
-  const name = PROVIDER_LABELS[error.provider];
+  const name = PROVIDER_MODULES[error.provider].label;
   switch (error.kind) {
     case 'timeout':
       return `${name} did not answer in time.`;

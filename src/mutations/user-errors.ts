@@ -1,4 +1,4 @@
-import type { ProviderName } from '../domain/global-id';
+import type { ProviderName } from '../domain/provider-name';
 import { ProviderRejection } from '../providers/rejection';
 import * as auth0 from '../providers/auth0/mapper';
 import * as btcdirect from '../providers/btcdirect/mapper';

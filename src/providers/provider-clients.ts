@@ -1,44 +1,34 @@
-import type { Auth0Auth, BtcDirectAuth, Config, SourceMap, VeratoAuth } from '../config';
+import type { Config } from '../config';
+import { PROVIDERS, type ProviderName } from '../domain/provider-name';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { Auth0Client } from './auth0/client';
-import { BtcDirectClient } from './btcdirect/client';
-import { VeratoClient } from './verato/client';
-import { VerifaClient } from './verifa/client';
+import { mapProviders, type ProviderTypes } from '.';
+import type { SourceMap } from './verato/source-map';
 
 /** Where and how to reach each provider, once embedded emulators (if any) are running. */
-export interface ProviderEndpoints {
-  verato: { baseUrl: string; auth: VeratoAuth };
-  verifa: { baseUrl: string; auth: { apiKey: string } };
-  /** `idTokenAudiences`: client ids whose ID tokens prove ownership; empty = self-service linking is off. */
-  auth0: { baseUrl: string; auth: Auth0Auth; idTokenAudiences: readonly string[] };
-  btcdirect: { baseUrl: string; auth: BtcDirectAuth };
-}
+export type ProviderEndpoints = { [P in ProviderName]: ProviderTypes[P]['endpoint'] };
 
-export interface ProviderClients {
-  verato: VeratoClient;
-  verifa: VerifaClient;
-  auth0: Auth0Client;
-  btcdirect: BtcDirectClient;
+export type ProviderClientMap = { [P in ProviderName]: ProviderTypes[P]['client'] };
+
+export type ProviderClients = ProviderClientMap & {
   sourceMap: SourceMap;
+  /** Whether every provider's circuit breaker is open (the subgraph can then answer nothing: /ready fails). */
+  allFailing(): boolean;
   close(): Promise<void>;
-}
+};
 
 /** One client per provider for the life of the process (connections and breakers are shared). */
 export function createProviderClients(config: Config, endpoints: ProviderEndpoints, logger: Logger, metrics: Metrics): ProviderClients {
-  const common = { logger, metrics };
-  const verato = new VeratoClient({ ...common, ...endpoints.verato, policy: config.verato.policy });
-  const verifa = new VerifaClient({ ...common, ...endpoints.verifa, policy: config.verifa.policy, version: config.verifa.version });
-  const auth0 = new Auth0Client({ ...common, ...endpoints.auth0, policy: config.auth0.policy });
-  const btcdirect = new BtcDirectClient({ ...common, ...endpoints.btcdirect, policy: config.btcdirect.policy });
+  const clients = mapProviders<ProviderClientMap>(
+    (module) => module.createClient(endpoints[module.name], config[module.name], { logger, metrics }) as ProviderClientMap[typeof module.name],
+  );
+  const all = PROVIDERS.map((name) => clients[name]);
   return {
-    verato,
-    verifa,
-    auth0,
-    btcdirect,
+    ...clients,
     sourceMap: config.verato.sourceMap,
+    allFailing: () => all.every((client) => client.transport.resilience.breakerOpen),
     close: async () => {
-      await Promise.all([verato.close(), verifa.close(), auth0.close(), btcdirect.close()]);
+      await Promise.all(all.map((client) => client.close()));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ProviderName } from '../domain/global-id';
+import type { ProviderName } from '../domain/provider-name';
 
 /**
  * A provider answer that passed its shape check could not be read: a bug in this subgraph, not

@@ -1,4 +1,4 @@
-import type { ProviderName } from '../domain/global-id';
+import type { ProviderName } from '../domain/provider-name';
 
 /**
  * The provider understood the request and said no: a business outcome (already linked, not

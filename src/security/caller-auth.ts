@@ -1,6 +1,6 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { Config } from '../config';
-import { PROVIDERS } from '../domain/global-id';
+import { PROVIDERS } from '../domain/provider-name';
 import type { Caller } from '../context';
 import { UnauthenticatedError } from '../errors/domain-errors';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer, type DevIssuer } from './dev-issuer';

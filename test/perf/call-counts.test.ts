@@ -1,4 +1,4 @@
-import { PROVIDERS } from '../../src/domain/global-id';
+import { PROVIDERS } from '../../src/domain/provider-name';
 import { seedBenchData, SCENARIOS, totalCalls, zeroCalls, type Calls, type Scenario } from '../../scripts/bench/scenarios';
 import { startStack, type Stack } from '../support/stack';
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config';
 import { startEmulators } from '../../src/emulators';
 import { startCallerIssuer } from '../../src/emulators/caller-issuer';
 import { DEMO_CREDENTIALS } from '../../src/emulators/seed';
-import { PROVIDERS } from '../../src/domain/global-id';
+import { PROVIDERS } from '../../src/domain/provider-name';
 import type { LoaderOptions } from '../../src/loaders/create-loaders';
 import { createLogger } from '../../src/observability/logger';
 import { ALL_SCOPES } from '../../src/security/scopes';

@@ -1,7 +1,8 @@
-import type { Auth0Auth } from '../../config';
 import { UpstreamAuthError } from '../http/errors';
+import { TokenCache, type IssuedToken } from '../http/token-cache';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
+import type { Auth0Auth } from './config';
 import { Auth0IdTokenVerifier } from './id-token';
 import { readAuth0ErrorCode } from './mapper';
 import {
@@ -20,21 +21,27 @@ import {
 /** The most ids one `GET /users?q=user_id:(…)` search carries (the page size it asks for). */
 export const AUTH0_SEARCH_BATCH = 50;
 
-/** Renew a cached management token this long before it expires. */
-const TOKEN_RENEW_MARGIN_MS = 60_000;
-
 /**
  * Auth0 Management API v2 (base URL https://TENANT.auth0.com). Authenticates with a
- * client-credentials token from /oauth/token, cached until shortly before it expires and
- * fetched once however many calls want it at the same moment; or with a static AUTH0_MGMT_TOKEN.
+ * client-credentials token from /oauth/token (kept in a TokenCache), or with a static
+ * AUTH0_MGMT_TOKEN.
  */
 export class Auth0Client {
   readonly transport: HttpTransport;
   readonly idTokens: Auth0IdTokenVerifier;
-  private token: { value: string; renewAt: number } | null = null;
-  private pendingToken: Promise<string> | null = null;
+  /** The management token from /oauth/token; null with a static AUTH0_MGMT_TOKEN. */
+  private readonly tokens: TokenCache<IssuedToken> | null;
 
   constructor(private readonly options: ProviderClientOptions<Auth0Auth> & { idTokenAudiences: readonly string[] }) {
+    const auth = options.auth;
+    this.tokens =
+      auth.kind === 'client_credentials'
+        ? new TokenCache(
+            (ctx) => this.requestToken(ctx, auth),
+            // A cached token the tenant stopped accepting (rotated keys, revoked grant).
+            (error) => error instanceof UpstreamAuthError && error.status === 401,
+          )
+        : null;
     this.idTokens = new Auth0IdTokenVerifier(options.baseUrl, options.idTokenAudiences, options.policy.timeoutMs);
     this.transport = new HttpTransport({
       provider: 'auth0',
@@ -52,7 +59,7 @@ export class Auth0Client {
     if (userIds.length === 0) return [];
     if (userIds.length > AUTH0_SEARCH_BATCH) throw new RangeError(`at most ${AUTH0_SEARCH_BATCH} ids per search`);
     const q = `user_id:(${userIds.map(luceneQuote).join(' OR ')})`;
-    const response = await this.withFreshTokenOnce(ctx, () =>
+    const response = await this.withFreshTokenOnce(() =>
       this.transport.send<ListUsersResponse>(ctx, {
         method: 'GET',
         path: '/api/v2/users',
@@ -68,7 +75,7 @@ export class Auth0Client {
 
   /** Exact read: `GET /api/v2/users/{id}` (`|` encoded); null on 404. */
   async getUser(ctx: CallContext, userId: string): Promise<Auth0User | null> {
-    const response = await this.withFreshTokenOnce(ctx, () =>
+    const response = await this.withFreshTokenOnce(() =>
       this.transport.send<Auth0User>(ctx, {
         method: 'GET',
         path: `/api/v2/users/${encodeURIComponent(userId)}`,
@@ -113,15 +120,10 @@ export class Auth0Client {
 
   private async accessToken(ctx: CallContext): Promise<string> {
     const auth = this.options.auth;
-    if (auth.kind === 'static_token') return auth.token;
-    if (this.token && Date.now() < this.token.renewAt) return this.token.value;
-    this.pendingToken ??= this.requestToken(ctx, auth).finally(() => {
-      this.pendingToken = null;
-    });
-    return this.pendingToken;
+    return auth.kind === 'static_token' ? auth.token : this.tokens!.token(ctx);
   }
 
-  private async requestToken(ctx: CallContext, auth: Extract<Auth0Auth, { kind: 'client_credentials' }>): Promise<string> {
+  private async requestToken(ctx: CallContext, auth: Extract<Auth0Auth, { kind: 'client_credentials' }>): Promise<IssuedToken> {
     const body: ClientCredentialsRequest = {
       grant_type: 'client_credentials',
       client_id: auth.clientId,
@@ -137,20 +139,12 @@ export class Auth0Client {
       retry: 'safe',
       shape: isTokenResponse,
     });
-    const { access_token: value, expires_in: expiresIn } = response.body;
-    this.token = { value, renewAt: Date.now() + Math.max(0, expiresIn * 1000 - TOKEN_RENEW_MARGIN_MS) };
-    return value;
+    const { access_token: token, expires_in: expiresIn } = response.body;
+    return { token, expiresAt: Date.now() + expiresIn * 1000 };
   }
 
-  /** A cached token the tenant stopped accepting (rotated keys, revoked grant) is renewed once. */
-  private async withFreshTokenOnce<T>(ctx: CallContext, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      if (!(error instanceof UpstreamAuthError) || error.status !== 401 || this.options.auth.kind !== 'client_credentials' || !this.token) throw error;
-      this.token = null;
-      return send();
-    }
+  private withFreshTokenOnce<T>(send: () => Promise<T>): Promise<T> {
+    return this.tokens ? this.tokens.withRenewOnce(send) : send();
   }
 }
 

@@ -1,12 +1,19 @@
-import type { BtcDirectAuth } from '../../config';
 import { UpstreamAuthError, UpstreamStatusError } from '../http/errors';
+import { TokenCache } from '../http/token-cache';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
+import type { BtcDirectAuth } from './config';
 import { PARTNER_CREDENTIAL_CODES, USER_NOT_FOUND_CODES, readBtcDirectErrorCode } from './mapper';
 import { isTokenPair, isUserInfo, type AuthenticateRequest, type LinkIdentifierRequest, type RefreshRequest, type TokenPair, type UserInfo } from './wire';
 
-/** Renew the partner JWT (valid 1 h) this long before it expires. */
-const TOKEN_RENEW_MARGIN_MS = 60_000;
+/** The partner JWT's documented lifetime, for a token whose `exp` cannot be read. */
+const PARTNER_TOKEN_LIFETIME_MS = 3_600_000;
+
+interface PartnerSession {
+  token: string;
+  refreshToken: string;
+  expiresAt: number;
+}
 
 /**
  * BTC Direct partner API. Client authentication is exactly one of `X-Api-Key` or a partner JWT
@@ -16,10 +23,19 @@ const TOKEN_RENEW_MARGIN_MS = 60_000;
  */
 export class BtcDirectClient {
   readonly transport: HttpTransport;
-  private session: { token: string; refreshToken: string; renewAt: number } | null = null;
-  private pendingSession: Promise<string> | null = null;
+  /** The partner JWT; null with an API key. */
+  private readonly sessions: TokenCache<PartnerSession> | null;
 
   constructor(private readonly options: ProviderClientOptions<BtcDirectAuth>) {
+    const auth = options.auth;
+    this.sessions =
+      auth.kind === 'partner_login'
+        ? new TokenCache(
+            (ctx, previous) => this.openSession(ctx, auth, previous),
+            // An expired or revoked partner token (ER800/ER801).
+            (error) => error instanceof UpstreamAuthError && (error.providerCode === 'ER800' || error.providerCode === 'ER801'),
+          )
+        : null;
     this.transport = new HttpTransport({
       provider: 'btcdirect',
       baseUrl: options.baseUrl,
@@ -80,30 +96,21 @@ export class BtcDirectClient {
   private async clientAuthHeaders(ctx: CallContext): Promise<Record<string, string>> {
     const auth = this.options.auth;
     if (auth.kind === 'api_key') return { 'x-api-key': auth.apiKey };
-    return { authorization: `Bearer ${await this.partnerToken(ctx, auth)}` };
+    return { authorization: `Bearer ${await this.sessions!.token(ctx)}` };
   }
 
-  private async partnerToken(ctx: CallContext, auth: Extract<BtcDirectAuth, { kind: 'partner_login' }>): Promise<string> {
-    if (this.session && Date.now() < this.session.renewAt) return this.session.token;
-    this.pendingSession ??= this.openSession(ctx, auth).finally(() => {
-      this.pendingSession = null;
-    });
-    return this.pendingSession;
-  }
-
-  /** Refreshes the session when there is one, else (or when refresh fails) logs in again. */
-  private async openSession(ctx: CallContext, auth: Extract<BtcDirectAuth, { kind: 'partner_login' }>): Promise<string> {
+  /** Refreshes the expiring session when there is one, else (or when refresh fails) logs in again. */
+  private async openSession(ctx: CallContext, auth: Extract<BtcDirectAuth, { kind: 'partner_login' }>, previous: PartnerSession | null): Promise<PartnerSession> {
     let pair: TokenPair | null = null;
-    if (this.session) {
-      const refresh: RefreshRequest = { refreshToken: this.session.refreshToken };
+    if (previous) {
+      const refresh: RefreshRequest = { refreshToken: previous.refreshToken };
       pair = await this.tokenCall(ctx, '/api/v1/refresh', refresh).catch(() => null);
     }
     if (!pair) {
       const login: AuthenticateRequest = { username: auth.username, password: auth.password };
       pair = await this.tokenCall(ctx, '/api/v1/authenticate', login);
     }
-    this.session = { token: pair.token, refreshToken: pair.refreshToken, renewAt: renewTime(pair.token) };
-    return pair.token;
+    return { token: pair.token, refreshToken: pair.refreshToken, expiresAt: expiryOf(pair.token) };
   }
 
   private async tokenCall(ctx: CallContext, path: string, body: AuthenticateRequest | RefreshRequest): Promise<TokenPair> {
@@ -119,26 +126,18 @@ export class BtcDirectClient {
     return response.body;
   }
 
-  /** An expired or revoked partner token (ER800/ER801) gets one fresh login and a second try. */
-  private async withRenewedTokenOnce<T>(send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      const stale = error instanceof UpstreamAuthError && (error.providerCode === 'ER800' || error.providerCode === 'ER801');
-      if (!stale || this.options.auth.kind !== 'partner_login' || !this.session) throw error;
-      this.session = null;
-      return send();
-    }
+  private withRenewedTokenOnce<T>(send: () => Promise<T>): Promise<T> {
+    return this.sessions ? this.sessions.withRenewOnce(send) : send();
   }
 }
 
-/** When to renew a JWT: shortly before its `exp` (read without verifying; it is our own token). */
-function renewTime(jwt: string): number {
+/** When a JWT expires: its `exp` (read without verifying; it is our own token). */
+function expiryOf(jwt: string): number {
   try {
     const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number };
-    if (typeof payload.exp === 'number') return payload.exp * 1000 - TOKEN_RENEW_MARGIN_MS;
+    if (typeof payload.exp === 'number') return payload.exp * 1000;
   } catch {
     // Not a readable JWT: fall through to the documented one-hour lifetime.
   }
-  return Date.now() + 3_600_000 - TOKEN_RENEW_MARGIN_MS;
+  return Date.now() + PARTNER_TOKEN_LIFETIME_MS;
 }

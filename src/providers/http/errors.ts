@@ -1,4 +1,4 @@
-import type { ProviderName } from '../../domain/global-id';
+import type { ProviderName } from '../../domain/provider-name';
 
 /**
  * What can go wrong talking to a provider, one subclass per failure kind. The transport raises

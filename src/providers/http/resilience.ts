@@ -10,7 +10,7 @@ import {
   type IBreaker,
   type IRetryBackoffContext,
 } from 'cockatiel';
-import type { ProviderName } from '../../domain/global-id';
+import type { ProviderName } from '../../domain/provider-name';
 import type { UpstreamCallBudget } from './budget';
 import { UpstreamCircuitOpenError, UpstreamDeadlineExceededError, UpstreamError, type CallInfo } from './errors';
 import type { ProviderPolicy } from './policy';

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header';
-import type { ProviderName } from '../../domain/global-id';
+import type { ProviderName } from '../../domain/provider-name';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import {

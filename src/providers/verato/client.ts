@@ -1,4 +1,4 @@
-import type { VeratoAuth } from '../../config';
+import type { VeratoAuth } from './config';
 import { UpstreamUnavailableError } from '../http/errors';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';

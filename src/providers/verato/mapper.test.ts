@@ -1,4 +1,4 @@
-import { DEFAULT_SOURCE_MAP, parseSourceMap } from '../../config';
+import { DEFAULT_SOURCE_MAP, parseSourceMap } from './source-map';
 import { parseGlobalId } from '../../domain/global-id';
 import { memberGlobalId, representativeSource, toCluster, toIdentityRecord, toRelationshipRecords } from './mapper';
 import type { IdentityQueryReply, VeratoRelationship } from './wire';

@@ -1,5 +1,6 @@
-import type { SourceMap } from '../../config';
-import { formatGlobalId, tryParseGlobalId, veratoGlobalId } from '../../domain/global-id';
+import type { SourceMap } from './source-map';
+import { formatGlobalId, tryParseGlobalId } from '../../domain/global-id';
+import { veratoGlobalId } from './id';
 import type { Address, ClusterRecord, ClusterMemberRecord, IdentityRecord, RelationshipRecord } from '../../domain/identity';
 import { emptyIdentity, isoDateTime, lastFour } from '../../domain/normalize';
 import type {

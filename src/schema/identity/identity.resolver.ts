@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { parseGlobalId } from '../../domain/global-id';
+import { veratoGlobalId } from '../../providers/verato/id';
 import type { AccountRecord, ClusterMemberRecord, ClusterRecord, IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
 import { BadUserInputError } from '../../errors/domain-errors';
 import { reportPartialFailure } from '../../errors/partial-failures';
@@ -19,8 +20,7 @@ export class IdentityResolver {
   @Directive(requiresScopes(SCOPES.read))
   @Query(() => Identity, { nullable: true, description: 'One identity by global id; null when the provider does not know it.' })
   identity(@Arg('id', () => ID, { description: 'Global id, e.g. "verifa:idn_abc123".' }) id: string, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
-    parseGlobalId(id, 'id');
-    return ctx.loaders.identity(id);
+    return ctx.loaders.identity(parseGlobalId(id, 'id'));
   }
 
   @Authorized(SCOPES.read)
@@ -30,8 +30,8 @@ export class IdentityResolver {
     description: `Several identities at once, in the order asked, with null for ids no provider knows (at most ${OPERATION_LIMITS.maxListArgument}, checked before execution).`,
   })
   identities(@Arg('ids', () => [ID], { description: 'Global ids; duplicates are fetched once.' }) ids: string[], @Ctx() ctx: Context): Promise<IdentityRecord | null>[] {
-    ids.forEach((id, index) => parseGlobalId(id, `ids[${index}]`));
-    return ids.map((id) => ctx.loaders.identity(id));
+    const parsed = ids.map((id, index) => parseGlobalId(id, `ids[${index}]`));
+    return parsed.map((id) => ctx.loaders.identity(id));
   }
 
   @Authorized(SCOPES.pii)
@@ -85,23 +85,13 @@ export class IdentityResolver {
       throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}; got ${first}.`, 'first');
     }
     const offset = after ? decodeOffsetCursor(after, 'after') : 0;
-    const page = identity.provider === 'verifa'
-      ? await ctx.loaders.verifaRelationships.load(`${identity.nativeId}|${first}|${offset}`)
-      : await this.veratoRelationshipPage(identity, ctx, first, offset);
+    const page = await ctx.loaders.relationships(identity.id, { first, offset });
     return toConnection(page ?? { records: [], totalCount: 0, offset, hasNextPage: false });
   }
 
   @FieldResolver(() => Cluster, { nullable: true, description: 'The Verato golden record this identity belongs to; null when Verato does not know it.' })
   async cluster(@Root() identity: IdentityRecord, @Ctx() ctx: Context): Promise<ClusterRecord | null> {
     return (await ctx.loaders.veratoRecordFor(identity.id))?.cluster ?? null;
-  }
-
-  private async veratoRelationshipPage(identity: IdentityRecord, ctx: Context, first: number, offset: number): Promise<RelationshipPage | null> {
-    const linkId = (await ctx.loaders.veratoRecordFor(identity.id))?.cluster?.linkId;
-    if (!linkId) return null;
-    const all = await ctx.loaders.veratoRelationships.load(linkId);
-    // Verato's search does not paginate: the page is cut here.
-    return { records: all.slice(offset, offset + first), totalCount: all.length, offset, hasNextPage: offset + first < all.length };
   }
 }
 
@@ -132,8 +122,9 @@ export class ClusterMemberResolver {
   }
 }
 
+/** The member is the identity itself: under its own id, or, for a Verato identity, as the same source record. */
 function isSelf(identity: IdentityRecord, member: ClusterMemberRecord): boolean {
-  return member.id === identity.id || (identity.provider === 'verato' && identity.nativeId === `${member.source}:${member.sourceId}`);
+  return member.id === identity.id || veratoGlobalId(member.source, member.sourceId) === identity.id;
 }
 
 function clusterAccount(member: ClusterMemberRecord): AccountRecord {

@@ -1,5 +1,15 @@
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
+import {
+  ACCOUNT_SOURCES,
+  CLUSTER_MEMBER_STATES,
+  IDENTITY_STATUSES,
+  type AccountSource as AccountSourceValue,
+  type ClusterMemberState as ClusterMemberStateValue,
+  type IdentityStatus as IdentityStatusValue,
+} from '../../domain/identity';
+import { PROVIDERS, type ProviderName } from '../../domain/provider-name';
+import { PROVIDER_MODULES } from '../../providers';
 import { SCOPES, requiresScopes } from '../../security/scopes';
 
 /**
@@ -8,34 +18,26 @@ import { SCOPES, requiresScopes } from '../../security/scopes';
  * `identity`/`related` links) are resolved in identity.resolver.ts through the loaders.
  */
 
-export enum IdentityProvider {
-  VERATO = 'verato',
-  VERIFA = 'verifa',
-  AUTH0 = 'auth0',
-  BTCDIRECT = 'btcdirect',
+/**
+ * The GraphQL enums are built from the lists they stand for (the provider registry, the domain
+ * lists of src/domain/identity.ts), so a value cannot be added to one and not the other; the
+ * descriptions here must cover every value (a compile error otherwise).
+ */
+function enumOf<V extends string>(values: readonly V[]): { [K in V]: K } {
+  return Object.fromEntries(values.map((value) => [value, value])) as { [K in V]: K };
 }
+
+/** Enum names are the provider names in capitals (VERATO for verato), as are their env prefixes. */
+export const IdentityProvider = Object.fromEntries(PROVIDERS.map((name) => [name.toUpperCase(), name])) as { [P in ProviderName as Uppercase<P>]: P };
+export type IdentityProvider = ProviderName;
 registerEnumType(IdentityProvider, {
   name: 'IdentityProvider',
   description: 'The identity system that holds an identity.',
-  valuesConfig: {
-    VERATO: { description: 'Verato identity MDM: source records clustered under a Link ID.' },
-    VERIFA: { description: 'Verifa identity verification.' },
-    AUTH0: { description: 'Auth0 user accounts.' },
-    BTCDIRECT: { description: 'BTC Direct, through a partner identifier linked to a BTC Direct user.' },
-  },
+  valuesConfig: Object.fromEntries(PROVIDERS.map((name) => [name.toUpperCase(), { description: PROVIDER_MODULES[name].enumDescription }])),
 });
 
-export enum IdentityStatus {
-  ACTIVE = 'ACTIVE',
-  PENDING = 'PENDING',
-  VERIFIED = 'VERIFIED',
-  REJECTED = 'REJECTED',
-  BLOCKED = 'BLOCKED',
-  MERGED = 'MERGED',
-  REDACTED = 'REDACTED',
-  ARCHIVED = 'ARCHIVED',
-  UNKNOWN = 'UNKNOWN',
-}
+export const IdentityStatus = enumOf(IDENTITY_STATUSES);
+export type IdentityStatus = IdentityStatusValue;
 registerEnumType(IdentityStatus, {
   name: 'IdentityStatus',
   description: "An identity's state, normalised across providers (the provider's own word is in `providerStatus`).",
@@ -49,14 +51,11 @@ registerEnumType(IdentityStatus, {
     REDACTED: { description: 'Personal data erased by the provider.' },
     ARCHIVED: { description: 'Archived or deactivated.' },
     UNKNOWN: { description: 'The provider reports a state this graph does not know.' },
-  },
+  } satisfies Descriptions<IdentityStatusValue>,
 });
 
-export enum AccountSource {
-  PROVIDER_ACCOUNT = 'PROVIDER_ACCOUNT',
-  VERATO_CLUSTER = 'VERATO_CLUSTER',
-  EXTERNAL_REFERENCE = 'EXTERNAL_REFERENCE',
-}
+export const AccountSource = enumOf(ACCOUNT_SOURCES);
+export type AccountSource = AccountSourceValue;
 registerEnumType(AccountSource, {
   name: 'AccountSource',
   description: 'How the graph knows that a linked account is the same person.',
@@ -64,14 +63,11 @@ registerEnumType(AccountSource, {
     PROVIDER_ACCOUNT: { description: "The provider links it itself (an Auth0 user's identities[])." },
     VERATO_CLUSTER: { description: "Verato clusters both source records under one Link ID." },
     EXTERNAL_REFERENCE: { description: "The identity's external reference names it (Verifa external_ref)." },
-  },
+  } satisfies Descriptions<AccountSourceValue>,
 });
 
-export enum ClusterMemberState {
-  ACTIVE = 'ACTIVE',
-  MERGED = 'MERGED',
-  DEACTIVATED = 'DEACTIVATED',
-}
+export const ClusterMemberState = enumOf(CLUSTER_MEMBER_STATES);
+export type ClusterMemberState = ClusterMemberStateValue;
 registerEnumType(ClusterMemberState, {
   name: 'ClusterMemberState',
   description: "A source record's state inside its Verato cluster.",
@@ -79,8 +75,10 @@ registerEnumType(ClusterMemberState, {
     ACTIVE: { description: 'Contributes to the golden record.' },
     MERGED: { description: 'Retired into another record by a merge; still listed.' },
     DEACTIVATED: { description: 'Hidden from the golden record until reactivated.' },
-  },
+  } satisfies Descriptions<ClusterMemberStateValue>,
 });
+
+type Descriptions<V extends string> = Record<V, { description: string }>;
 
 @ObjectType({ description: 'A postal address as the provider holds it.' })
 export class Address {

@@ -1,0 +1,49 @@
+import type { IdentityRecord } from '../../domain/identity';
+import { fanOut } from '../../loaders/loader-factory';
+import type { ProviderLoaderDeps } from '../provider-module';
+import { AUTH0_SEARCH_BATCH, type Auth0Client } from './client';
+import type { Auth0GlobalId } from './id';
+import { toIdentityRecord } from './mapper';
+
+/**
+ * Users are read in batches through the user search (at most AUTH0_SEARCH_BATCH ids a call); a
+ * lone id, and a user written in this request, is read exactly (GET), since the search lags
+ * behind writes.
+ */
+export function createAuth0Loaders({ client, call, loader }: ProviderLoaderDeps<Auth0Client>) {
+  const writtenInThisRequest = new Set<string>();
+
+  const users = loader<string, IdentityRecord | null>(
+    'auth0',
+    'auth0User',
+    async (userIds) => {
+      const exact = userIds.length === 1 ? userIds : userIds.filter((id) => writtenInThisRequest.has(id));
+      const searched = userIds.filter((id) => !exact.includes(id));
+      const found = new Map<string, IdentityRecord | Error>();
+      const [exactResults] = await Promise.all([
+        fanOut(exact, async (id) => {
+          const user = await client.getUser(call, id);
+          return user ? toIdentityRecord(user) : null;
+        }),
+        searched.length > 0 &&
+          client.searchUsersByIds(call, searched).then(
+            (users) => users.forEach((user) => found.set(user.user_id, toIdentityRecord(user))),
+            (error: Error) => searched.forEach((id) => found.set(id, error)),
+          ),
+      ]);
+      exact.forEach((id, i) => found.set(id, exactResults[i] as IdentityRecord | Error));
+      return userIds.map((id) => found.get(id) ?? null);
+    },
+    { maxBatchSize: AUTH0_SEARCH_BATCH },
+  );
+
+  return {
+    identity: (id: Auth0GlobalId) => users.load(id.nativeId),
+    forget(ids: readonly Auth0GlobalId[]) {
+      for (const id of ids) {
+        users.clear(id.nativeId);
+        writtenInThisRequest.add(id.nativeId);
+      }
+    },
+  };
+}
