@@ -57,7 +57,7 @@ const MERGE_PREVIEWS: { [P in ProviderName]?: MergePreviewRoute<IdOf<P>> } = {
 export const LINK_IDENTIFIER_ROUTE = btcDirectRoutes.linkIdentifier;
 
 /** The providers whose accounts a caller may link or unlink without identities:admin, by proving it owns them. */
-export const SELF_SERVICE_OWNERSHIP: { [P in ProviderName]?: OwnershipProof<IdOf<P>> } = { auth0: auth0Ownership };
+const SELF_SERVICE_OWNERSHIP: { [P in ProviderName]?: OwnershipProof<IdOf<P>> } = { auth0: auth0Ownership };
 
 /** How each provider's refusals read as user errors (applied in run.ts). */
 export const PROVIDER_REFUSALS: Record<ProviderName, RefusalMapping> = {
@@ -94,6 +94,11 @@ export function pairRouteFor<M extends PairMutation>(mutation: M, primary: Globa
 
 export function mergePreviewFor(primary: GlobalId, secondary: GlobalId): MergePreviewRoute | UserErrorRecord {
   return sameProviderEntry(MERGE_PREVIEWS, primary, secondary) ?? unsupported('mergeIdentities', PAIR_DISPATCH.mergeIdentities.supported);
+}
+
+/** How the caller proves it owns these two accounts, when their provider allows self-service. */
+export function ownershipProofFor(primary: GlobalId, secondary: GlobalId): OwnershipProof<GlobalId> | undefined {
+  return sameProviderEntry(SELF_SERVICE_OWNERSHIP, primary, secondary);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Context } from '../context';
 import type { GlobalId } from '../domain/global-id';
 import { isAdmin } from '../security/authorization';
-import { SELF_SERVICE_OWNERSHIP } from './dispatch';
+import { ownershipProofFor } from './dispatch';
 import { userError, type UserErrorRecord } from './user-errors';
 
 /**
@@ -28,11 +28,6 @@ export function unlinkOwnershipProblem(ctx: Context, primary: GlobalId, secondar
   if (isAdmin(ctx.caller)) return null;
   const proof = ownershipProofFor(primary, secondary);
   return proof ? proof.unlink(ctx, primary, secondary) : needsAdmin('unlinking');
-}
-
-/** The proof of the ids' provider when both are of one provider that has one (it takes ids of that provider, which both are). */
-function ownershipProofFor(primary: GlobalId, secondary: GlobalId): OwnershipProof<GlobalId> | undefined {
-  return primary.provider === secondary.provider ? (SELF_SERVICE_OWNERSHIP[primary.provider] as OwnershipProof<GlobalId> | undefined) : undefined;
 }
 
 function needsAdmin(what: string): UserErrorRecord {
