@@ -1,8 +1,8 @@
 import type { Context } from '../context';
-import { formatGlobalId } from '../domain/global-id';
-import { LINK_IDENTIFIER_ERRORS } from '../providers/btcdirect/mapper';
-import { runRoute, type Outcome } from './run';
-import { userError, type UserErrorRecord } from './user-errors';
+import { LINK_IDENTIFIER_ROUTE } from './dispatch';
+import { runRoute } from './run';
+import type { Outcome } from './route';
+import { isUserError, type UserErrorRecord } from './user-errors';
 
 export interface LinkIdentifierInput {
   identifier: string;
@@ -13,50 +13,14 @@ export interface LinkIdentifierOutcome extends Outcome {
   identityId: string | null;
 }
 
-const IDENTIFIER_RULE = /^[A-Za-z0-9]+$/;
-
 /**
- * linkIdentifier: links a partner identifier to the BTC Direct user whose token the caller
- * forwarded in `x-btcdirect-user-authorization` (sent on as `User-Authorization`). The user is
- * never taken from the input. The identifier is checked against BTC Direct's rules first, so a
- * bad one costs no call.
+ * linkIdentifier: links a partner identifier to the user whose token the caller forwarded (the
+ * user is never taken from the input; see the route in dispatch.ts).
  */
 export async function linkIdentifier(ctx: Context, input: LinkIdentifierInput): Promise<LinkIdentifierOutcome> {
   const refused = (userErrors: UserErrorRecord[]): LinkIdentifierOutcome => ({ identityId: null, userErrors });
-  const problem = identifierProblem(input.identifier);
-  if (problem) return refused([problem]);
-  const userAuthorization = bearer(ctx.forwarded.btcDirectUserAuthorization);
-  if (!userAuthorization) {
-    const { message, solution } = LINK_IDENTIFIER_ERRORS.ER700;
-    return refused([
-      userError('USER_TOKEN_INVALID', `${message} Forward the BTC Direct user's token in the x-btcdirect-user-authorization header.`, {
-        provider: 'btcdirect',
-        providerCode: 'ER700',
-        hint: solution,
-      }),
-    ]);
-  }
-  const identityId = formatGlobalId('btcdirect', input.identifier);
-  return runRoute(ctx, 'linkIdentifier', input, {
-    upstreamIdempotency: false,
-    touches: [identityId],
-    execute: async ({ retry }) => {
-      await ctx.clients.btcdirect.linkIdentifier(ctx.call, userAuthorization, input.identifier, retry);
-      return { identityId, userErrors: [] };
-    },
-  }, refused);
-}
-
-/** BTC Direct's identifier rules (ER102 length, ER707 characters), checked before calling. */
-function identifierProblem(identifier: string): UserErrorRecord | null {
-  const code = identifier.length < 36 || identifier.length > 255 ? 'ER102' : !IDENTIFIER_RULE.test(identifier) ? 'ER707' : null;
-  if (!code) return null;
-  const { message, solution } = LINK_IDENTIFIER_ERRORS[code];
-  return userError('INVALID_INPUT', message, { field: 'identifier', provider: 'btcdirect', providerCode: code, hint: solution });
-}
-
-/** The forwarded token as a `Bearer` credential, whether or not the caller wrote the scheme. */
-function bearer(value: string | null): string | null {
-  const token = value?.trim().replace(/^Bearer(?:\s+|$)/i, '');
-  return token ? `Bearer ${token}` : null;
+  const done = (identityId: string): LinkIdentifierOutcome => ({ identityId, userErrors: [] });
+  const route = LINK_IDENTIFIER_ROUTE(ctx, { input, done });
+  if (isUserError(route)) return refused([route]);
+  return runRoute(ctx, 'linkIdentifier', input, route, refused);
 }

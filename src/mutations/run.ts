@@ -1,39 +1,11 @@
 import type { Context } from '../context';
 import { GLOBAL_ID_FORM, tryParseGlobalId, type GlobalId } from '../domain/global-id';
-import type { VeratoSource } from '../providers/verato/wire';
+import { UpstreamError } from '../providers/http/errors';
+import { ProviderRejection } from '../providers/rejection';
+import { pairRouteFor, PROVIDER_REFUSALS, type PairMutation, type PairMutations, type PairRequestOf } from './dispatch';
 import { idempotencyScope, inputFingerprint, isValidIdempotencyKey } from './idempotency';
-import { toUserError, userError, type UserErrorCode, type UserErrorRecord } from './user-errors';
-
-/** Every mutation outcome is plain data (it may be stored for idempotent replays). */
-export interface Outcome {
-  userErrors: UserErrorRecord[];
-}
-
-/** How a write may be sent: retried only when a key makes a repeat harmless; Verifa gets the key itself. */
-export interface WriteOptions {
-  retry: 'safe' | 'never';
-  /** Idempotency-Key for providers that take one (Verifa), derived from caller + mutation + key. */
-  upstreamKey?: string;
-}
-
-export interface Route<O extends Outcome> {
-  /** Verifa keeps idempotency itself; for the others this subgraph's store does. */
-  upstreamIdempotency: boolean;
-  /** Global ids whose cached reads the write makes stale. */
-  touches: string[];
-  execute(options: WriteOptions): Promise<O>;
-}
-
-/**
- * A route's refusal found before it sent its write (a read showed there is nothing to do): the
- * runner returns `userErrors` and releases the idempotency key, since nothing was written.
- */
-export class RefusedBeforeWriting extends Error {
-  constructor(readonly userErrors: UserErrorRecord[]) {
-    super('refused before writing');
-    this.name = 'RefusedBeforeWriting';
-  }
-}
+import { RefusedBeforeWriting, type Outcome, type Route } from './route';
+import { isUserError, userError, type RefusalWording, type UserErrorCode, type UserErrorRecord } from './user-errors';
 
 /**
  * Provider refusals of the request as sent (its input, the caller's token, ownership): checked
@@ -83,7 +55,7 @@ export async function runRoute<O extends Outcome>(
       wroteNothing = true;
       outcome = onRefusal(error.userErrors);
     } else {
-      const refusal = toUserError(error);
+      const refusal = refusalAsUserError(error, route.refusalWording);
       if (!refusal) {
         // No answer (or an unexpected failure): whether the write landed is unknown, so the caller may retry with the key.
         if (useStore) await ctx.idempotency.release(scope);
@@ -104,14 +76,42 @@ export async function runRoute<O extends Outcome>(
   return outcome;
 }
 
+/** Finds the pair's route and runs it; `touches` are the ids whose reads it makes stale. */
+export async function runPairRoute<M extends PairMutation>(
+  ctx: Context,
+  mutation: M,
+  request: PairRequestOf<M>,
+  touches: string[],
+): Promise<PairMutations[M]['outcome']> {
+  const route = pairRouteFor(mutation, request.primary, request.secondary);
+  if (isUserError(route)) return request.refused([route]);
+  const write = route(ctx, request);
+  if (isUserError(write)) return request.refused([write]);
+  return runRoute(ctx, mutation, request.input, { ...write, touches }, request.refused);
+}
+
+/**
+ * The one place a provider's refusal becomes a user error, by that provider's refusal mapping;
+ * null when `error` is not a business refusal (then it stays a GraphQL error).
+ */
+function refusalAsUserError(error: unknown, wording: RefusalWording | undefined): UserErrorRecord | null {
+  if (!(error instanceof ProviderRejection || error instanceof UpstreamError)) return null;
+  const refusals = PROVIDER_REFUSALS[error.provider];
+  const rejection = error instanceof ProviderRejection ? error : refusals.rejectionOf(error);
+  if (!rejection) return null;
+  const mapped = userError(refusals.userErrorCodes[rejection.providerCode] ?? 'PROVIDER_REJECTED', rejection.message, {
+    field: rejection.field,
+    provider: rejection.provider,
+    providerCode: rejection.providerCode,
+    hint: rejection.hint,
+    retryable: refusals.isRetryable(rejection.providerCode),
+  });
+  return { ...mapped, ...wording?.[rejection.providerCode] };
+}
+
 /** Parses a mutation's id argument; a malformed one becomes an INVALID_INPUT user error. */
 export function parseIdArgument(raw: string, field: string): GlobalId | UserErrorRecord {
   return tryParseGlobalId(raw) ?? userError('INVALID_INPUT', `${field} is not a valid identity id. Expected ${GLOBAL_ID_FORM}.`, { field });
-}
-
-/** Tells a user error from what a step returns when it succeeds (a parsed id, a route). */
-export function isUserError<T extends object>(value: T | UserErrorRecord): value is UserErrorRecord {
-  return 'code' in value && 'message' in value;
 }
 
 /** The two ids of a two-identity mutation, parsed; the same id twice is SAME_IDENTITY. */
@@ -122,13 +122,4 @@ export function parsePair(input: { primaryId: string; secondaryId: string }): [G
   if (isUserError(secondary)) return secondary;
   if (input.primaryId === input.secondaryId) return userError('SAME_IDENTITY', 'primaryId and secondaryId are the same identity.', { field: 'secondaryId' });
   return [primary, secondary];
-}
-
-/** The Verato source record that stands for an identity (through VERATO_SOURCE_MAP for other providers). */
-export function veratoSourceOf(ctx: Context, id: GlobalId): VeratoSource {
-  return id.provider === 'verato' ? { name: id.source, id: id.sourceId } : { name: ctx.clients.sourceMap.sourceFor(id.provider), id: id.nativeId };
-}
-
-export function unsupported(mutation: string, supported: string): UserErrorRecord {
-  return userError('UNSUPPORTED_OPERATION', `${mutation} cannot do this combination of providers. Supported: ${supported}.`);
 }

@@ -1,14 +1,12 @@
 import type { ProviderName } from '../domain/provider-name';
-import { ProviderRejection } from '../providers/rejection';
-import * as auth0 from '../providers/auth0/mapper';
-import * as btcdirect from '../providers/btcdirect/mapper';
-import * as verifa from '../providers/verifa/mapper';
+import type { ProviderRejection } from '../providers/rejection';
 
 /**
  * Business failures of a mutation, returned in its payload's `userErrors` (never thrown): what a
  * UI can show and act on. Transport failures stay GraphQL errors (PROVIDER_* codes).
  */
 
+/** Every code a user error may carry; the GraphQL enum UserErrorCode is built from this list. */
 export const USER_ERROR_CODES = [
   'INVALID_INPUT',
   'NOT_FOUND',
@@ -46,52 +44,26 @@ export function userError(code: UserErrorCode, message: string, extra: Partial<O
   return { code, message, field: null, provider: null, providerCode: null, hint: null, retryable: false, ...extra };
 }
 
-const AUTH0_CODES: Record<string, UserErrorCode> = {
-  identity_already_exists: 'ALREADY_LINKED',
-  same_identity: 'SAME_IDENTITY',
-  secondary_not_found: 'NOT_FOUND',
-  inexistent_user: 'NOT_FOUND',
-  not_linked: 'NOT_LINKED',
-  main_identity: 'INVALID_INPUT',
-  invalid_link_with: 'INVALID_LINK_TOKEN',
-};
-
-const VERIFA_CODES: Record<string, UserErrorCode> = {
-  not_found: 'NOT_FOUND',
-  idempotency_mismatch: 'IDEMPOTENCY_KEY_REUSED',
-  validation_error: 'INVALID_INPUT',
-  conflict: 'ALREADY_LINKED',
-};
-
-const BTCDIRECT_CODES: Record<string, UserErrorCode> = {
-  ER053: 'INVALID_INPUT',
-  ER102: 'INVALID_INPUT',
-  ER707: 'INVALID_INPUT',
-  ER706: 'IDENTIFIER_IN_USE',
-  ER700: 'USER_TOKEN_INVALID',
-  ER701: 'USER_TOKEN_INVALID',
-  ER702: 'USER_TOKEN_INVALID',
-  ER703: 'USER_TOKEN_INVALID',
-  ER704: 'USER_TOKEN_INVALID',
-  ER705: 'NOT_FOUND',
-  ER709: 'NOT_FOUND',
-  ER708: 'PENDING_REVIEW',
-};
+/** Tells a user error from what a step returns when it succeeds (a parsed id, a route). */
+export function isUserError<T extends object>(value: T | UserErrorRecord): value is UserErrorRecord {
+  return 'code' in value && 'message' in value;
+}
 
 /**
- * A provider's refusal as a user error, or null when `error` is not a business refusal (then it
- * stays a GraphQL error). `context` lets a mutation word a generic provider code for its case.
+ * How one provider's refusals read as user errors (each provider's `refusals.ts`). The mutation
+ * runner is the one place that applies it, to whatever a route's write threw.
  */
-export function toUserError(error: unknown, context: { onValidationError?: Partial<UserErrorRecord> } = {}): UserErrorRecord | null {
-  const rejection = error instanceof ProviderRejection ? error : (auth0.toRejection(error) ?? verifa.toRejection(error) ?? btcdirect.toRejection(error));
-  if (!rejection) return null;
-  const codeTable = rejection.provider === 'auth0' ? AUTH0_CODES : rejection.provider === 'verifa' ? VERIFA_CODES : rejection.provider === 'btcdirect' ? BTCDIRECT_CODES : {};
-  const base = userError(codeTable[rejection.providerCode] ?? 'PROVIDER_REJECTED', rejection.message, {
-    field: rejection.field,
-    provider: rejection.provider,
-    providerCode: rejection.providerCode,
-    hint: rejection.hint,
-    retryable: rejection.provider === 'btcdirect' ? (btcdirect.LINK_IDENTIFIER_ERRORS[rejection.providerCode]?.retryable ?? false) : false,
-  });
-  return rejection.providerCode === 'validation_error' && context.onValidationError ? { ...base, ...context.onValidationError } : base;
+export interface RefusalMapping {
+  /** The business refusal in a failed call of this provider, or null when it is none (it stays a GraphQL error). */
+  rejectionOf(error: unknown): ProviderRejection | null;
+  /** The user error code of each provider code; any other is PROVIDER_REJECTED. */
+  userErrorCodes: Readonly<Record<string, UserErrorCode>>;
+  /** Whether the same request may pass later (a pending review, a passing provider failure). */
+  isRetryable(providerCode: string): boolean;
 }
+
+/**
+ * A route's own words for a provider code whose generic reading is too vague for its case (by
+ * provider code). Built by the provider's `refusals.ts`; applied on top of the mapped user error.
+ */
+export type RefusalWording = Readonly<Record<string, Partial<Omit<UserErrorRecord, 'provider' | 'providerCode'>>>>;

@@ -3,9 +3,9 @@ import type { AccountRecord, IdentityRecord } from '../../domain/identity';
 import { emptyIdentity, isoDateTime } from '../../domain/normalize';
 import { UpstreamStatusError } from '../http/errors';
 import { ProviderRejection } from '../rejection';
-import type { Auth0Error, Auth0OAuthError, Auth0User, Auth0UserIdentity } from './wire';
+import type { Auth0Error, Auth0OAuthError, Auth0User, Auth0UserIdentity, LinkIdentityBody } from './wire';
 
-/** Auth0 wire -> domain. The only place Auth0 field names are read. */
+/** Auth0 wire <-> domain. The only place Auth0 field names are read or written. */
 
 export function toIdentityRecord(user: Auth0User): IdentityRecord {
   const record = emptyIdentity('auth0', formatGlobalId('auth0', user.user_id), user.user_id);
@@ -120,4 +120,12 @@ export function toRejection(error: unknown): ProviderRejection | null {
     field: known?.field ?? null,
     status: error.status,
   });
+}
+
+/**
+ * The body linking a secondary account to a primary user: by the secondary's ID token when the
+ * caller proved ownership with one, else by its connection and user id (admin mode).
+ */
+export function toLinkIdentityBody(secondary: { connection: string; userId: string }, linkWith?: string | null): LinkIdentityBody {
+  return linkWith ? { link_with: linkWith } : { provider: secondary.connection, user_id: secondary.userId };
 }

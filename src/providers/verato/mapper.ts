@@ -1,10 +1,14 @@
 import type { SourceMap } from './source-map';
-import { formatGlobalId, tryParseGlobalId } from '../../domain/global-id';
+import { formatGlobalId, tryParseGlobalId, type GlobalId } from '../../domain/global-id';
 import { veratoGlobalId } from './id';
 import type { Address, ClusterRecord, ClusterMemberRecord, IdentityRecord, RelationshipRecord } from '../../domain/identity';
 import { emptyIdentity, isoDateTime, lastFour } from '../../domain/normalize';
 import type {
+  AddRelationshipContent,
   IdentityQueryReply,
+  LinkIdentitiesContent,
+  MergeIdentitiesContent,
+  UnlinkIdentitiesContent,
   VeratoAddress,
   VeratoIdentity,
   VeratoIdentityPerSource,
@@ -13,7 +17,7 @@ import type {
   VeratoSource,
 } from './wire';
 
-/** Verato wire -> domain. The only place Verato field names are read. */
+/** Verato wire <-> domain. The only place Verato field names are read or written. */
 
 /**
  * Global id of the identity a Verato source record stands for, through VERATO_SOURCE_MAP; a record
@@ -133,4 +137,31 @@ function inner<K extends string>(value: Partial<Record<K, string>> | string | un
 
 function first<T>(values: (T | undefined)[] | undefined): T | undefined {
   return values?.find((v) => v !== undefined && v !== null);
+}
+
+// Domain -> wire: the contents of the writes.
+
+/** The Verato source record that stands for an identity (through VERATO_SOURCE_MAP for the other providers). */
+export function toVeratoSource(id: GlobalId, sourceMap: SourceMap): VeratoSource {
+  return id.provider === 'verato' ? { name: id.source, id: id.sourceId } : { name: sourceMap.sourceFor(id.provider), id: id.nativeId };
+}
+
+/** Links the secondary's record into the primary's Link ID (the primary's survives). */
+export function toLinkContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): LinkIdentitiesContent {
+  return { linkToSource: toVeratoSource(primary, sourceMap), source: toVeratoSource(secondary, sourceMap) };
+}
+
+/** Splits the secondary's record out of the primary's Link ID. */
+export function toUnlinkContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): UnlinkIdentitiesContent {
+  return { unlinkFromSource: toVeratoSource(primary, sourceMap), source: toVeratoSource(secondary, sourceMap) };
+}
+
+/** Retires the secondary's record into the primary's. */
+export function toMergeContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): MergeIdentitiesContent {
+  return { toSurviveSource: toVeratoSource(primary, sourceMap), toRetireSource: toVeratoSource(secondary, sourceMap) };
+}
+
+/** An active Person relationship from one Link ID to another. */
+export function toAddRelationshipContent(verb: string, subjectLinkId: string, objectLinkId: string): AddRelationshipContent {
+  return { relationship: { relationshipVerb: verb, subjectVeratoId: subjectLinkId, objectVeratoId: objectLinkId, domain: 'Person', status: 'active' } };
 }

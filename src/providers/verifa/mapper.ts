@@ -1,11 +1,22 @@
 import { formatGlobalId, tryParseGlobalId } from '../../domain/global-id';
 import type { IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
+import type { TransferSummary } from '../../domain/merge';
 import { emptyIdentity, isoDateTime, lastFour, normalizeStatus } from '../../domain/normalize';
 import { UpstreamStatusError } from '../http/errors';
 import { ProviderRejection } from '../rejection';
-import { VERIFA_SYSTEM_RELATIONSHIP_TYPES, type VerifaError, type VerifaIdentity, type VerifaList, type VerifaRelationship } from './wire';
+import {
+  VERIFA_SYSTEM_RELATIONSHIP_TYPES,
+  type CreateRelationshipBody,
+  type MergeBody,
+  type MergeReply,
+  type MergeTransfer,
+  type VerifaError,
+  type VerifaIdentity,
+  type VerifaList,
+  type VerifaRelationship,
+} from './wire';
 
-/** Verifa wire -> domain. The only place Verifa field names are read. */
+/** Verifa wire <-> domain. The only place Verifa field names are read or written. */
 
 export function toIdentityRecord(identity: VerifaIdentity): IdentityRecord {
   const data = identity.extracted_data ?? {};
@@ -62,8 +73,13 @@ export function toRelationshipRecord(relationship: VerifaRelationship): Relation
     metadata: relationship.metadata ?? null,
     status: null,
     createdAt: isoDateTime(relationship.created_at),
-    system: (VERIFA_SYSTEM_RELATIONSHIP_TYPES as readonly string[]).includes(relationship.relationship_type),
+    system: isSystemRelationshipType(relationship.relationship_type),
   };
+}
+
+/** A type Verifa detects itself (same_ssn, merged…): shown, but never created or deleted by callers. */
+export function isSystemRelationshipType(type: string): boolean {
+  return (VERIFA_SYSTEM_RELATIONSHIP_TYPES as readonly string[]).includes(type);
 }
 
 function addressableVerifaId(identityId: string): string | null {
@@ -78,6 +94,69 @@ export function toRelationshipPage(list: VerifaList<VerifaRelationship>): Relati
     totalCount: total ?? null,
     offset,
     hasNextPage: total !== undefined ? offset + list.data.length < total : list.data.length === limit,
+  };
+}
+
+/** The id of the relationship of this type to that identity on a page of relationships, if any. */
+export function findRelationshipId(page: VerifaList<VerifaRelationship>, relatedIdentityId: string, type: string): string | null {
+  return page.data.find((r) => r.related_identity_id === relatedIdentityId && r.relationship_type === type)?.id ?? null;
+}
+
+// Domain -> wire: the bodies of the writes.
+
+export function toCreateRelationshipBody(relationship: {
+  relatedIdentityId: string;
+  type: string;
+  note?: string | null;
+  metadata?: Record<string, unknown> | null;
+}): CreateRelationshipBody {
+  return {
+    related_identity_id: relationship.relatedIdentityId,
+    relationship_type: relationship.type,
+    ...(relationship.note ? { note: relationship.note } : {}),
+    ...(relationship.metadata ? { metadata: relationship.metadata } : {}),
+  };
+}
+
+export function toMergeBody(merge: {
+  primaryIdentityId: string;
+  secondaryIdentityId: string;
+  transfer: TransferSummary;
+  redactSecondary: boolean;
+  reason?: string | null;
+}): MergeBody {
+  const { transfer } = merge;
+  return {
+    primary_identity_id: merge.primaryIdentityId,
+    secondary_identity_id: merge.secondaryIdentityId,
+    transfer: {
+      sessions: transfer.sessions,
+      screening_checks: transfer.screeningChecks,
+      face_embeddings: transfer.faceEmbeddings,
+      ip_links: transfer.ipLinks,
+      device_links: transfer.deviceLinks,
+    },
+    redact_secondary: merge.redactSecondary,
+    ...(merge.reason ? { reason: merge.reason } : {}),
+  };
+}
+
+/** What a merge answered: the primary after it, what became of the secondary, and what moved. */
+export function toMergeResult(reply: MergeReply): { primaryRecord: IdentityRecord; secondaryStatus: 'MERGED' | 'REDACTED'; transferSummary: TransferSummary | null } {
+  return {
+    secondaryStatus: reply.secondary.status === 'redacted' ? 'REDACTED' : 'MERGED',
+    transferSummary: reply.transfer_summary ? toTransferSummary(reply.transfer_summary) : null,
+    primaryRecord: toIdentityRecord(reply.primary),
+  };
+}
+
+function toTransferSummary(summary: MergeTransfer): TransferSummary {
+  return {
+    sessions: summary.sessions ?? true,
+    screeningChecks: summary.screening_checks ?? true,
+    faceEmbeddings: summary.face_embeddings ?? true,
+    ipLinks: summary.ip_links ?? true,
+    deviceLinks: summary.device_links ?? true,
   };
 }
 

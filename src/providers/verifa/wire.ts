@@ -106,6 +106,25 @@ export interface DeleteReply {
   deleted: boolean;
 }
 
+/**
+ * Verifa's built-in user relationship types (callers may create these; custom types go by name).
+ * The GraphQL enum RelationshipType is built from this list.
+ */
+export const VERIFA_USER_RELATIONSHIP_TYPES = [
+  'user_linked',
+  'same_household',
+  'family_member',
+  'business_associate',
+  'authorized_representative',
+  'power_of_attorney',
+  'beneficial_owner',
+  'related_account',
+] as const;
+export type VerifaUserRelationshipType = (typeof VERIFA_USER_RELATIONSHIP_TYPES)[number];
+
+/** The user relationship type that records "the same person". */
+export const USER_LINKED: VerifaUserRelationshipType = 'user_linked';
+
 /** System relationship types Verifa detects itself; they cannot be created or deleted. */
 export const VERIFA_SYSTEM_RELATIONSHIP_TYPES = [
   'same_document',

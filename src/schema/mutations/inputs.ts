@@ -1,5 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
+import { VERIFA_USER_RELATIONSHIP_TYPES, type VerifaUserRelationshipType } from '../../providers/verifa/wire';
+import { enumFromList } from '../enum-from-list';
 
 const IDEMPOTENCY_KEY_DOC =
   'Makes retries safe: the same key with the same input returns the first result without calling the provider again ' +
@@ -80,30 +82,21 @@ export class MergeIdentitiesInput {
   idempotencyKey?: string | null;
 }
 
-export enum RelationshipType {
-  USER_LINKED = 'user_linked',
-  SAME_HOUSEHOLD = 'same_household',
-  FAMILY_MEMBER = 'family_member',
-  BUSINESS_ASSOCIATE = 'business_associate',
-  AUTHORIZED_REPRESENTATIVE = 'authorized_representative',
-  POWER_OF_ATTORNEY = 'power_of_attorney',
-  BENEFICIAL_OWNER = 'beneficial_owner',
-  RELATED_ACCOUNT = 'related_account',
-}
-registerEnumType(RelationshipType, {
+export const RelationshipType = enumFromList(VERIFA_USER_RELATIONSHIP_TYPES, {
   name: 'RelationshipType',
   description: 'Built-in relationship types (Verifa user types). Custom types go by name in `customType`.',
-  valuesConfig: {
-    USER_LINKED: { description: 'The same person (user-asserted link).' },
-    SAME_HOUSEHOLD: { description: 'Living in the same household.' },
-    FAMILY_MEMBER: { description: 'Family members.' },
-    BUSINESS_ASSOCIATE: { description: 'Business associates.' },
-    AUTHORIZED_REPRESENTATIVE: { description: 'One acts for the other.' },
-    POWER_OF_ATTORNEY: { description: 'One holds power of attorney for the other.' },
-    BENEFICIAL_OWNER: { description: 'Beneficial ownership.' },
-    RELATED_ACCOUNT: { description: 'Related accounts.' },
+  descriptions: {
+    user_linked: 'The same person (user-asserted link).',
+    same_household: 'Living in the same household.',
+    family_member: 'Family members.',
+    business_associate: 'Business associates.',
+    authorized_representative: 'One acts for the other.',
+    power_of_attorney: 'One holds power of attorney for the other.',
+    beneficial_owner: 'Beneficial ownership.',
+    related_account: 'Related accounts.',
   },
 });
+export type RelationshipType = VerifaUserRelationshipType;
 
 @InputType({ description: 'Record a typed relationship between two identities.' })
 export class CreateRelationshipInput {

@@ -1,0 +1,26 @@
+import type { PairRouteOf } from '../../mutations/dispatch';
+import type { IdOf } from '../../mutations/route';
+import { toLinkIdentityBody } from './mapper';
+
+type Auth0Id = IdOf<'auth0'>;
+
+/** What the mutations send for two Auth0 users. Neither write is idempotent (a repeat answers 409), so neither is retried. */
+export const auth0Routes = {
+  /** POST /api/v2/users/{primary}/identities: the secondary becomes a linked identity of the primary. */
+  linkIdentities: ((ctx, { input, primary, secondary, done }) => ({
+    upstreamIdempotency: false,
+    execute: async () => {
+      await ctx.clients.auth0.linkIdentity(ctx.call, primary.nativeId, toLinkIdentityBody(secondary, input.linkWith));
+      return done({ linkId: null });
+    },
+  })) satisfies PairRouteOf<'linkIdentities', Auth0Id>,
+
+  /** DELETE /api/v2/users/{primary}/identities/{provider}/{user_id}: the secondary is a standalone user again. */
+  unlinkIdentities: ((ctx, { primary, secondary, done }) => ({
+    upstreamIdempotency: false,
+    execute: async () => {
+      await ctx.clients.auth0.unlinkIdentity(ctx.call, primary.nativeId, secondary.connection, secondary.userId);
+      return done();
+    },
+  })) satisfies PairRouteOf<'unlinkIdentities', Auth0Id>,
+};

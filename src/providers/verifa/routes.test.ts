@@ -1,0 +1,143 @@
+import { emptyIdentity } from '../../domain/normalize';
+import { linkIdentities, unlinkIdentities } from '../../mutations/link';
+import { mergeIdentities } from '../../mutations/merge';
+import { createRelationship } from '../../mutations/relationships';
+import { idempotencyScope } from '../../mutations/idempotency';
+import { mutationContext, statusError } from '../../../test/support/mutation-context';
+
+const A = 'verifa:idn_alice0000000001';
+const B = 'verifa:idn_bob00000000000002';
+const validationError = () => statusError('verifa', 422, { error: 'validation_error', detail: 'free text', status_code: 422 }, 'validation_error');
+const relationship = { id: 'idrel_1', source_identity_id: 'idn_alice0000000001', related_identity_id: 'idn_bob00000000000002', relationship_type: 'family_member' };
+
+describe('Verifa routes', () => {
+  it('links as a user_linked relationship, with the reason as note and the derived Idempotency-Key', async () => {
+    const { ctx, clients, call } = mutationContext();
+    clients.verifa.createRelationship.mockResolvedValue({ ...relationship, relationship_type: 'user_linked' });
+    const outcome = await linkIdentities(ctx, { primaryId: A, secondaryId: B, reason: 'same passport', idempotencyKey: 'k1' });
+    expect(clients.verifa.createRelationship).toHaveBeenCalledWith(
+      call,
+      'idn_alice0000000001',
+      { related_identity_id: 'idn_bob00000000000002', relationship_type: 'user_linked', note: 'same passport' },
+      idempotencyScope('auth0|caller', 'linkIdentities', 'k1'),
+    );
+    expect(outcome).toEqual({ primaryId: A, secondaryId: B, linkId: null, userErrors: [] });
+  });
+
+  it("words Verifa's validation_error on a link as ALREADY_LINKED", async () => {
+    const { ctx, clients } = mutationContext();
+    clients.verifa.createRelationship.mockRejectedValue(validationError());
+    const outcome = await linkIdentities(ctx, { primaryId: A, secondaryId: B });
+    expect(outcome.userErrors).toEqual([
+      {
+        code: 'ALREADY_LINKED',
+        message: 'These Verifa identities are already linked (user_linked).',
+        field: 'secondaryId',
+        provider: 'verifa',
+        providerCode: 'validation_error',
+        hint: null,
+        retryable: false,
+      },
+    ]);
+  });
+
+  it('unlinks by deleting the user_linked relationship it finds; none is NOT_LINKED without a delete', async () => {
+    const { ctx, clients, call } = mutationContext();
+    clients.verifa.listRelationships.mockResolvedValue({ data: [{ ...relationship, id: 'idrel_ul', relationship_type: 'user_linked' }], pagination: { limit: 100, offset: 0 } });
+    clients.verifa.deleteRelationship.mockResolvedValue({ deleted: true });
+    expect((await unlinkIdentities(ctx, { primaryId: A, secondaryId: B })).userErrors).toEqual([]);
+    expect(clients.verifa.listRelationships).toHaveBeenCalledWith(call, 'idn_alice0000000001', { limit: 100, offset: 0, type: 'user_linked' });
+    expect(clients.verifa.deleteRelationship).toHaveBeenCalledWith(call, 'idn_alice0000000001', 'idrel_ul', 'never');
+
+    clients.verifa.deleteRelationship.mockClear();
+    clients.verifa.listRelationships.mockResolvedValue({ data: [relationship], pagination: { limit: 100, offset: 0 } });
+    const outcome = await unlinkIdentities(ctx, { primaryId: A, secondaryId: B });
+    expect(outcome.userErrors).toMatchObject([{ code: 'NOT_LINKED', provider: 'verifa', field: 'secondaryId' }]);
+    expect(clients.verifa.deleteRelationship).not.toHaveBeenCalled();
+  });
+
+  it('merges with every transfer toggle (true unless turned off) and reads the answer', async () => {
+    const { ctx, clients, call } = mutationContext();
+    clients.verifa.merge.mockResolvedValue({
+      primary: { id: 'idn_alice0000000001', tags: ['vip'] },
+      secondary: { id: 'idn_bob00000000000002', status: 'redacted' },
+      transfer_summary: { sessions: true, screening_checks: false, face_embeddings: true, ip_links: true, device_links: true },
+    });
+    const outcome = await mergeIdentities(ctx, { primaryId: A, secondaryId: B, transfer: { screeningChecks: false }, redactSecondary: true, reason: 'duplicate' });
+    expect(clients.verifa.merge).toHaveBeenCalledWith(
+      call,
+      {
+        primary_identity_id: 'idn_alice0000000001',
+        secondary_identity_id: 'idn_bob00000000000002',
+        transfer: { sessions: true, screening_checks: false, face_embeddings: true, ip_links: true, device_links: true },
+        redact_secondary: true,
+        reason: 'duplicate',
+      },
+      undefined,
+    );
+    expect(outcome).toMatchObject({
+      primaryId: A,
+      secondaryId: B,
+      secondaryStatus: 'REDACTED',
+      transferSummary: { sessions: true, screeningChecks: false, faceEmbeddings: true, ipLinks: true, deviceLinks: true },
+      primaryRecord: { id: A, tags: ['vip'] },
+      dryRun: false,
+      userErrors: [],
+    });
+  });
+
+  it("words Verifa's validation_error on a merge as MERGE_NOT_ALLOWED", async () => {
+    const { ctx, clients } = mutationContext();
+    clients.verifa.merge.mockRejectedValue(validationError());
+    const outcome = await mergeIdentities(ctx, { primaryId: A, secondaryId: B });
+    expect(outcome.userErrors).toMatchObject([{ code: 'MERGE_NOT_ALLOWED', field: 'secondaryId', provider: 'verifa', providerCode: 'validation_error' }]);
+  });
+
+  it('previews a merge from the loaders without writing', async () => {
+    const alice = { ...emptyIdentity('verifa', A, 'idn_alice0000000001'), tags: ['vip'] };
+    const bob = { ...emptyIdentity('verifa', B, 'idn_bob00000000000002'), tags: ['kyc', 'vip'] };
+    const { ctx, clients } = mutationContext({ identities: { [A]: alice, [B]: bob } });
+    const outcome = await mergeIdentities(ctx, { primaryId: A, secondaryId: B, dryRun: true, transfer: { deviceLinks: false } });
+    expect(clients.verifa.merge).not.toHaveBeenCalled();
+    expect(outcome).toMatchObject({ dryRun: true, secondaryStatus: 'MERGED', transferSummary: { deviceLinks: false, sessions: true }, primaryRecord: { tags: ['vip', 'kyc'] }, userErrors: [] });
+
+    const missing = await mergeIdentities(ctx, { primaryId: A, secondaryId: 'verifa:idn_nobody', dryRun: true });
+    expect(missing.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'secondaryId' }]);
+  });
+
+  it('creates a relationship of the given type with note and metadata, mapped back to the domain', async () => {
+    const { ctx, clients, call } = mutationContext();
+    clients.verifa.createRelationship.mockResolvedValue({ ...relationship, note: 'sister' });
+    const outcome = await createRelationship(ctx, { sourceId: A, relatedId: B, type: 'family_member', note: 'sister', metadata: { since: 2001 } });
+    expect(clients.verifa.createRelationship).toHaveBeenCalledWith(
+      call,
+      'idn_alice0000000001',
+      { related_identity_id: 'idn_bob00000000000002', relationship_type: 'family_member', note: 'sister', metadata: { since: 2001 } },
+      undefined,
+    );
+    expect(outcome).toMatchObject({ sourceId: A, relationship: { id: 'idrel_1', provider: 'verifa', type: 'family_member', relatedId: B, note: 'sister', system: false }, userErrors: [] });
+  });
+
+  it('refuses a system type without a call, and words a refused type for the field it came in', async () => {
+    const { ctx, clients } = mutationContext();
+    const system = await createRelationship(ctx, { sourceId: A, relatedId: B, customType: 'same_ssn' });
+    expect(system.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'customType', provider: 'verifa', message: '"same_ssn" is a Verifa system type; it cannot be created.' }]);
+    expect(clients.verifa.createRelationship).not.toHaveBeenCalled();
+
+    clients.verifa.createRelationship.mockRejectedValue(validationError());
+    const refused = await createRelationship(ctx, { sourceId: A, relatedId: B, customType: 'mentor' });
+    expect(refused.userErrors).toMatchObject([
+      { code: 'INVALID_INPUT', field: 'customType', providerCode: 'validation_error', message: 'Verifa refused the relationship: it may exist already, or "mentor" is not an active relationship type.' },
+    ]);
+  });
+
+  it('maps not_found and idempotency_mismatch to their user error codes', async () => {
+    const { ctx, clients } = mutationContext();
+    clients.verifa.createRelationship.mockRejectedValueOnce(statusError('verifa', 404, { error: 'not_found' }, 'not_found'));
+    expect((await createRelationship(ctx, { sourceId: A, relatedId: B })).userErrors).toMatchObject([{ code: 'NOT_FOUND', providerCode: 'not_found' }]);
+    clients.verifa.createRelationship.mockRejectedValueOnce(statusError('verifa', 422, { error: 'idempotency_mismatch' }, 'idempotency_mismatch'));
+    expect((await createRelationship(ctx, { sourceId: A, relatedId: B, idempotencyKey: 'k' })).userErrors).toMatchObject([
+      { code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey', providerCode: 'idempotency_mismatch' },
+    ]);
+  });
+});

@@ -1,0 +1,88 @@
+import { transferWithDefaults } from '../../domain/merge';
+import type { MergePreviewRoute, PairRouteOf } from '../../mutations/dispatch';
+import { RefusedBeforeWriting, type IdOf } from '../../mutations/route';
+import { userError } from '../../mutations/user-errors';
+import { findRelationshipId, isSystemRelationshipType, toCreateRelationshipBody, toMergeBody, toMergeResult, toRelationshipRecord } from './mapper';
+import { verifaRefusalWording } from './refusals';
+import { USER_LINKED } from './wire';
+
+type VerifaId = IdOf<'verifa'>;
+
+/**
+ * What the mutations send for two Verifa identities. Verifa keeps idempotency itself (an
+ * Idempotency-Key derived from the mutation's key) for its creates and merges.
+ */
+export const verifaRoutes = {
+  /** "The same person" is a user_linked relationship from the primary to the secondary. */
+  linkIdentities: ((ctx, { input, primary, secondary, done }) => ({
+    upstreamIdempotency: true,
+    refusalWording: verifaRefusalWording.userLinked,
+    execute: async ({ upstreamKey }) => {
+      const body = toCreateRelationshipBody({ relatedIdentityId: secondary.nativeId, type: USER_LINKED, note: input.reason });
+      await ctx.clients.verifa.createRelationship(ctx.call, primary.nativeId, body, upstreamKey);
+      return done({ linkId: null });
+    },
+  })) satisfies PairRouteOf<'linkIdentities', VerifaId>,
+
+  /** DELETE of the user_linked relationship between them (found first; none is NOT_LINKED, nothing written). */
+  unlinkIdentities: ((ctx, { primary, secondary, done }) => ({
+    upstreamIdempotency: false,
+    execute: async ({ retry }) => {
+      const page = await ctx.clients.verifa.listRelationships(ctx.call, primary.nativeId, { limit: 100, offset: 0, type: USER_LINKED });
+      const relationshipId = page ? findRelationshipId(page, secondary.nativeId, USER_LINKED) : null;
+      if (!relationshipId) throw new RefusedBeforeWriting([userError('NOT_LINKED', 'These Verifa identities have no user_linked relationship.', { provider: 'verifa', field: 'secondaryId' })]);
+      await ctx.clients.verifa.deleteRelationship(ctx.call, primary.nativeId, relationshipId, retry);
+      return done();
+    },
+  })) satisfies PairRouteOf<'unlinkIdentities', VerifaId>,
+
+  /** POST /identities/merge: the secondary's data moves to the primary as the transfer toggles say. */
+  mergeIdentities: ((ctx, { input, primary, secondary, done }) => ({
+    upstreamIdempotency: true,
+    refusalWording: verifaRefusalWording.merge,
+    execute: async ({ upstreamKey }) => {
+      const body = toMergeBody({
+        primaryIdentityId: primary.nativeId,
+        secondaryIdentityId: secondary.nativeId,
+        transfer: transferWithDefaults(input.transfer),
+        redactSecondary: input.redactSecondary === true,
+        reason: input.reason,
+      });
+      return done(toMergeResult(await ctx.clients.verifa.merge(ctx.call, body, upstreamKey)));
+    },
+  })) satisfies PairRouteOf<'mergeIdentities', VerifaId>,
+
+  /**
+   * (inferred) Verifa lists a "preview merge" operation but its path and reply were not published,
+   * so the preview is computed from reads with Verifa's documented rules: tags are merged; the
+   * toggles say what would move.
+   */
+  previewMerge: (async (ctx, { input }) => {
+    const [primary, secondary] = await Promise.all([ctx.loaders.identity(input.primaryId), ctx.loaders.identity(input.secondaryId)]);
+    return {
+      primary,
+      secondary,
+      wouldBe: () => ({
+        secondaryStatus: input.redactSecondary ? 'REDACTED' : 'MERGED',
+        transferSummary: transferWithDefaults(input.transfer),
+        primaryRecord: { ...primary!, tags: [...new Set([...primary!.tags, ...secondary!.tags])] },
+      }),
+    };
+  }) satisfies MergePreviewRoute<VerifaId>,
+
+  /** POST /identities/{source}/relationships (Verifa records both directions); system types cannot be created. */
+  createRelationship: ((ctx, { input, primary: source, secondary: related, done }) => {
+    const type = input.customType ?? input.type ?? USER_LINKED;
+    if (isSystemRelationshipType(type)) {
+      return userError('INVALID_INPUT', `"${type}" is a Verifa system type; it cannot be created.`, { field: 'customType', provider: 'verifa' });
+    }
+    return {
+      upstreamIdempotency: true,
+      refusalWording: verifaRefusalWording.relationship(type, input.customType ? 'customType' : 'type'),
+      execute: async ({ upstreamKey }) => {
+        const body = toCreateRelationshipBody({ relatedIdentityId: related.nativeId, type, note: input.note, metadata: input.metadata });
+        return done(toRelationshipRecord(await ctx.clients.verifa.createRelationship(ctx.call, source.nativeId, body, upstreamKey)));
+      },
+    };
+  }) satisfies PairRouteOf<'createRelationship', VerifaId>,
+};
