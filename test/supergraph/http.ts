@@ -2,7 +2,7 @@ import type { ApolloServer, BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { headerMapOf, sendApolloResponse } from '../../src/apollo-http';
+import { headerMapOf, sendApolloResponse } from '../../src/server/apollo-http';
 
 export interface ServedApollo {
   /** http://<host>:<port>/graphql (every path serves GraphQL). */

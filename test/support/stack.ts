@@ -4,13 +4,11 @@ import { startSubgraph, type RunningSubgraph } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { startEmulators } from '../../src/emulators';
 import { startCallerIssuer } from '../../src/emulators/caller-issuer';
-import { DEMO_CREDENTIALS } from '../../src/emulators/seed';
 import { PROVIDERS } from '../../src/domain/provider-name';
 import type { LoaderOptions } from '../../src/loaders/create-loaders';
 import { createLogger } from '../../src/observability/logger';
 import { ALL_SCOPES } from '../../src/security/scopes';
-
-export type Emulators = Awaited<ReturnType<typeof startEmulators>>;
+import { emulatorEnv, LOAD_TOLERANT_TIMEOUTS, type Emulators } from './emulator-env';
 
 export interface Stack {
   emulators: Emulators;
@@ -46,23 +44,8 @@ export async function startStack(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLines ? 'debug' : 'silent',
-    // Generous timeouts, so a loaded machine cannot turn a slow answer into a retry and change call counts;
-    // tests about timeouts and deadlines set their own.
-    REQUEST_DEADLINE_MS: '15000',
-    VERATO_TIMEOUT_MS: '8000',
-    VERIFA_TIMEOUT_MS: '8000',
-    AUTH0_TIMEOUT_MS: '8000',
-    BTCDIRECT_TIMEOUT_MS: '8000',
-    VERATO_BASE_URL: emulators.verato!.baseUrl,
-    VERATO_TOKEN: DEMO_CREDENTIALS.verato.token,
-    VERIFA_BASE_URL: emulators.verifa!.baseUrl,
-    VERIFA_API_KEY: DEMO_CREDENTIALS.verifa.apiKey,
-    AUTH0_BASE_URL: emulators.auth0!.baseUrl,
-    AUTH0_CLIENT_ID: DEMO_CREDENTIALS.auth0.clientId,
-    AUTH0_CLIENT_SECRET: DEMO_CREDENTIALS.auth0.clientSecret,
-    AUTH0_ID_TOKEN_AUDIENCES: DEMO_CREDENTIALS.auth0.clientId,
-    BTCDIRECT_BASE_URL: emulators.btcdirect!.baseUrl,
-    BTCDIRECT_API_KEY: DEMO_CREDENTIALS.btcdirect.apiKey,
+    ...LOAD_TOLERANT_TIMEOUTS,
+    ...emulatorEnv(emulators),
     ...(typeof options.env === 'function' ? options.env(emulators) : options.env),
   };
   const config = loadConfig(env);

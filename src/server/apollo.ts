@@ -1,0 +1,80 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { Config } from '../config';
+import { createContext, type Context, type ContextDeps, type RequestFacts } from '../context';
+import { formatError } from '../errors/format-error';
+import type { LoaderOptions } from '../loaders/create-loaders';
+import { InMemoryIdempotencyStore, type IdempotencyStore } from '../mutations/idempotency';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { operationPlugin } from '../observability/operation-plugin';
+import { playgroundPlugin } from '../playground/playground';
+import type { ProviderClients } from '../providers/provider-clients';
+import { buildIdentitySubgraphSchema } from '../schema/build-subgraph-schema';
+import type { DevIssuer } from '../security/dev-issuer';
+import { BoundedDocumentStore } from '../security/document-store';
+import { armorProtection, requestLimitsPlugin } from '../security/operation-limits';
+
+export interface SubgraphApolloDeps {
+  config: Config;
+  clients: ProviderClients;
+  logger: Logger;
+  metrics: Metrics;
+  loaderOptions?: LoaderOptions;
+  /** Where mutation idempotency keys are kept (default: in memory, this process only). */
+  idempotency?: IdempotencyStore;
+  /** The embedded dev issuer, whose token the playground page carries (none: a page without one). */
+  devIssuer?: DevIssuer | null;
+}
+
+/**
+ * The GraphQL side of the subgraph, without any HTTP: a started Apollo Server and the one way to
+ * make the context of a request. The HTTP routes run requests through it, and so can tests
+ * (`apollo.executeOperation(request, { contextValue: contextFor(facts) })`).
+ */
+export interface SubgraphApollo {
+  apollo: ApolloServer<Context>;
+  contextFor(request: RequestFacts): Context;
+  /** Parsed and validated operations, keyed by their text. */
+  documents: BoundedDocumentStore;
+}
+
+export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<SubgraphApollo> {
+  const { config, logger, metrics } = deps;
+  const contextDeps: ContextDeps = {
+    clients: deps.clients,
+    logger,
+    metrics,
+    idempotency: deps.idempotency ?? new InMemoryIdempotencyStore({ maxKeys: config.idempotencyMaxKeys }),
+    requestDeadlineMs: config.requestDeadlineMs,
+    upstreamBudget: config.limits.upstreamBudget,
+    loaderOptions: deps.loaderOptions,
+  };
+  const armor = armorProtection({ hideSuggestions: !config.introspection });
+  const documents = new BoundedDocumentStore();
+  const apollo = new ApolloServer<Context>({
+    schema: buildIdentitySubgraphSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    introspection: config.introspection,
+    // The process entry owns SIGTERM/SIGINT (drain, then close clients and emulators).
+    stopOnTerminationSignals: false,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    validationRules: armor.validationRules,
+    // Apollo's default store undercounts documents padded with comments; see BoundedDocumentStore.
+    // (The persisted-query cache Apollo keeps by default is bounded by the length of its texts.)
+    documentStore: documents,
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      // No @cacheControl hints in this schema: skip computing a cache policy for every field.
+      ApolloServerPluginCacheControlDisabled(),
+      ...armor.plugins,
+      requestLimitsPlugin({ upstreamBudget: config.limits.upstreamBudget }),
+      operationPlugin(logger, metrics, { maxOperationNames: config.metricsMaxOperationNames }),
+      playgroundPlugin({ enabled: config.playground, devIssuer: deps.devIssuer ?? null }),
+    ],
+  });
+  await apollo.start();
+  return { apollo, contextFor: (request) => createContext(contextDeps, request), documents };
+}
