@@ -3,20 +3,16 @@ import type { GlobalId } from '../domain/global-id';
 import type { ProviderName } from '../domain/provider-name';
 import type { RelationshipRecord } from '../domain/identity';
 import { auth0Ownership } from '../providers/auth0/ownership';
-import { auth0Refusals } from '../providers/auth0/refusals';
 import { auth0Routes } from '../providers/auth0/routes';
-import { btcDirectRefusals } from '../providers/btcdirect/refusals';
 import { btcDirectRoutes } from '../providers/btcdirect/routes';
-import { veratoRefusals } from '../providers/verato/refusals';
 import { veratoRoutes } from '../providers/verato/routes';
-import { verifaRefusals } from '../providers/verifa/refusals';
 import { verifaRoutes } from '../providers/verifa/routes';
 import type { LinkInput, LinkOutcome, LinkResult, UnlinkInput, UnlinkOutcome } from './link';
 import type { MergeInput, MergeOutcome, MergePreview, MergeResult } from './merge';
 import type { OwnershipProof } from './ownership';
 import type { CreateRelationshipInput, RelationshipOutcome } from './relationships';
 import type { IdOf, PairRequest, PairRoute } from './route';
-import { userError, type RefusalMapping, type UserErrorRecord } from './user-errors';
+import { userError, type UserErrorRecord } from './user-errors';
 
 /**
  * One verb, dispatched by the ids' providers (DESIGN "Mutations"): which provider route does
@@ -59,14 +55,6 @@ export const LINK_IDENTIFIER_ROUTE = btcDirectRoutes.linkIdentifier;
 
 /** The providers whose accounts a caller may link or unlink without identities:admin, by proving it owns them. */
 const SELF_SERVICE_OWNERSHIP: { [P in ProviderName]?: OwnershipProof<IdOf<P>> } = { auth0: auth0Ownership };
-
-/** How each provider's refusals read as user errors (applied in run.ts). */
-export const PROVIDER_REFUSALS: Record<ProviderName, RefusalMapping> = {
-  verato: veratoRefusals,
-  verifa: verifaRefusals,
-  auth0: auth0Refusals,
-  btcdirect: btcDirectRefusals,
-};
 
 /** What each two-identity mutation takes, gets from its provider, and answers. */
 export interface PairMutations {

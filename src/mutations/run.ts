@@ -1,8 +1,9 @@
 import type { Context } from '../context';
 import { GLOBAL_ID_FORM, tryParseGlobalId, type GlobalId } from '../domain/global-id';
+import { PROVIDER_MODULES } from '../providers';
 import { UpstreamError } from '../providers/http/errors';
 import { ProviderRejection } from '../providers/rejection';
-import { pairRouteFor, PROVIDER_REFUSALS, type PairMutation, type PairMutations, type PairRequestOf } from './dispatch';
+import { pairRouteFor, type PairMutation, type PairMutations, type PairRequestOf } from './dispatch';
 import { idempotencyScope, inputFingerprint, isValidIdempotencyKey } from './idempotency';
 import { RefusedBeforeWriting, type Outcome, type Route } from './route';
 import { isUserError, userError, type RefusalWording, type UserErrorCode, type UserErrorRecord } from './user-errors';
@@ -96,7 +97,7 @@ export async function runPairRoute<M extends PairMutation>(
  */
 function refusalAsUserError(error: unknown, wording: RefusalWording | undefined): UserErrorRecord | null {
   if (!(error instanceof ProviderRejection || error instanceof UpstreamError)) return null;
-  const refusals = PROVIDER_REFUSALS[error.provider];
+  const { refusals } = PROVIDER_MODULES[error.provider];
   const rejection = error instanceof ProviderRejection ? error : refusals.rejectionOf(error);
   if (!rejection) return null;
   const mapped = userError(refusals.userErrorCodes[rejection.providerCode] ?? 'PROVIDER_REJECTED', rejection.message, {

@@ -3,6 +3,7 @@ import type { IdentityRecord, RelationshipPage } from '../domain/identity';
 import type { RunningEmulator } from '../emulators/harness';
 import type { EnvReader, ProviderSettings } from '../env';
 import type { LoaderFactory } from '../loaders/loader-factory';
+import type { RefusalMapping } from '../mutations/user-errors';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { CallContext, HttpTransport } from './http/transport';
@@ -38,6 +39,8 @@ export interface ProviderModule<P extends ProviderName, T extends ProviderTypeSe
   createLoaders(deps: ProviderLoaderDeps<T['client']>): T['loaders'] & ProviderLoaders<ProviderGlobalId<P, T>>;
   /** Wire -> domain mapping (mapper.ts). */
   mapper: T['mapper'];
+  /** How its refusals read as mutation user errors (refusals.ts; applied in src/mutations/run.ts). */
+  refusals: RefusalMapping;
 }
 
 /** The types a provider module is written in terms of. */

@@ -6,6 +6,7 @@ import { AUTH0_HELP, readAuth0Config, type Auth0Auth, type Auth0Settings } from 
 import { AUTH0_ID, type Auth0IdParts } from './id';
 import { createAuth0Loaders } from './loaders';
 import * as mapper from './mapper';
+import { auth0Refusals } from './refusals';
 
 export interface Auth0Types {
   idParts: Auth0IdParts;
@@ -39,4 +40,5 @@ export const auth0: ProviderModule<'auth0', Auth0Types> = {
   createClient: (endpoint, settings, observability) => new Auth0Client({ ...observability, ...endpoint, policy: settings.policy }),
   createLoaders: (deps) => createAuth0Loaders(deps),
   mapper,
+  refusals: auth0Refusals,
 };

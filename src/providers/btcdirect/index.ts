@@ -6,6 +6,7 @@ import { BTCDIRECT_HELP, readBtcDirectConfig, type BtcDirectAuth, type BtcDirect
 import { BTCDIRECT_ID } from './id';
 import { createBtcDirectLoaders } from './loaders';
 import * as mapper from './mapper';
+import { btcDirectRefusals } from './refusals';
 
 export interface BtcDirectTypes {
   idParts: object;
@@ -33,4 +34,5 @@ export const btcdirect: ProviderModule<'btcdirect', BtcDirectTypes> = {
   createClient: (endpoint, settings, observability) => new BtcDirectClient({ ...observability, ...endpoint, policy: settings.policy }),
   createLoaders: (deps) => createBtcDirectLoaders(deps),
   mapper,
+  refusals: btcDirectRefusals,
 };

@@ -6,6 +6,7 @@ import { readVeratoConfig, VERATO_HELP, type VeratoAuth, type VeratoSettings } f
 import { VERATO_ID, type VeratoIdParts } from './id';
 import { createVeratoLoaders } from './loaders';
 import * as mapper from './mapper';
+import { veratoRefusals } from './refusals';
 
 export interface VeratoTypes {
   idParts: VeratoIdParts;
@@ -33,4 +34,5 @@ export const verato: ProviderModule<'verato', VeratoTypes> = {
   createClient: (endpoint, settings, observability) => new VeratoClient({ ...observability, ...endpoint, policy: settings.policy }),
   createLoaders: (deps) => createVeratoLoaders(deps),
   mapper,
+  refusals: veratoRefusals,
 };

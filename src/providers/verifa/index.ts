@@ -6,6 +6,7 @@ import { readVerifaConfig, VERIFA_HELP, type VerifaAuth, type VerifaSettings } f
 import { VERIFA_ID } from './id';
 import { createVerifaLoaders } from './loaders';
 import * as mapper from './mapper';
+import { verifaRefusals } from './refusals';
 
 export interface VerifaTypes {
   idParts: object;
@@ -33,4 +34,5 @@ export const verifa: ProviderModule<'verifa', VerifaTypes> = {
   createClient: (endpoint, settings, observability) => new VerifaClient({ ...observability, ...endpoint, policy: settings.policy, version: settings.version }),
   createLoaders: (deps) => createVerifaLoaders(deps),
   mapper,
+  refusals: verifaRefusals,
 };
