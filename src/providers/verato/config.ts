@@ -16,5 +16,5 @@ export function readVeratoConfig(read: EnvReader): VeratoSettings {
 export const VERATO_HELP = [
   '  VERATO_BASE_URL           e.g. https://cust1234.verato-connect.com/link-ws/svc',
   '  VERATO_TOKEN | VERATO_USERNAME + VERATO_PASSWORD',
-  '  VERATO_SOURCE_MAP         Verato source code per provider (AUTH0=auth0,VERIFA=verifa,BTCDIRECT=btcdirect)',
+  '  VERATO_SOURCE_MAP         Verato source code per provider (VERIFA=verifa,AUTH0=auth0,BTCDIRECT=btcdirect)',
 ];

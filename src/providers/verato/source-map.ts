@@ -1,5 +1,5 @@
 import type { GlobalId } from '../../domain/global-id';
-import type { ProviderName } from '../../domain/provider-name';
+import { PROVIDERS, type ProviderName } from '../../domain/provider-name';
 import { ConfigError, quote } from '../../env';
 import type { VeratoSource } from './wire';
 
@@ -12,13 +12,10 @@ export interface SourceMap {
   providerFor(source: string): SourcedProvider | undefined;
 }
 
-/** The default source code of each other provider, in the order VERATO_SOURCE_MAP lists them. */
-const DEFAULT_SOURCES = { auth0: 'AUTH0', verifa: 'VERIFA', btcdirect: 'BTCDIRECT' } satisfies Record<SourcedProvider, string>;
-const SOURCED_PROVIDERS = Object.keys(DEFAULT_SOURCES) as SourcedProvider[];
+const SOURCED_PROVIDERS = PROVIDERS.filter((name): name is SourcedProvider => name !== 'verato');
 
-export const DEFAULT_SOURCE_MAP = Object.entries(DEFAULT_SOURCES)
-  .map(([provider, source]) => `${source}=${provider}`)
-  .join(',');
+/** By default each other provider's records are filed under its name in capitals: VERIFA=verifa,AUTH0=auth0,BTCDIRECT=btcdirect. */
+export const DEFAULT_SOURCE_MAP = SOURCED_PROVIDERS.map((provider) => `${provider.toUpperCase()}=${provider}`).join(',');
 
 export function parseSourceMap(text: string): SourceMap {
   const toSource = new Map<string, string>();
