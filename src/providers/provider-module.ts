@@ -7,7 +7,6 @@ import type { RefusalMapping } from '../mutations/user-errors';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { CallContext, HttpTransport } from './http/transport';
-import type { NativeIdGrammar } from './provider-id';
 import type { SourceMap } from './verato/source-map';
 
 /**
@@ -41,6 +40,17 @@ export interface ProviderModule<P extends ProviderName, T extends ProviderTypeSe
   mapper: T['mapper'];
   /** How its refusals read as mutation user errors (refusals.ts; applied in src/mutations/run.ts). */
   refusals: RefusalMapping;
+}
+
+/**
+ * The grammar of one provider's native id, the part after `<provider>:` in a global id
+ * (src/domain/global-id.ts reads the envelope and hands the rest to this).
+ */
+export interface NativeIdGrammar<Parts extends object> {
+  /** A native id in the expected form, for the message that names it, e.g. `CRM:12345`. */
+  example: string;
+  /** Reads the native part into its parts; `fail` names what is wrong (e.g. 'a Verifa id is "verifa:idn_…"'). */
+  parse(nativeId: string, fail: (problem: string) => never): Parts;
 }
 
 /** The types a provider module is written in terms of. */

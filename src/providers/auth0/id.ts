@@ -1,4 +1,4 @@
-import type { NativeIdGrammar } from '../provider-id';
+import type { NativeIdGrammar } from '../provider-module';
 
 /** An Auth0 user_id, `<connection>|<id>`, e.g. google-oauth2|1150…. */
 export interface Auth0IdParts {

@@ -1,4 +1,4 @@
-import type { NativeIdGrammar } from '../provider-id';
+import type { NativeIdGrammar } from '../provider-module';
 
 /** A partner identifier linked to a BTC Direct user: 36-255 letters or digits (it travels in a header). */
 const IDENTIFIER = /^[A-Za-z0-9]{36,255}$/;

@@ -1,4 +1,4 @@
-import type { NativeIdGrammar } from '../provider-id';
+import type { NativeIdGrammar } from '../provider-module';
 
 /** A Verato source record: `<SOURCE>:<native id>` (source codes hold no ":"; Verato ids travel in request bodies). */
 export interface VeratoIdParts {

@@ -1,4 +1,4 @@
-import type { NativeIdGrammar } from '../provider-id';
+import type { NativeIdGrammar } from '../provider-module';
 
 /** A Verifa identity id, `idn_…` (it becomes a URL path segment; the grammar leaves no room for path tricks). */
 const IDENTITY_ID = /^idn_[A-Za-z0-9]{1,64}$/;
