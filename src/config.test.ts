@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_PORT, DEFAULT_REQUEST_LIMITS, loadConfig, type Config } from './config';
+import { ConfigError, DEFAULT_CACHE_TTL_SECONDS, DEFAULT_PORT, DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REQUEST_LIMITS, loadConfig, providerCacheTtlSeconds, providerRateLimit, readSharedStateConfig, type Config } from './config';
 import { DEFAULT_VERIFA_VERSION } from './providers/verifa/config';
 import { DEFAULT_SOURCE_MAP, parseSourceMap } from './providers/verato/source-map';
 import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
@@ -386,5 +386,102 @@ describe('production and EMBEDDED_PROVIDERS', () => {
     const error = expectConfigError({ ...PRODUCTION, ...EVERY_PROVIDER_REAL, EMBEDDED_PROVIDERS: 'btcdirect' }, 'EMBEDDED_PROVIDERS');
     expect(error.message).toContain('BTCDIRECT_BASE_URL');
     expectConfigError({ ...REAL_PROVIDER.VERIFA, ...CALLER_AUTH, EMBEDDED_PROVIDERS: 'all' }, 'EMBEDDED_PROVIDERS');
+  });
+});
+
+describe('shared state: REDIS_URL, cache TTLs, encryption keys, rate budgets', () => {
+  const KEY_A = Buffer.alloc(32, 7).toString('base64');
+  const KEY_B = Buffer.alloc(32, 9).toString('base64url');
+
+  /** A ConfigError from readSharedStateConfig (or one of the per-provider readers) on one line, naming `variable`. */
+  function sharedError(run: () => unknown, variable: string): ConfigError {
+    let caught: unknown;
+    try {
+      run();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const error = caught as ConfigError;
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+    expect(error.message).not.toMatch(/[\r\n]/);
+    return error;
+  }
+
+  it('defaults to in-process state, the identity: prefix, a 60 s TTL and a generated key', () => {
+    const shared = loadConfig({}).sharedState;
+    expect(shared).toMatchObject({ redisUrl: null, keyPrefix: DEFAULT_REDIS_KEY_PREFIX, cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS, encryptionKeySource: 'generated', decryptionKeys: [] });
+    expect(DEFAULT_REDIS_KEY_PREFIX).toBe('identity:');
+    expect(DEFAULT_CACHE_TTL_SECONDS).toBe(60);
+    expect(shared.encryptionKey).toHaveLength(32);
+    // A generated key is per process: two reads give two keys.
+    expect(readSharedStateConfig({}).encryptionKey.equals(shared.encryptionKey)).toBe(false);
+  });
+
+  it('reads REDIS_URL (redis:// and rediss://), REDIS_KEY_PREFIX, CACHE_TTL_SECONDS and the keys', () => {
+    const shared = readSharedStateConfig({
+      REDIS_URL: 'rediss://:pw@cache.example.test:6380/2',
+      REDIS_KEY_PREFIX: 'staging:identity:',
+      CACHE_TTL_SECONDS: '0',
+      CACHE_ENCRYPTION_KEY: KEY_A,
+      CACHE_DECRYPTION_KEYS: ` ${KEY_B} ,${KEY_A}`,
+    });
+    expect(shared).toMatchObject({ redisUrl: 'rediss://:pw@cache.example.test:6380/2', keyPrefix: 'staging:identity:', cacheTtlSeconds: 0, encryptionKeySource: 'configured' });
+    expect(shared.encryptionKey.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(shared.decryptionKeys.map((k) => k[0])).toEqual([9, 7]);
+    expect(readSharedStateConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+  });
+
+  it.each(['not a url', 'http://cache.example.test:6379', 'redis://cache.example.test/db', 'redis://:secret-pw@cache.example.test:6379/zero'])(
+    'refuses REDIS_URL=%s in one line that does not repeat it',
+    (value) => {
+      const error = sharedError(() => loadConfig({ REDIS_URL: value }), 'REDIS_URL');
+      expect(error.message).not.toContain('secret-pw');
+      expect(error.message).not.toContain(value);
+    },
+  );
+
+  it('requires CACHE_ENCRYPTION_KEY in production with REDIS_URL, not without Redis', () => {
+    sharedError(() => readSharedStateConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379/0' }), 'CACHE_ENCRYPTION_KEY');
+    expect(readSharedStateConfig({ NODE_ENV: 'production' }).encryptionKeySource).toBe('generated');
+    expect(readSharedStateConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:6379/0', CACHE_ENCRYPTION_KEY: KEY_A }).encryptionKeySource).toBe('configured');
+  });
+
+  it.each([
+    ['CACHE_ENCRYPTION_KEY', 'c2hvcnQ='],
+    ['CACHE_ENCRYPTION_KEY', 'not base64 at all, not at all, not at all!!'],
+    ['CACHE_DECRYPTION_KEYS', `${Buffer.alloc(32, 1).toString('base64')},c2hvcnQ=`],
+    ['REDIS_KEY_PREFIX', 'has spaces'],
+    ['CACHE_TTL_SECONDS', '-1'],
+    ['CACHE_TTL_SECONDS', '1m'],
+  ])('refuses %s=%s in one line that does not repeat a key', (variable, value) => {
+    const error = sharedError(() => readSharedStateConfig({ [variable]: value }), variable);
+    // Key material (even a wrong one) never appears in the message.
+    if (variable.endsWith('_KEY') || variable.endsWith('_KEYS')) for (const part of value.split(',')) expect(error.message).not.toContain(part);
+  });
+
+  it('reads <P>_CACHE_TTL_SECONDS for one provider, falling back to the default given', () => {
+    const env = { AUTH0_CACHE_TTL_SECONDS: '0', VERIFA_CACHE_TTL_SECONDS: '300' };
+    expect(providerCacheTtlSeconds(env, 'AUTH0', 60)).toBe(0);
+    expect(providerCacheTtlSeconds(env, 'VERIFA', 60)).toBe(300);
+    expect(providerCacheTtlSeconds(env, 'VERATO', 45)).toBe(45);
+    expect(sharedError(() => providerCacheTtlSeconds({ BTCDIRECT_CACHE_TTL_SECONDS: 'soon' }, 'BTCDIRECT', 60), 'BTCDIRECT_CACHE_TTL_SECONDS').message).toContain('"soon"');
+  });
+
+  it('reads <P>_RATE_LIMIT_RPS and <P>_RATE_LIMIT_BURST; unset is no budget, burst defaults to the rps', () => {
+    expect(providerRateLimit({}, 'AUTH0')).toBeNull();
+    expect(providerRateLimit({ AUTH0_RATE_LIMIT_RPS: '15', AUTH0_RATE_LIMIT_BURST: '50' }, 'AUTH0')).toEqual({ rps: 15, burst: 50 });
+    expect(providerRateLimit({ AUTH0_RATE_LIMIT_RPS: '5' }, 'AUTH0')).toEqual({ rps: 5, burst: 5 });
+    expect(providerRateLimit({ AUTH0_RATE_LIMIT_RPS: '5' }, 'VERIFA')).toBeNull();
+  });
+
+  it.each([
+    [{ AUTH0_RATE_LIMIT_RPS: '0' }, 'AUTH0_RATE_LIMIT_RPS'],
+    [{ AUTH0_RATE_LIMIT_RPS: '2.5' }, 'AUTH0_RATE_LIMIT_RPS'],
+    [{ AUTH0_RATE_LIMIT_RPS: '10', AUTH0_RATE_LIMIT_BURST: '5' }, 'AUTH0_RATE_LIMIT_BURST'],
+    [{ AUTH0_RATE_LIMIT_BURST: '5' }, 'AUTH0_RATE_LIMIT_BURST'],
+  ])('refuses %j naming %s', (env, variable) => {
+    sharedError(() => providerRateLimit(env, 'AUTH0'), variable);
   });
 });

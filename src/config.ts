@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PROVIDERS, type ProviderName } from './domain/provider-name';
 import { ConfigError, envReader, flag, httpUrl, integer, oneOf, quote, type EnvReader } from './env';
 import { DEFAULT_IDEMPOTENCY_MAX_KEYS } from './mutations/idempotency';
@@ -37,6 +38,8 @@ export interface Config extends ProviderConfigs {
   playground: boolean;
   /** Idempotency keys the in-memory store keeps at most (least recently used evicted first). */
   idempotencyMaxKeys: number;
+  /** Redis (or in-process) shared state: see `readSharedStateConfig`. */
+  sharedState: SharedStateConfig;
 }
 
 /** What one HTTP request may take of the subgraph (README "Security", query limits). */
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: flag(read, 'INTROSPECTION', !production),
     playground: flag(read, 'PLAYGROUND', !production),
     idempotencyMaxKeys: integer(read, 'IDEMPOTENCY_MAX_KEYS', DEFAULT_IDEMPOTENCY_MAX_KEYS, 1, 10_000_000),
+    sharedState: readSharedStateConfig(env),
   };
 }
 
@@ -157,4 +161,110 @@ function routerSecret(value: string | undefined): string | null {
   if (value === undefined) return null;
   if (value.length < 16) throw new ConfigError('ROUTER_SECRET', 'must be at least 16 characters (use a long random value)');
   return value;
+}
+// ---------------------------------------------------------------------------------------------
+// Shared state (Redis, the provider-record cache, rate budgets). A block of its own: the global
+// variables are read by `readSharedStateConfig`; the per-provider ones by `providerCacheTtlSeconds`
+// and `providerRateLimit`, which take the provider's env prefix (VERATO, AUTH0…) so a provider
+// module can call them for itself.
+// ---------------------------------------------------------------------------------------------
+
+export const DEFAULT_REDIS_KEY_PREFIX = 'identity:';
+export const DEFAULT_CACHE_TTL_SECONDS = 60;
+const MAX_CACHE_TTL_SECONDS = 86_400;
+
+export interface SharedStateConfig {
+  /** null = every shared-state feature runs in process. The URL may hold a password: never log it. */
+  redisUrl: string | null;
+  /** Put before every key name, so deployments can share one Redis. */
+  keyPrefix: string;
+  /** Default record-cache TTL of every provider (`CACHE_TTL_SECONDS`); 0 = off. */
+  cacheTtlSeconds: number;
+  /** AES-256-GCM key (32 bytes) values are sealed with, and record-id key names are derived from. */
+  encryptionKey: Buffer;
+  /** `configured` from CACHE_ENCRYPTION_KEY; `generated` = random for this process (development only): say so in a log line. */
+  encryptionKeySource: 'configured' | 'generated';
+  /** Older keys still accepted when opening values (CACHE_DECRYPTION_KEYS), newest first. */
+  decryptionKeys: Buffer[];
+}
+
+export interface ProviderRateLimit {
+  /** Calls per second the fleet may send the provider, sustained. */
+  rps: number;
+  /** Calls the fleet may send in a short burst (at least `rps`). */
+  burst: number;
+}
+
+export function readSharedStateConfig(env: NodeJS.ProcessEnv = process.env): SharedStateConfig {
+  const read = envReader(env);
+  const production = read('NODE_ENV') === 'production';
+  const redisUrl = redisUrlOf(read('REDIS_URL'));
+  const keyPrefix = read('REDIS_KEY_PREFIX') ?? DEFAULT_REDIS_KEY_PREFIX;
+  if (!/^[\x21-\x7e]{1,64}$/.test(keyPrefix)) {
+    throw new ConfigError('REDIS_KEY_PREFIX', 'must be 1 to 64 printable characters without spaces, e.g. "identity:"');
+  }
+  const configuredKey = read('CACHE_ENCRYPTION_KEY');
+  if (configuredKey === undefined && production && redisUrl !== null) {
+    throw new ConfigError('CACHE_ENCRYPTION_KEY', 'is required when NODE_ENV=production and REDIS_URL is set; give 32 random bytes in base64 (e.g. `openssl rand -base64 32`)');
+  }
+  const decryptionKeys = (read('CACHE_DECRYPTION_KEYS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => aesKey('CACHE_DECRYPTION_KEYS', k));
+  return {
+    redisUrl,
+    keyPrefix,
+    cacheTtlSeconds: integer(read, 'CACHE_TTL_SECONDS', DEFAULT_CACHE_TTL_SECONDS, 0, MAX_CACHE_TTL_SECONDS),
+    encryptionKey: configuredKey === undefined ? randomBytes(32) : aesKey('CACHE_ENCRYPTION_KEY', configuredKey),
+    encryptionKeySource: configuredKey === undefined ? 'generated' : 'configured',
+    decryptionKeys,
+  };
+}
+
+/** `<P>_CACHE_TTL_SECONDS` (0 = no caching for that provider), else the global default. */
+export function providerCacheTtlSeconds(env: NodeJS.ProcessEnv, prefix: string, fallback: number): number {
+  return integer(envReader(env), `${prefix}_CACHE_TTL_SECONDS`, fallback, 0, MAX_CACHE_TTL_SECONDS);
+}
+
+/** `<P>_RATE_LIMIT_RPS` and `<P>_RATE_LIMIT_BURST` (default: the RPS); null when RPS is unset (no budget). */
+export function providerRateLimit(env: NodeJS.ProcessEnv, prefix: string): ProviderRateLimit | null {
+  const read = envReader(env);
+  const rpsName = `${prefix}_RATE_LIMIT_RPS`;
+  const burstName = `${prefix}_RATE_LIMIT_BURST`;
+  if (read(rpsName) === undefined) {
+    if (read(burstName) !== undefined) throw new ConfigError(burstName, `needs ${rpsName} too (the sustained calls per second)`);
+    return null;
+  }
+  const rps = integer(read, rpsName, 0, 1, 100_000);
+  const burst = integer(read, burstName, rps, 1, 1_000_000);
+  if (burst < rps) throw new ConfigError(burstName, `must be at least ${rpsName} (${rps}); it is the short-term allowance on top of the sustained rate`);
+  return { rps, burst };
+}
+
+/** redis:// or rediss:// with a host; the message never repeats the value (it may hold a password). */
+function redisUrlOf(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL', 'is not a URL; use e.g. redis://127.0.0.1:6379/0 (rediss:// for TLS)');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss:// (TLS), e.g. redis://127.0.0.1:6379/0');
+  }
+  if (!url.hostname) throw new ConfigError('REDIS_URL', 'has no host; use e.g. redis://127.0.0.1:6379/0');
+  if (!/^(\/\d{0,2})?$/.test(url.pathname)) throw new ConfigError('REDIS_URL', 'the path must be a database number, e.g. redis://host:6379/0');
+  return raw;
+}
+
+/** 32 bytes in base64 (standard or URL-safe, padding optional); the message never repeats the value. */
+function aesKey(name: string, raw: string): Buffer {
+  const normalized = raw.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  const key = /^[A-Za-z0-9+/]+$/.test(normalized) ? Buffer.from(normalized, 'base64') : Buffer.alloc(0);
+  if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== normalized) {
+    throw new ConfigError(name, 'must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)' + (name === 'CACHE_DECRYPTION_KEYS' ? ', comma-separated' : ''));
+  }
+  return key;
 }

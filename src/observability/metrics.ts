@@ -63,6 +63,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['code'] as const,
       registers,
     }),
+    // Shared state (Redis), the provider-record cache and the fleet-wide rate budgets.
+    redisUp: new Gauge({
+      name: 'identity_redis_up',
+      help: '1 while the Redis connection is ready, 0 while it is down or reconnecting (absent without REDIS_URL).',
+      registers,
+    }),
+    cacheLookups: new Counter({
+      name: 'identity_cache_lookups_total',
+      help: 'Provider-record cache lookups, by cache (a record kind named in code) and result: hit, miss, or error (the shared store failed; read as a miss).',
+      labelNames: ['cache', 'result'] as const,
+      registers,
+    }),
+    budgetRemaining: new Gauge({
+      name: 'identity_rate_budget_remaining',
+      help: "Calls left in a provider's fleet-wide rate budget at its last acquisition.",
+      labelNames: ['provider'] as const,
+      registers,
+    }),
+    budgetWaits: new Counter({
+      name: 'identity_rate_budget_waits_total',
+      help: "Provider calls that waited for the fleet-wide rate budget (and then went out).",
+      labelNames: ['provider'] as const,
+      registers,
+    }),
+    budgetRefusals: new Counter({
+      name: 'identity_rate_budget_refusals_total',
+      help: "Provider calls refused without being sent: the fleet-wide rate budget had no call left within the request deadline.",
+      labelNames: ['provider'] as const,
+      registers,
+    }),
   };
 }
 
