@@ -116,14 +116,19 @@ export class ReadThrough<V> {
     const done = Promise.resolve().then(() => loadMisses(keys));
     const flight: Flight<V> = { invalidated, done };
     for (const key of keys) this.inFlight.set(key, flight);
-    let answer: Loaded<V>;
+    // The flight stays joinable until its answer is stored: a cache read that missed while the
+    // load ran (its reply comes before the store's, one connection keeps order) joins it instead
+    // of loading again.
     try {
-      answer = await done;
+      const answer = await done;
+      for (const key of keys) if (answer.has(key)) result.set(key, answer.get(key)!);
+      if (this.options.ttlSeconds > 0) await this.store(keys, answer, invalidated);
     } finally {
       for (const key of keys) if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
     }
-    for (const key of keys) if (answer.has(key)) result.set(key, answer.get(key)!);
-    if (this.options.ttlSeconds <= 0) return;
+  }
+
+  private async store(keys: string[], answer: Loaded<V>, invalidated: ReadonlySet<string>): Promise<void> {
     const storable: Array<readonly [string, V | null]> = [];
     for (const key of keys) {
       if (!answer.has(key) || invalidated.has(key)) continue;
