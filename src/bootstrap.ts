@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './observability/logger';
 import { createMetrics, type Metrics } from './observability/metrics';
 import { createProviderClients, type ProviderClients } from './providers/provider-clients';
 import { createApp, type App } from './server';
+import { createSharedState, type SharedState } from './shared-state';
 
 export interface RunningSubgraph {
   app: App;
@@ -15,6 +16,8 @@ export interface RunningSubgraph {
   /** Providers served by embedded emulators. */
   embedded: ProviderName[];
   clients: ProviderClients;
+  /** What the process keeps beyond a request: on Redis with REDIS_URL, else in process. */
+  shared: SharedState;
   logger: Logger;
   metrics: Metrics;
   close(): Promise<void>;
@@ -30,9 +33,10 @@ export interface StartOptions {
 export async function startSubgraph(config: Config, options: StartOptions = {}): Promise<RunningSubgraph> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: true });
+  const shared = createSharedState(config.sharedState, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys, metrics, logger });
   const providers = await resolveProviderEndpoints(config);
   const clients = createProviderClients(config, providers.endpoints, logger, metrics);
-  const app = await createApp({ config, clients, logger, metrics, loaderOptions: options.loaderOptions });
+  const app = await createApp({ config, clients, shared, logger, metrics, loaderOptions: options.loaderOptions });
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, () => resolve());
@@ -44,12 +48,14 @@ export async function startSubgraph(config: Config, options: StartOptions = {}):
     url: `http://127.0.0.1:${port}/graphql`,
     embedded: providers.embedded,
     clients,
+    shared,
     logger,
     metrics,
     close: async () => {
       await app.stop();
       await clients.close();
       await providers.close();
+      await shared.close();
     },
   };
 }

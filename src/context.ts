@@ -7,6 +7,7 @@ import type { ProviderClients } from './providers/provider-clients';
 import { UpstreamCallBudget } from './providers/http/budget';
 import type { CallContext } from './providers/http/transport';
 import type { IdempotencyStore } from './mutations/idempotency';
+import type { SharedState } from './shared-state';
 
 /** Who is asking. */
 export interface Caller {
@@ -38,7 +39,8 @@ export interface Context {
 
 export interface ContextDeps {
   clients: ProviderClients;
-  idempotency: IdempotencyStore;
+  /** Process-wide state beyond a request (idempotency keys, record caches, rate budgets). */
+  shared: SharedState;
   logger: Logger;
   metrics: Metrics;
   requestDeadlineMs: number;
@@ -63,7 +65,7 @@ export function createContext(deps: ContextDeps, request: RequestFacts): Context
   const call: CallContext = { requestId, deadline: Date.now() + deps.requestDeadlineMs, budget: new UpstreamCallBudget(deps.upstreamBudget) };
   return {
     ...request,
-    idempotency: deps.idempotency,
+    idempotency: deps.shared.idempotency,
     call,
     loaders: createLoaders(deps.clients, call, deps.metrics, deps.loaderOptions),
     clients: deps.clients,

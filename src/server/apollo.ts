@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { createContext, type Context, type ContextDeps, type RequestFacts } from '../context';
 import { formatError } from '../errors/format-error';
 import type { LoaderOptions } from '../loaders/create-loaders';
-import { InMemoryIdempotencyStore, type IdempotencyStore } from '../mutations/idempotency';
+import { createSharedState, type SharedState } from '../shared-state';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { operationPlugin } from '../observability/operation-plugin';
@@ -21,8 +21,8 @@ export interface SubgraphApolloDeps {
   logger: Logger;
   metrics: Metrics;
   loaderOptions?: LoaderOptions;
-  /** Where mutation idempotency keys are kept (default: in memory, this process only). */
-  idempotency?: IdempotencyStore;
+  /** Idempotency keys, record caches, rate budgets (default: in process, for this server only). */
+  shared?: SharedState;
   /** The embedded dev issuer, whose token the playground page carries (none: a page without one). */
   devIssuer?: DevIssuer | null;
 }
@@ -45,7 +45,7 @@ export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<Su
     clients: deps.clients,
     logger,
     metrics,
-    idempotency: deps.idempotency ?? new InMemoryIdempotencyStore({ maxKeys: config.idempotencyMaxKeys }),
+    shared: deps.shared ?? createSharedState({ ...config.sharedState, redisUrl: null }, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys }),
     requestDeadlineMs: config.requestDeadlineMs,
     upstreamBudget: config.limits.upstreamBudget,
     loaderOptions: deps.loaderOptions,
