@@ -31,7 +31,7 @@ describe('README commands', () => {
   it('the start command builds on npm ci and starts node on dist/ in place of the shell', () => {
     expect(fencedCommand('Run it')).toBe('npm ci && npm start');
     const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(scripts.prepare).toBe('node scripts/prepare.js');
+    expect(scripts.prepare).toBe('node scripts/build.js --skip-without-compiler');
     expect(scripts.start).toBe('exec node dist/src/index.js');
   });
 });
