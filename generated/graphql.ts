@@ -171,6 +171,8 @@ export type UserErrorCode =
   | 'FORBIDDEN'
   /** The idempotency key was used before with different input. */
   | 'IDEMPOTENCY_KEY_REUSED'
+  /** The store that deduplicates idempotency keys cannot be reached, so nothing was sent; retry the same request (same key) shortly. */
+  | 'IDEMPOTENCY_UNAVAILABLE'
   /** The BTC Direct identifier is already linked to another user. */
   | 'IDENTIFIER_IN_USE'
   /** An input value breaks a rule (see `field` and `hint`). */

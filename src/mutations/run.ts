@@ -3,6 +3,7 @@ import { GLOBAL_ID_FORM, tryParseGlobalId, type GlobalId } from '../domain/globa
 import { PROVIDER_MODULES } from '../providers';
 import { UpstreamError } from '../providers/http/errors';
 import { ProviderRejection } from '../providers/rejection';
+import { SharedStateUnavailableError } from '../shared-state/errors';
 import { pairRouteFor, type PairMutation, type PairMutations, type PairRequestOf } from './dispatch';
 import { idempotencyScope, inputFingerprint, isValidIdempotencyKey } from './idempotency';
 import { RefusedBeforeWriting, type Outcome, type Route } from './route';
@@ -33,7 +34,20 @@ export async function runRoute<O extends Outcome>(
   const useStore = scope !== undefined && !route.upstreamIdempotency;
 
   if (useStore) {
-    const claim = await ctx.idempotency.begin(scope, inputFingerprint(input));
+    let claim: Awaited<ReturnType<typeof ctx.idempotency.begin>>;
+    try {
+      claim = await ctx.idempotency.begin(scope, inputFingerprint(input));
+    } catch (error) {
+      // Without the store the key cannot be deduplicated: refuse before any upstream call rather than send without it.
+      if (!(error instanceof SharedStateUnavailableError)) throw error;
+      ctx.logger.warn({ mutation, idempotency: 'unavailable' }, 'idempotency store unavailable; keyed mutation refused as retryable');
+      return onRefusal([
+        userError('IDEMPOTENCY_UNAVAILABLE', 'The idempotency store cannot be reached, so nothing was sent; retry the same request shortly.', {
+          field: 'idempotencyKey',
+          retryable: true,
+        }),
+      ]);
+    }
     if (claim.state === 'replay') {
       // The write happened in an earlier request: read what it touched as fresh as after the write.
       ctx.loaders.forget(route.touches);
@@ -59,7 +73,7 @@ export async function runRoute<O extends Outcome>(
       const refusal = refusalAsUserError(error, route.refusalWording);
       if (!refusal) {
         // No answer (or an unexpected failure): whether the write landed is unknown, so the caller may retry with the key.
-        if (useStore) await ctx.idempotency.release(scope);
+        if (useStore) await settle(ctx, mutation, () => ctx.idempotency.release(scope));
         throw error;
       }
       outcome = onRefusal([refusal]);
@@ -71,10 +85,23 @@ export async function runRoute<O extends Outcome>(
     // Kept only when a write was sent and its answer stays true; a refusal that may pass later
     // (pending review, a general provider error) or of the request as sent is not pinned to the key.
     const releases = wroteNothing || outcome.userErrors.some((error) => error.retryable || REFUSED_AS_SENT.has(error.code));
-    if (releases) await ctx.idempotency.release(scope);
-    else await ctx.idempotency.complete(scope, outcome);
+    // The write is decided by now: a store that fails to record it must not turn its answer into an error.
+    await settle(ctx, mutation, () => (releases ? ctx.idempotency.release(scope) : ctx.idempotency.complete(scope, outcome)));
   }
   return outcome;
+}
+
+/**
+ * Records how a claimed key ended; when the store cannot be reached the key's lease simply runs
+ * out (a retry then runs again, or meets IN_PROGRESS until then), which is logged, not answered.
+ */
+async function settle(ctx: Context, mutation: string, record: () => Promise<void>): Promise<void> {
+  try {
+    await record();
+  } catch (error) {
+    if (!(error instanceof SharedStateUnavailableError)) throw error;
+    ctx.logger.warn({ mutation, idempotency: 'unavailable' }, 'idempotency store unavailable while recording the outcome; the key lease expires on its own');
+  }
 }
 
 /** Finds the pair's route and runs it; `touches` are the ids whose reads it makes stale. */

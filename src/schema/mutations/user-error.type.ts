@@ -20,6 +20,7 @@ export const UserErrorCode = enumFromList(USER_ERROR_CODES, {
     UNSUPPORTED_OPERATION: 'The providers cannot do this combination; the message names what is supported.',
     IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
     IN_PROGRESS: 'A request with the same idempotency key is still running.',
+    IDEMPOTENCY_UNAVAILABLE: 'The store that deduplicates idempotency keys cannot be reached, so nothing was sent; retry the same request (same key) shortly.',
     FORBIDDEN: 'The caller may not do this to these identities.',
     PROVIDER_REJECTED: 'The provider refused for another reason (see `providerCode`).',
   },
