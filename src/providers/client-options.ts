@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import type { SharedState } from '../shared-state';
 import type { ProviderPolicy } from './http/policy';
 
 /** What every provider client is built from. */
@@ -9,4 +10,6 @@ export interface ProviderClientOptions<A> {
   policy: ProviderPolicy;
   logger: Logger;
   metrics: Metrics;
+  /** The process's shared state (tokens it fetches for itself, rate budgets), on Redis with REDIS_URL. */
+  shared: SharedState;
 }

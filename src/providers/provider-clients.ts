@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { PROVIDERS, type ProviderName } from '../domain/provider-name';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import type { SharedState } from '../shared-state';
 import { mapProviders, type ProviderTypes } from '.';
 import type { SourceMap } from './verato/source-map';
 
@@ -17,10 +18,13 @@ export type ProviderClients = ProviderClientMap & {
   close(): Promise<void>;
 };
 
-/** One client per provider for the life of the process (connections and breakers are shared). */
-export function createProviderClients(config: Config, endpoints: ProviderEndpoints, logger: Logger, metrics: Metrics): ProviderClients {
+/**
+ * One client per provider for the life of the process (connections and breakers are shared);
+ * tokens the clients fetch for themselves are kept in `shared.tokens` (for the fleet on Redis).
+ */
+export function createProviderClients(config: Config, endpoints: ProviderEndpoints, logger: Logger, metrics: Metrics, shared: SharedState): ProviderClients {
   const clients = mapProviders<ProviderClientMap>(
-    (module) => module.createClient(endpoints[module.name], config[module.name], { logger, metrics }) as ProviderClientMap[typeof module.name],
+    (module) => module.createClient(endpoints[module.name], config[module.name], { logger, metrics, shared }) as ProviderClientMap[typeof module.name],
   );
   const all = PROVIDERS.map((name) => clients[name]);
   return {

@@ -6,6 +6,7 @@ import type { LoaderFactory } from '../loaders/loader-factory';
 import type { RefusalMapping } from '../mutations/user-errors';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import type { SharedState } from '../shared-state';
 import type { CallContext, HttpTransport } from './http/transport';
 import type { SourceMap } from './verato/source-map';
 
@@ -32,14 +33,24 @@ export interface ProviderModule<P extends ProviderName, T extends ProviderTypeSe
     /** The running emulator as the endpoint, with its demo credentials. */
     endpoint(emulator: T['emulator'], settings: T['settings']): T['endpoint'];
   };
-  /** The process-wide client (its connections and breaker are shared by every request). */
-  createClient(endpoint: T['endpoint'], settings: T['settings'], observability: { logger: Logger; metrics: Metrics }): T['client'];
+  /**
+   * The process-wide client (its connections and breaker are shared by every request); `shared`
+   * is the process's SharedState (provider tokens kept for the fleet, rate budgets).
+   */
+  createClient(endpoint: T['endpoint'], settings: T['settings'], deps: ClientDeps): T['client'];
   /** Its DataLoaders for one request. */
   createLoaders(deps: ProviderLoaderDeps<T['client']>): T['loaders'] & ProviderLoaders<ProviderGlobalId<P, T>>;
   /** Wire -> domain mapping (mapper.ts). */
   mapper: T['mapper'];
   /** How its refusals read as mutation user errors (refusals.ts; applied in src/mutations/run.ts). */
   refusals: RefusalMapping;
+}
+
+/** What every provider client is built with besides its endpoint and settings. */
+export interface ClientDeps {
+  logger: Logger;
+  metrics: Metrics;
+  shared: SharedState;
 }
 
 /**

@@ -11,6 +11,7 @@ import { createMetrics } from '../../src/observability/metrics';
 import { createProviderClients } from '../../src/providers/provider-clients';
 import { ALL_SCOPES } from '../../src/security/scopes';
 import { createSubgraphApollo } from '../../src/server/apollo';
+import { createSharedState } from '../../src/shared-state';
 import { emulatorEnv, LOAD_TOLERANT_TIMEOUTS, type Emulators } from './emulator-env';
 
 /** Who runs an operation (default: `test-admin` with every scope, no BTC Direct user token). */
@@ -60,8 +61,9 @@ export async function startInProcess(options: { env?: Record<string, string>; lo
   const logger = createLogger({ level: config.logLevel });
   const metrics = createMetrics();
   const providers = await resolveProviderEndpoints(config);
-  const clients = createProviderClients(config, providers.endpoints, logger, metrics);
-  const { apollo, contextFor } = await createSubgraphApollo({ config, clients, logger, metrics, loaderOptions: options.loaderOptions });
+  const shared = createSharedState(config.sharedState, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys, metrics, logger });
+  const clients = createProviderClients(config, providers.endpoints, logger, metrics, shared);
+  const { apollo, contextFor } = await createSubgraphApollo({ config, clients, shared, logger, metrics, loaderOptions: options.loaderOptions });
 
   return {
     emulators,
@@ -87,6 +89,7 @@ export async function startInProcess(options: { env?: Record<string, string>; lo
       await apollo.stop();
       await clients.close();
       await providers.close();
+      await shared.close();
       await emulators.close();
     },
   };

@@ -23,7 +23,8 @@ export const AUTH0_SEARCH_BATCH = 50;
 
 /**
  * Auth0 Management API v2 (base URL https://TENANT.auth0.com). Authenticates with a
- * client-credentials token from /oauth/token (kept in a TokenCache), or with a static
+ * client-credentials token from /oauth/token (kept in a TokenCache on the shared token store, so
+ * the fleet fetches it once), or with a static
  * AUTH0_MGMT_TOKEN.
  */
 export class Auth0Client {
@@ -40,6 +41,7 @@ export class Auth0Client {
             (ctx) => this.requestToken(ctx, auth),
             // A cached token the tenant stopped accepting (rotated keys, revoked grant).
             (error) => error instanceof UpstreamAuthError && error.status === 401,
+            { store: options.shared.tokens, name: 'auth0-management' },
           )
         : null;
     this.idTokens = new Auth0IdTokenVerifier(options.baseUrl, options.idTokenAudiences, options.policy.timeoutMs);

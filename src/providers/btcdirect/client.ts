@@ -34,6 +34,8 @@ export class BtcDirectClient {
             (ctx, previous) => this.openSession(ctx, auth, previous),
             // An expired or revoked partner token (ER800/ER801).
             (error) => error instanceof UpstreamAuthError && (error.providerCode === 'ER800' || error.providerCode === 'ER801'),
+            // Kept for the fleet; the refresh token stays with the replica that logged in.
+            { store: options.shared.tokens, name: 'btcdirect-partner' },
           )
         : null;
     this.transport = new HttpTransport({

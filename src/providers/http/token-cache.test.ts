@@ -1,5 +1,6 @@
 import { UpstreamCallBudget } from './budget';
 import type { CallContext } from './transport';
+import { ProviderTokenStore } from '../../shared-state/provider-tokens';
 import { TOKEN_RENEW_MARGIN_MS, TokenCache, type IssuedToken } from './token-cache';
 
 const CTX: CallContext = { requestId: 'req-1', deadline: Date.now() + 60_000, budget: new UpstreamCallBudget(100) };
@@ -108,5 +109,44 @@ describe('TokenCache', () => {
     });
     await expect(fresh.withRenewOnce(beforeToken)).rejects.toBeInstanceOf(StaleToken);
     expect(beforeToken).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('TokenCache on a shared token store', () => {
+  /** Two caches (two clients, as two replicas would have) over one store and one issuer. */
+  function twoOverOneStore() {
+    const store = new ProviderTokenStore(null);
+    let count = 0;
+    const issue = async (): Promise<IssuedToken> => {
+      count += 1;
+      return { token: `token-${count}`, expiresAt: Date.now() + HOUR };
+    };
+    const slot = { store, name: 'test-token' };
+    const a = new TokenCache<IssuedToken>(issue, (error) => error instanceof StaleToken, slot);
+    const b = new TokenCache<IssuedToken>(issue, (error) => error instanceof StaleToken, slot);
+    return { a, b, store, calls: () => count };
+  }
+
+  it('issues once for every cache over the store, also at the same moment', async () => {
+    const { a, b, calls } = twoOverOneStore();
+    expect(await Promise.all([a.token(CTX), b.token(CTX), a.token(CTX)])).toEqual(['token-1', 'token-1', 'token-1']);
+    expect(await b.token(CTX)).toBe('token-1');
+    expect(calls()).toBe(1);
+  });
+
+  it('a stale-token refusal forgets the token in the store, so the next call gets a new one', async () => {
+    const { a, b, store, calls } = twoOverOneStore();
+    await b.token(CTX);
+    const used: string[] = [];
+    const send = async () => {
+      const token = await a.token(CTX);
+      used.push(token);
+      if (token === 'token-1') throw new StaleToken();
+      return 'answer';
+    };
+    await expect(a.withRenewOnce(send)).resolves.toBe('answer');
+    expect(used).toEqual(['token-1', 'token-2']);
+    expect(await store.get('test-token')).toEqual(expect.objectContaining({ value: 'token-2' }));
+    expect(calls()).toBe(2);
   });
 });
