@@ -29,16 +29,49 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+type StackOptions = { env?: Record<string, string> | ((emulators: Emulators) => Record<string, string>); loaderOptions?: LoaderOptions; logLines?: string[] };
+
 /**
  * The subgraph pointed, through its ordinary configuration, at four separately started provider
  * emulators: the same code path as against the real APIs, with call counters and fault knobs.
  * Caller tokens are verified as in production (AUTH_* pointing at a JWKS of the dev issuer's key).
  */
-export async function startStack(
-  options: { env?: Record<string, string> | ((emulators: Emulators) => Record<string, string>); loaderOptions?: LoaderOptions; logLines?: string[] } = {},
-): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const emulators = await startEmulators(PROVIDERS);
   const callerIssuer = await startCallerIssuer();
+  const stack = await subgraphOver(emulators, callerIssuer, options);
+  return {
+    ...stack,
+    close: async () => {
+      await stack.close();
+      await Promise.all([emulators.close(), callerIssuer.close()]);
+    },
+  };
+}
+
+/**
+ * `count` subgraph processes' worth (replicas behind one router) in this process, over the same
+ * four emulators and caller issuer, each with the same configuration (e.g. one REDIS_URL and
+ * CACHE_ENCRYPTION_KEY). `close()` stops the replicas, then the emulators.
+ */
+export async function startReplicas(count: number, options: StackOptions = {}): Promise<{ emulators: Emulators; replicas: Stack[]; clearCalls(): void; close(): Promise<void> }> {
+  const emulators = await startEmulators(PROVIDERS);
+  const callerIssuer = await startCallerIssuer();
+  const replicas: Stack[] = [];
+  for (let i = 0; i < count; i++) replicas.push(await subgraphOver(emulators, callerIssuer, options));
+  return {
+    emulators,
+    replicas,
+    clearCalls: () => emulators.all.forEach((emulator) => emulator.clearCalls()),
+    close: async () => {
+      await Promise.all(replicas.map((replica) => replica.close()));
+      await Promise.all([emulators.close(), callerIssuer.close()]);
+    },
+  };
+}
+
+/** One subgraph over running emulators; its `close()` stops the subgraph only. */
+async function subgraphOver(emulators: Emulators, callerIssuer: Awaited<ReturnType<typeof startCallerIssuer>>, options: StackOptions): Promise<Stack> {
   const env = {
     ...callerIssuer.env,
     PORT: '0',
@@ -79,9 +112,6 @@ export async function startStack(
       return { ...((await response.json()) as ExecutionResult<never>), status: response.status };
     },
     clearCalls: () => emulators.all.forEach((emulator) => emulator.clearCalls()),
-    close: async () => {
-      await subgraph.close();
-      await Promise.all([emulators.close(), callerIssuer.close()]);
-    },
+    close: () => subgraph.close(),
   };
 }
