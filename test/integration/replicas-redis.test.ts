@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { GetIdentityDocument, LinkIdentitiesDocument } from '../../generated/graphql';
 import type { RecordedCall } from '../../src/emulators/harness';
-import { DEMO_PEOPLE } from '../../src/emulators/seed';
+import { DEMO_CREDENTIALS, DEMO_PEOPLE } from '../../src/emulators/seed';
 import { describeWithRedis, dumpRedis, eventually, startTestRedis, type TestRedis } from '../support/redis';
 import { startReplicas, type Stack } from '../support/stack';
 
@@ -147,5 +147,41 @@ describeWithRedis('two replicas sharing one Redis', () => {
       expect(replay.data!.linkIdentities.linkId).toBe(first.data!.linkIdentities.linkId);
       expect(linkWrites()).toHaveLength(1);
     });
+  });
+});
+
+describeWithRedis('two replicas sharing one Redis, BTC Direct with a partner login', () => {
+  let redis: TestRedis;
+  let fleet: Awaited<ReturnType<typeof startReplicas>>;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    const env = {
+      REDIS_URL: redis.url,
+      CACHE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      BTCDIRECT_API_KEY: '',
+      BTCDIRECT_USERNAME: DEMO_CREDENTIALS.btcdirect.username,
+      BTCDIRECT_PASSWORD: DEMO_CREDENTIALS.btcdirect.password,
+    };
+    fleet = await startReplicas(2, { env });
+    await Promise.all(fleet.replicas.map((replica) => replica.subgraph.shared.redis!.waitUntilReady(5_000)));
+  });
+  afterAll(async () => {
+    await fleet?.close();
+    await redis?.close();
+  });
+
+  it('logs in once for both replicas (one partner JWT for the fleet)', async () => {
+    fleet.clearCalls();
+    const btc = fleet.emulators.btcdirect!;
+    const userInfoCalls = () => btc.countCalls('GET', '/api/v1/user/info');
+    for (const [replica, person] of [[fleet.replicas[0], DEMO_PEOPLE[0]], [fleet.replicas[1], DEMO_PEOPLE[1]]] as const) {
+      const before = userInfoCalls();
+      const read = await replica.gql(GetIdentityDocument, { id: `btcdirect:${person.btcIdentifier}` });
+      expect(read.errors).toBeUndefined();
+      expect(read.data!.identity).not.toBeNull();
+      expect(userInfoCalls()).toBeGreaterThan(before);
+    }
+    expect(btc.countCalls('POST', '/api/v1/authenticate')).toBe(1);
   });
 });
