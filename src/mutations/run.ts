@@ -5,7 +5,7 @@ import { UpstreamError } from '../providers/http/errors';
 import { ProviderRejection } from '../providers/rejection';
 import { SharedStateUnavailableError } from '../shared-state/errors';
 import { pairRouteFor, type PairMutation, type PairMutations, type PairRequestOf } from './dispatch';
-import { idempotencyScope, inputFingerprint, isValidIdempotencyKey } from './idempotency';
+import { idempotencyScope, inputFingerprint, isValidIdempotencyKey, type IdempotencyClaim } from './idempotency';
 import { RefusedBeforeWriting, type Outcome, type Route } from './route';
 import { isUserError, userError, type RefusalWording, type UserErrorCode, type UserErrorRecord } from './user-errors';
 
@@ -34,7 +34,7 @@ export async function runRoute<O extends Outcome>(
   const useStore = scope !== undefined && !route.upstreamIdempotency;
 
   if (useStore) {
-    let claim: Awaited<ReturnType<typeof ctx.idempotency.begin>>;
+    let claim: IdempotencyClaim;
     try {
       claim = await ctx.idempotency.begin(scope, inputFingerprint(input));
     } catch (error) {
