@@ -46,6 +46,9 @@ export async function startStack(
     LOG_LEVEL: options.logLines ? 'debug' : 'silent',
     ...LOAD_TOLERANT_TIMEOUTS,
     ...emulatorEnv(emulators),
+    // No record cache across requests: the call-count tests count every request's provider calls.
+    // Tests of the cache set CACHE_TTL_SECONDS (or <P>_CACHE_TTL_SECONDS) themselves.
+    CACHE_TTL_SECONDS: '0',
     ...(typeof options.env === 'function' ? options.env(emulators) : options.env),
   };
   const config = loadConfig(env);
