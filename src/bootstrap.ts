@@ -35,7 +35,7 @@ export async function startSubgraph(config: Config, options: StartOptions = {}):
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: true });
   const shared = createSharedState(config.sharedState, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys, metrics, logger });
   const providers = await resolveProviderEndpoints(config);
-  const clients = createProviderClients(config, providers.endpoints, logger, metrics);
+  const clients = createProviderClients(config, providers.endpoints, logger, metrics, shared);
   const app = await createApp({ config, clients, shared, logger, metrics, loaderOptions: options.loaderOptions });
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);

@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { mapProviders, type ProviderTypes } from '.';
 import type { SourceMap } from './verato/source-map';
+import type { SharedState } from '../shared-state';
 
 /** Where and how to reach each provider, once embedded emulators (if any) are running. */
 export type ProviderEndpoints = { [P in ProviderName]: ProviderTypes[P]['endpoint'] };
@@ -18,9 +19,9 @@ export type ProviderClients = ProviderClientMap & {
 };
 
 /** One client per provider for the life of the process (connections and breakers are shared). */
-export function createProviderClients(config: Config, endpoints: ProviderEndpoints, logger: Logger, metrics: Metrics): ProviderClients {
+export function createProviderClients(config: Config, endpoints: ProviderEndpoints, logger: Logger, metrics: Metrics, shared?: SharedState): ProviderClients {
   const clients = mapProviders<ProviderClientMap>(
-    (module) => module.createClient(endpoints[module.name], config[module.name], { logger, metrics }) as ProviderClientMap[typeof module.name],
+    (module) => module.createClient(endpoints[module.name], config[module.name], { logger, metrics, shared }) as ProviderClientMap[typeof module.name],
   );
   const all = PROVIDERS.map((name) => clients[name]);
   return {

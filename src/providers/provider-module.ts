@@ -9,6 +9,7 @@ import type { Metrics } from '../observability/metrics';
 import type { CallContext, HttpTransport } from './http/transport';
 import type { SourceMap } from './verato/source-map';
 import type { ProviderCaches } from '../loaders/provider-caches';
+import type { SharedState } from '../shared-state';
 
 /**
  * What a provider is known for, in one object per provider (`src/providers/<p>/index.ts`).
@@ -34,7 +35,7 @@ export interface ProviderModule<P extends ProviderName, T extends ProviderTypeSe
     endpoint(emulator: T['emulator'], settings: T['settings']): T['endpoint'];
   };
   /** The process-wide client (its connections and breaker are shared by every request). */
-  createClient(endpoint: T['endpoint'], settings: T['settings'], observability: { logger: Logger; metrics: Metrics }): T['client'];
+  createClient(endpoint: T['endpoint'], settings: T['settings'], observability: { logger: Logger; metrics: Metrics; shared?: SharedState }): T['client'];
   /** Its DataLoaders for one request. */
   createLoaders(deps: ProviderLoaderDeps<T['client']>): T['loaders'] & ProviderLoaders<ProviderGlobalId<P, T>>;
   /** Wire -> domain mapping (mapper.ts). */

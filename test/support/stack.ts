@@ -14,6 +14,8 @@ export interface Stack {
   emulators: Emulators;
   subgraph: RunningSubgraph;
   url: string;
+  /** The environment the subgraph was configured from (a second replica can start from it). */
+  env?: Record<string, string>;
   /** A dev-issuer token (the issuer the subgraph trusts here, through AUTH_* unless `env` says otherwise). */
   token(claims?: { sub?: string; scopes?: readonly string[]; expiresInSeconds?: number; issuer?: string; audience?: string }): Promise<string>;
   /**
@@ -70,6 +72,7 @@ export async function startStack(
     emulators,
     subgraph,
     url: subgraph.url,
+    env,
     token,
     async gql(document, variables, headers = {}) {
       const query = typeof document === 'string' ? document : print(document);
