@@ -114,6 +114,19 @@ describeWithRedis('record cache shared by two replicas over one Redis', () => {
       await redis.start();
     }
   });
+
+  it('with Redis stopped, a mutation still answers (its cache invalidation fails and is logged)', async () => {
+    const primary = stack.emulators.verifa!.store.addIdentity({ tags: ['p2'] });
+    const secondary = stack.emulators.verifa!.store.addIdentity({ tags: ['s2'] });
+    await redis.stop();
+    try {
+      const merged = await onA(MERGE, { input: { primaryId: `verifa:${primary.id}`, secondaryId: `verifa:${secondary.id}`, redactSecondary: true } });
+      expect(merged.errors).toBeUndefined();
+      expect(merged.data as unknown).toMatchObject({ mergeIdentities: { userErrors: [], secondary: { id: `verifa:${secondary.id}`, status: 'REDACTED' } } });
+    } finally {
+      await redis.start();
+    }
+  });
 });
 
 describe('record cache TTL per provider (in process)', () => {
