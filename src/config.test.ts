@@ -485,3 +485,13 @@ describe('shared state: REDIS_URL, cache TTLs, encryption keys, rate budgets', (
     sharedError(() => providerRateLimit(env, 'AUTH0'), variable);
   });
 });
+
+describe('loadConfig: each provider\'s record-cache TTL and rate budget in its settings', () => {
+  it('reads <P>_CACHE_TTL_SECONDS (else CACHE_TTL_SECONDS) and <P>_RATE_LIMIT_RPS/_BURST per provider', () => {
+    const config = loadConfig({ CACHE_TTL_SECONDS: '30', AUTH0_CACHE_TTL_SECONDS: '0', AUTH0_RATE_LIMIT_RPS: '5', AUTH0_RATE_LIMIT_BURST: '10' });
+    expect(config.auth0).toMatchObject({ cacheTtlSeconds: 0, rateLimit: { rps: 5, burst: 10 } });
+    expect(config.verifa).toMatchObject({ cacheTtlSeconds: 30, rateLimit: null });
+    const defaults = loadConfig({});
+    expect([defaults.auth0, defaults.btcdirect, defaults.verato, defaults.verifa].map((s) => [s.cacheTtlSeconds, s.rateLimit])).toEqual(Array(4).fill([60, null]));
+  });
+});

@@ -64,7 +64,15 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const read = envReader(env);
   const production = read('NODE_ENV') === 'production';
-  const providers = mapProviders<ProviderConfigs>((module) => module.readConfig(read) as ProviderConfigs[typeof module.name]);
+  const sharedState = readSharedStateConfig(env);
+  const providers = mapProviders<ProviderConfigs>((module) => {
+    const prefix = module.name.toUpperCase();
+    return {
+      ...(module.readConfig(read) as object),
+      cacheTtlSeconds: providerCacheTtlSeconds(env, prefix, sharedState.cacheTtlSeconds),
+      rateLimit: providerRateLimit(env, prefix),
+    } as ProviderConfigs[typeof module.name];
+  });
   const realProviders = PROVIDERS.filter((name) => providers[name].baseUrl !== null);
   const callerAuth = callerAuthOf(read, production, realProviders);
   checkEmbeddedProviders(read, production, realProviders);
@@ -85,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: flag(read, 'INTROSPECTION', !production),
     playground: flag(read, 'PLAYGROUND', !production),
     idempotencyMaxKeys: integer(read, 'IDEMPOTENCY_MAX_KEYS', DEFAULT_IDEMPOTENCY_MAX_KEYS, 1, 10_000_000),
-    sharedState: readSharedStateConfig(env),
+    sharedState,
   };
 }
 

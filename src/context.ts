@@ -8,6 +8,7 @@ import { UpstreamCallBudget } from './providers/http/budget';
 import type { CallContext } from './providers/http/transport';
 import type { IdempotencyStore } from './mutations/idempotency';
 import type { SharedState } from './shared-state';
+import type { ProviderCaches } from './loaders/provider-caches';
 
 /** Who is asking. */
 export interface Caller {
@@ -47,6 +48,8 @@ export interface ContextDeps {
   /** Upstream calls one GraphQL request may make. */
   upstreamBudget: number;
   loaderOptions?: LoaderOptions;
+  /** The record caches below the loaders, built once per process from `shared` (absent: none). */
+  caches?: ProviderCaches;
 }
 
 /** A request id from the router when it sends a sane one, else a new one. */
@@ -67,7 +70,7 @@ export function createContext(deps: ContextDeps, request: RequestFacts): Context
     ...request,
     idempotency: deps.shared.idempotency,
     call,
-    loaders: createLoaders(deps.clients, call, deps.metrics, deps.loaderOptions),
+    loaders: createLoaders(deps.clients, call, deps.metrics, deps.loaderOptions, deps.caches),
     clients: deps.clients,
     logger: deps.logger,
     partialFailures: [],

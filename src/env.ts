@@ -32,6 +32,10 @@ export interface ProviderSettings<A> {
   /** null = use the emulator's demo credentials (only when baseUrl is null). */
   auth: A | null;
   policy: ProviderPolicy;
+  /** `<P>_CACHE_TTL_SECONDS` (else CACHE_TTL_SECONDS, 60): how long its records stay in the record cache; 0 = off. Set by loadConfig. */
+  cacheTtlSeconds?: number;
+  /** `<P>_RATE_LIMIT_RPS` / `_BURST`: its fleet-wide rate budget; null = none. Set by loadConfig. */
+  rateLimit?: { rps: number; burst: number } | null;
 }
 
 /** `<P>_BASE_URL` (credentials required with it) and the `<P>_*` call policy of one provider. */

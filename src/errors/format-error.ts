@@ -2,7 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ProviderName } from '../domain/provider-name';
 import { PROVIDER_MODULES } from '../providers';
-import { UpstreamBudgetExceededError, UpstreamError } from '../providers/http/errors';
+import { RateBudgetRefusedError, UpstreamBudgetExceededError, UpstreamError } from '../providers/http/errors';
 import { ProviderReadError } from '../providers/read-error';
 import { ProviderRejection } from '../providers/rejection';
 import { isDocumentedCode, type ErrorCode } from './codes';
@@ -25,7 +25,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     };
   }
   if (original instanceof UpstreamError) {
-    return { ...base, message: upstreamMessage(original), extensions: providerExtensions(upstreamCode(original), original.provider, original.retryable) };
+    const extensions: Record<string, unknown> = providerExtensions(upstreamCode(original), original.provider, original.retryable);
+    // Seconds until the rate budget has a call again (the call was not sent).
+    if (original instanceof RateBudgetRefusedError) extensions.retryAfter = Math.max(1, Math.ceil(original.retryAfterMs / 1000));
+    return { ...base, message: upstreamMessage(original), extensions };
   }
   if (original instanceof ProviderRejection) {
     return {

@@ -9,6 +9,7 @@ import type { ProviderLoaders, ProviderModule } from '../providers/provider-modu
 import type { VeratoRecord } from '../providers/verato/loaders';
 import { veratoSourceFor } from '../providers/verato/source-map';
 import { createLoaderFactory, type LoaderOptions } from './loader-factory';
+import type { ProviderCaches } from './provider-caches';
 
 export type { LoaderOptions } from './loader-factory';
 
@@ -19,10 +20,10 @@ type LoadersByProvider = { [P in ProviderName]: ReturnType<ProviderModule<P, Pro
  * the reads that cross providers. Never shared between requests (each caller sees only what its
  * own request loaded). The transport's per-provider concurrency cap bounds every fan-out.
  */
-export function createLoaders(clients: ProviderClients, call: CallContext, metrics: Metrics, options: LoaderOptions = { batch: true, cache: true }) {
+export function createLoaders(clients: ProviderClients, call: CallContext, metrics: Metrics, options: LoaderOptions = { batch: true, cache: true }, caches?: ProviderCaches) {
   const loader = createLoaderFactory(metrics, options);
   const byProvider = mapProviders<LoadersByProvider>(
-    (module) => module.createLoaders({ client: clients[module.name], call, loader, sourceMap: clients.sourceMap }) as LoadersByProvider[typeof module.name],
+    (module) => module.createLoaders({ client: clients[module.name], call, loader, sourceMap: clients.sourceMap, cache: caches }) as LoadersByProvider[typeof module.name],
   );
   const verato = byProvider.verato;
   /** Ids this request has parsed, so that an id read by several fields is parsed once. */
@@ -68,14 +69,19 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
     return { records: all.slice(offset, offset + first), totalCount: all.length, offset, hasNextPage: offset + first < all.length };
   }
 
-  /** Forget what this request loaded about identities a mutation just changed. */
-  function forget(ids: Iterable<string | GlobalId>): void {
+  /**
+   * Forget what this request loaded about identities a mutation just changed, and remove them from
+   * the shared record cache (every replica) before the payload is read: read-your-writes. Resolves
+   * once the cache is cleared; never rejects (a cache failure is logged and the mutation answers).
+   */
+  function forget(ids: Iterable<string | GlobalId>): Promise<void> {
     const touched = new Map<ProviderName, GlobalId[]>(PROVIDERS.map((provider) => [provider, []]));
     for (const id of ids) {
       const globalId = parsed(id);
       touched.get(globalId.provider)!.push(globalId);
     }
     for (const [provider, providerIds] of touched) loadersOf(provider).forget(providerIds as GlobalIdOf<typeof provider>[]);
+    return caches ? caches.invalidate([...touched.values()].flat()) : Promise.resolve();
   }
 
   return { identity, veratoRecordFor, relationships, veratoCluster: verato.cluster, forget };

@@ -79,7 +79,7 @@ export async function runRoute<O extends Outcome>(
       outcome = onRefusal([refusal]);
     }
   } finally {
-    ctx.loaders.forget(route.touches);
+    await ctx.loaders.forget(route.touches);
   }
   if (useStore) {
     // Kept only when a write was sent and its answer stays true; a refusal that may pass later

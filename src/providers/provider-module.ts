@@ -9,6 +9,7 @@ import type { Metrics } from '../observability/metrics';
 import type { SharedState } from '../shared-state';
 import type { CallContext, HttpTransport } from './http/transport';
 import type { SourceMap } from './verato/source-map';
+import type { ProviderCaches } from '../loaders/provider-caches';
 
 /**
  * What a provider is known for, in one object per provider (`src/providers/<p>/index.ts`).
@@ -103,4 +104,6 @@ export interface ProviderLoaderDeps<C> {
   loader: LoaderFactory;
   /** VERATO_SOURCE_MAP: the Verato source code each other provider's records are filed under. */
   sourceMap: SourceMap;
+  /** The process-wide record caches (absent: every read goes to the provider). */
+  cache?: ProviderCaches;
 }

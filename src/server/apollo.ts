@@ -5,6 +5,8 @@ import { createContext, type Context, type ContextDeps, type RequestFacts } from
 import { formatError } from '../errors/format-error';
 import type { LoaderOptions } from '../loaders/create-loaders';
 import { createSharedState, type SharedState } from '../shared-state';
+import { createProviderCaches } from '../loaders/provider-caches';
+import { mapProviders } from '../providers';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { operationPlugin } from '../observability/operation-plugin';
@@ -41,11 +43,14 @@ export interface SubgraphApollo {
 
 export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<SubgraphApollo> {
   const { config, logger, metrics } = deps;
+  const shared = deps.shared ?? createSharedState({ ...config.sharedState, redisUrl: null }, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys });
   const contextDeps: ContextDeps = {
     clients: deps.clients,
     logger,
     metrics,
-    shared: deps.shared ?? createSharedState({ ...config.sharedState, redisUrl: null }, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys }),
+    shared,
+    // Once per process: the record caches every request's loaders read through.
+    caches: createProviderCaches(shared, mapProviders((module) => config[module.name].cacheTtlSeconds ?? config.sharedState.cacheTtlSeconds), logger),
     requestDeadlineMs: config.requestDeadlineMs,
     upstreamBudget: config.limits.upstreamBudget,
     loaderOptions: deps.loaderOptions,

@@ -56,6 +56,8 @@ export async function startInProcess(options: { env?: Record<string, string>; lo
     AUTH_ISSUER: 'in-process-tests',
     AUTH_AUDIENCE: 'identity-subgraph',
     LOG_LEVEL: 'silent',
+    // No record cache across requests (call counts per request); cache tests set it themselves.
+    CACHE_TTL_SECONDS: '0',
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel });

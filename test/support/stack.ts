@@ -14,6 +14,8 @@ export interface Stack {
   emulators: Emulators;
   subgraph: RunningSubgraph;
   url: string;
+  /** The environment the subgraph was configured from (a second replica can start from it). */
+  env?: Record<string, string>;
   /** A dev-issuer token (the issuer the subgraph trusts here, through AUTH_* unless `env` says otherwise). */
   token(claims?: { sub?: string; scopes?: readonly string[]; expiresInSeconds?: number; issuer?: string; audience?: string }): Promise<string>;
   /**
@@ -79,6 +81,9 @@ async function subgraphOver(emulators: Emulators, callerIssuer: Awaited<ReturnTy
     LOG_LEVEL: options.logLines ? 'debug' : 'silent',
     ...LOAD_TOLERANT_TIMEOUTS,
     ...emulatorEnv(emulators),
+    // No record cache across requests: the call-count tests count every request's provider calls.
+    // Tests of the cache set CACHE_TTL_SECONDS (or <P>_CACHE_TTL_SECONDS) themselves.
+    CACHE_TTL_SECONDS: '0',
     ...(typeof options.env === 'function' ? options.env(emulators) : options.env),
   };
   const config = loadConfig(env);
@@ -100,6 +105,7 @@ async function subgraphOver(emulators: Emulators, callerIssuer: Awaited<ReturnTy
     emulators,
     subgraph,
     url: subgraph.url,
+    env,
     token,
     async gql(document, variables, headers = {}) {
       const query = typeof document === 'string' ? document : print(document);

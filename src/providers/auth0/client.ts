@@ -51,6 +51,7 @@ export class Auth0Client {
       policy: options.policy,
       logger: options.logger,
       metrics: options.metrics,
+      rateBudget: options.rateBudget,
       errors: { errorCode: readAuth0ErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
       authHeaders: async (ctx) => ({ authorization: `Bearer ${await this.accessToken(ctx)}` }),
     });

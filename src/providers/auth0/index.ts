@@ -37,7 +37,7 @@ export const auth0: ProviderModule<'auth0', Auth0Types> = {
       idTokenAudiences: settings.idTokenAudiences ?? [DEMO_CREDENTIALS.auth0.clientId],
     }),
   },
-  createClient: (endpoint, settings, observability) => new Auth0Client({ ...observability, ...endpoint, policy: settings.policy }),
+  createClient: (endpoint, settings, observability) => new Auth0Client({ ...observability, ...endpoint, policy: settings.policy, rateBudget: observability.shared?.rateBudget('auth0', settings.rateLimit ?? null) }),
   createLoaders: (deps) => createAuth0Loaders(deps),
   mapper,
   refusals: auth0Refusals,

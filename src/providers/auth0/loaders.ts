@@ -1,5 +1,6 @@
 import type { IdentityRecord } from '../../domain/identity';
 import { fanOut } from '../../loaders/loader-factory';
+import { throughCache } from '../../loaders/provider-caches';
 import type { ProviderLoaderDeps } from '../provider-module';
 import { AUTH0_SEARCH_BATCH, type Auth0Client } from './client';
 import type { Auth0GlobalId } from './id';
@@ -10,13 +11,13 @@ import { toIdentityRecord } from './mapper';
  * lone id, and a user written in this request, is read exactly (GET), since the search lags
  * behind writes.
  */
-export function createAuth0Loaders({ client, call, loader }: ProviderLoaderDeps<Auth0Client>) {
+export function createAuth0Loaders({ client, call, loader, cache }: ProviderLoaderDeps<Auth0Client>) {
   const writtenInThisRequest = new Set<string>();
 
   const users = loader<string, IdentityRecord | null>(
     'auth0',
     'auth0User',
-    async (userIds) => {
+    (keys) => throughCache(cache?.auth0User, keys, async (userIds) => {
       const exact = userIds.length === 1 ? userIds : userIds.filter((id) => writtenInThisRequest.has(id));
       const searched = userIds.filter((id) => !exact.includes(id));
       const found = new Map<string, IdentityRecord | Error>();
@@ -33,7 +34,7 @@ export function createAuth0Loaders({ client, call, loader }: ProviderLoaderDeps<
       ]);
       exact.forEach((id, i) => found.set(id, exactResults[i] as IdentityRecord | Error));
       return userIds.map((id) => found.get(id) ?? null);
-    },
+    }),
     { maxBatchSize: AUTH0_SEARCH_BATCH },
   );
 

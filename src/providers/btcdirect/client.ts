@@ -44,6 +44,7 @@ export class BtcDirectClient {
       policy: options.policy,
       logger: options.logger,
       metrics: options.metrics,
+      rateBudget: options.rateBudget,
       errors: {
         errorCode: readBtcDirectErrorCode,
         // Statuses are undocumented; the ER code says whose credentials failed.

@@ -81,6 +81,18 @@ export class UpstreamRateLimitedError extends UpstreamError {
   }
 }
 
+/**
+ * The provider's rate budget (`<P>_RATE_LIMIT_*`) had no call left before the request's deadline:
+ * the call was not sent. Clients see PROVIDER_RATE_LIMITED with `extensions.retryAfter` (seconds).
+ */
+export class RateBudgetRefusedError extends UpstreamRateLimitedError {
+  declare readonly retryAfterMs: number;
+  constructor(call: CallInfo, retryAfterMs: number) {
+    super(call, retryAfterMs);
+    this.message = `${call.provider} ${call.method} ${call.pathTemplate}: rate budget exhausted, retry after ${retryAfterMs} ms; not sent`;
+  }
+}
+
 /** 5xx (or a provider's own "retryable" failure): the provider cannot serve right now. */
 export class UpstreamUnavailableError extends UpstreamError {
   readonly kind = 'unavailable';

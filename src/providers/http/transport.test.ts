@@ -13,7 +13,9 @@ import {
   UpstreamStatusError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
+  RateBudgetRefusedError,
 } from './errors';
+import { RateBudgetExceededError, type RateBudget } from '../../budgets/rate-budget';
 import { UpstreamCallBudget } from './budget';
 import type { ProviderPolicy } from './policy';
 import { HttpTransport, type CallContext, type TransportOptions } from './transport';
@@ -363,5 +365,40 @@ describe('HttpTransport: what errors carry', () => {
     errors.forEach(expectNothingSensitive);
     // The upstream saw the credentials, so the absence above is not for want of sending them.
     expect(emulator.calls.every((call) => call.headers['x-api-key'] === credentialMarker(API_KEY) && call.headers['x-request-id'] === 'req-transport-1')).toBe(true);
+  });
+});
+
+describe("HttpTransport: the provider's rate budget", () => {
+  function recordingBudget(refuseAfter: number) {
+    const seen: { acquired: number; observed: number } = { acquired: 0, observed: 0 };
+    const budget: RateBudget = {
+      provider: 'verifa',
+      async acquire() {
+        if (seen.acquired >= refuseAfter) throw new RateBudgetExceededError('verifa', 2_500);
+        seen.acquired++;
+      },
+      observe: () => void seen.observed++,
+    };
+    return { budget, seen };
+  }
+
+  it('takes one call per attempt and hands every answer to it; a refusal is not sent and carries its wait', async () => {
+    const { budget, seen } = recordingBudget(1);
+    const t = transport({ rateBudget: budget });
+    await t.send(ctx(), { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'safe' });
+    expect(seen).toEqual({ acquired: 1, observed: 1 });
+    const refused = await failureOf(t.send(ctx(), { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'safe' }));
+    expect(refused).toBeInstanceOf(RateBudgetRefusedError);
+    expect(refused).toBeInstanceOf(UpstreamRateLimitedError);
+    expect((refused as RateBudgetRefusedError).retryAfterMs).toBe(2_500);
+    expect(emulator.calls).toHaveLength(1);
+  });
+
+  it('draws for retries too', async () => {
+    const { budget, seen } = recordingBudget(100);
+    emulator.setFaults({ status: 503, times: 1 });
+    await transport({ rateBudget: budget }).send(ctx(), { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'safe' });
+    expect(emulator.calls).toHaveLength(2);
+    expect(seen).toEqual({ acquired: 2, observed: 2 });
   });
 });

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header';
+import { RateBudgetExceededError, type RateBudget } from '../../budgets/rate-budget';
 import type { ProviderName } from '../../domain/provider-name';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
@@ -8,6 +9,7 @@ import {
   UpstreamConnectionError,
   UpstreamError,
   UpstreamProtocolError,
+  RateBudgetRefusedError,
   UpstreamRateLimitedError,
   UpstreamStatusError,
   UpstreamTimeoutError,
@@ -17,6 +19,9 @@ import {
 import type { ProviderPolicy } from './policy';
 import { ProviderResilience, beforeDeadline, type CallContext } from './resilience';
 import type { ShapeCheck } from './shape';
+
+/** Time an attempt needs at least after waiting for the rate budget (the resilience layer's minimum attempt, with room). */
+const BUDGET_DEADLINE_MARGIN_MS = 50;
 
 export type { CallContext } from './resilience';
 
@@ -70,6 +75,12 @@ export interface TransportOptions {
   errors: ProviderErrorReading;
   /** Headers every call carries (authentication); may fetch or refresh a token. */
   authHeaders(ctx: CallContext): Promise<Record<string, string>>;
+  /**
+   * The provider's (fleet-wide) rate budget: every attempt takes a call from it first, waiting
+   * when the wait ends before the request's deadline, else failing at once (rate_limited, not
+   * sent); every answer's X-RateLimit-* headers are handed to it. Absent: no budget.
+   */
+  rateBudget?: RateBudget;
 }
 
 /**
@@ -103,6 +114,8 @@ export class HttpTransport {
     // Credentials are ready before the call takes a concurrency slot: a token request goes
     // through this transport too, and must never queue behind the call that waits for it.
     const authHeaders = req.skipAuth ? {} : await beforeDeadline(ctx, call, this.options.authHeaders(ctx), 'credentials');
+    // Waiting for the rate budget holds no connection slot.
+    if (this.options.rateBudget) await this.takeBudgetCall(ctx, call);
     return this.resilience.execute(ctx, call, req.retry === 'safe', (attempt, timeoutMs) =>
       this.attempt<T>(ctx, req, call, authHeaders, attempt, timeoutMs),
     );
@@ -110,6 +123,13 @@ export class HttpTransport {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /** One call of the rate budget, leaving an attempt its minimum time before the deadline; refused: RateBudgetRefusedError, nothing sent. */
+  private async takeBudgetCall(ctx: CallContext, call: CallInfo): Promise<void> {
+    await this.options.rateBudget!.acquire(ctx.deadline - BUDGET_DEADLINE_MARGIN_MS).catch((error: unknown) => {
+      throw error instanceof RateBudgetExceededError ? new RateBudgetRefusedError(call, error.retryAfterMs) : error;
+    });
   }
 
   private async attempt<T>(
@@ -120,6 +140,11 @@ export class HttpTransport {
     attempt: number,
     timeoutMs: number,
   ): Promise<TransportResponse<T>> {
+    if (attempt > 1 && this.options.rateBudget) {
+      // A retry is a call too. (The first attempt took its call in `send`, before a connection slot.)
+      await this.takeBudgetCall(ctx, call);
+      timeoutMs = Math.max(1, Math.min(timeoutMs, ctx.deadline - Date.now()));
+    }
     const started = performance.now();
     let status: number | undefined;
     let failure: unknown;
@@ -148,6 +173,7 @@ export class HttpTransport {
       });
       status = response.statusCode;
       this.recordRateLimit(response.headers);
+      this.options.rateBudget?.observe(response.headers);
       const text = await response.body.text().catch((error: unknown) => {
         throw abort.signal.aborted ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
       });

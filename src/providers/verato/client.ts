@@ -46,6 +46,7 @@ export class VeratoClient {
       policy: options.policy,
       logger: options.logger,
       metrics: options.metrics,
+      rateBudget: options.rateBudget,
       // 401/403 come back as an HTML page, not the envelope: always our credentials or TLS setup.
       errors: { errorCode: () => undefined, isCredentialFailure: (status) => status === 401 || status === 403 },
       authHeaders: async () => ({ authorization }),

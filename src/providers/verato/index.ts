@@ -31,7 +31,7 @@ export const verato: ProviderModule<'verato', VeratoTypes> = {
     start: (options) => startVeratoEmulator(options),
     endpoint: (emulator) => ({ baseUrl: emulator.baseUrl, auth: { kind: 'bearer', token: DEMO_CREDENTIALS.verato.token } }),
   },
-  createClient: (endpoint, settings, observability) => new VeratoClient({ ...observability, ...endpoint, policy: settings.policy }),
+  createClient: (endpoint, settings, observability) => new VeratoClient({ ...observability, ...endpoint, policy: settings.policy, rateBudget: observability.shared?.rateBudget('verato', settings.rateLimit ?? null) }),
   createLoaders: (deps) => createVeratoLoaders(deps),
   mapper,
   refusals: veratoRefusals,

@@ -34,6 +34,7 @@ export class VerifaClient {
       policy: options.policy,
       logger: options.logger,
       metrics: options.metrics,
+      rateBudget: options.rateBudget,
       errors: { errorCode: readVerifaErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
       authHeaders: async () => headers,
     });

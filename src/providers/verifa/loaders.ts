@@ -1,5 +1,6 @@
 import type { IdentityRecord, RelationshipPage } from '../../domain/identity';
 import { fanOut } from '../../loaders/loader-factory';
+import { throughCache } from '../../loaders/provider-caches';
 import type { ProviderLoaderDeps } from '../provider-module';
 import type { VerifaClient } from './client';
 import type { VerifaGlobalId } from './id';
@@ -13,12 +14,14 @@ export interface VerifaRelationshipsKey {
 }
 
 /** Verifa has no batch read: identities and relationship pages fan out, one GET each. */
-export function createVerifaLoaders({ client, call, loader }: ProviderLoaderDeps<VerifaClient>) {
-  const identities = loader<string, IdentityRecord | null>('verifa', 'verifaIdentity', (ids) =>
-    fanOut(ids, async (id) => {
-      const identity = await client.getIdentity(call, id);
-      return identity ? toIdentityRecord(identity) : null;
-    }),
+export function createVerifaLoaders({ client, call, loader, cache }: ProviderLoaderDeps<VerifaClient>) {
+  const identities = loader<string, IdentityRecord | null>('verifa', 'verifaIdentity', (keys) =>
+    throughCache(cache?.verifaIdentity, keys, (ids) =>
+      fanOut(ids, async (id) => {
+        const identity = await client.getIdentity(call, id);
+        return identity ? toIdentityRecord(identity) : null;
+      }),
+    ),
   );
 
   const relationshipPages = loader<VerifaRelationshipsKey, RelationshipPage | null, string>(
