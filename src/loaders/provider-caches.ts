@@ -57,11 +57,12 @@ export function createProviderCaches(shared: SharedState, ttlSeconds: Record<Pro
 
 /**
  * A DataLoader batch function through a record cache: every key read from the cache in one round
- * trip, only the misses asked of `load`, whose answers (in key order) are stored. Without a cache,
- * `load` answers every key.
+ * trip, only the misses asked of `load`, whose answers (in key order) are stored. Without a cache
+ * or with TTL 0, `load` answers every key.
  */
 export async function throughCache<V>(cache: ReadThrough<V> | undefined, keys: readonly string[], load: (keys: string[]) => Promise<ReadonlyArray<V | null | Error>>): Promise<Array<V | null | Error>> {
-  if (!cache) return [...(await load([...keys]))];
+  // TTL 0 (`<P>_CACHE_TTL_SECONDS=0`): straight to the provider, as without a cache (no stampede guard either).
+  if (!cache || cache.ttlSeconds <= 0) return [...(await load([...keys]))];
   const found = await cache.readThrough(keys, async (misses): Promise<Loaded<V>> => {
     const answers = await load(misses);
     return new Map(misses.map((key, i) => [key, answers[i] ?? null]));
