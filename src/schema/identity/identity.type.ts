@@ -1,4 +1,4 @@
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
 import {
   ACCOUNT_SOURCES,
@@ -11,6 +11,7 @@ import {
 import { PROVIDERS, type ProviderName } from '../../domain/provider-name';
 import { PROVIDER_MODULES } from '../../providers';
 import { SCOPES, requiresScopes } from '../../security/scopes';
+import { enumFromList } from '../enum-from-list';
 
 /**
  * The graph's entity and its parts. Fields map one-to-one onto the domain records of
@@ -23,62 +24,53 @@ import { SCOPES, requiresScopes } from '../../security/scopes';
  * lists of src/domain/identity.ts), so a value cannot be added to one and not the other; the
  * descriptions here must cover every value (a compile error otherwise).
  */
-function enumOf<V extends string>(values: readonly V[]): { [K in V]: K } {
-  return Object.fromEntries(values.map((value) => [value, value])) as { [K in V]: K };
-}
 
 /** Enum names are the provider names in capitals (VERATO for verato), as are their env prefixes. */
-export const IdentityProvider = Object.fromEntries(PROVIDERS.map((name) => [name.toUpperCase(), name])) as { [P in ProviderName as Uppercase<P>]: P };
-export type IdentityProvider = ProviderName;
-registerEnumType(IdentityProvider, {
+export const IdentityProvider = enumFromList(PROVIDERS, {
   name: 'IdentityProvider',
   description: 'The identity system that holds an identity.',
-  valuesConfig: Object.fromEntries(PROVIDERS.map((name) => [name.toUpperCase(), { description: PROVIDER_MODULES[name].enumDescription }])),
+  descriptions: Object.fromEntries(PROVIDERS.map((name) => [name, PROVIDER_MODULES[name].enumDescription])) as Record<ProviderName, string>,
 });
+export type IdentityProvider = ProviderName;
 
-export const IdentityStatus = enumOf(IDENTITY_STATUSES);
-export type IdentityStatus = IdentityStatusValue;
-registerEnumType(IdentityStatus, {
+export const IdentityStatus = enumFromList(IDENTITY_STATUSES, {
   name: 'IdentityStatus',
   description: "An identity's state, normalised across providers (the provider's own word is in `providerStatus`).",
-  valuesConfig: {
-    ACTIVE: { description: 'In use, with no verification outcome recorded.' },
-    PENDING: { description: 'Verification started or awaiting review.' },
-    VERIFIED: { description: 'Verified / approved by the provider.' },
-    REJECTED: { description: 'Verification failed or was rejected.' },
-    BLOCKED: { description: 'Blocked or disabled by the provider.' },
-    MERGED: { description: 'Folded into another identity (retired).' },
-    REDACTED: { description: 'Personal data erased by the provider.' },
-    ARCHIVED: { description: 'Archived or deactivated.' },
-    UNKNOWN: { description: 'The provider reports a state this graph does not know.' },
-  } satisfies Descriptions<IdentityStatusValue>,
+  descriptions: {
+    ACTIVE: 'In use, with no verification outcome recorded.',
+    PENDING: 'Verification started or awaiting review.',
+    VERIFIED: 'Verified / approved by the provider.',
+    REJECTED: 'Verification failed or was rejected.',
+    BLOCKED: 'Blocked or disabled by the provider.',
+    MERGED: 'Folded into another identity (retired).',
+    REDACTED: 'Personal data erased by the provider.',
+    ARCHIVED: 'Archived or deactivated.',
+    UNKNOWN: 'The provider reports a state this graph does not know.',
+  },
 });
+export type IdentityStatus = IdentityStatusValue;
 
-export const AccountSource = enumOf(ACCOUNT_SOURCES);
-export type AccountSource = AccountSourceValue;
-registerEnumType(AccountSource, {
+export const AccountSource = enumFromList(ACCOUNT_SOURCES, {
   name: 'AccountSource',
   description: 'How the graph knows that a linked account is the same person.',
-  valuesConfig: {
-    PROVIDER_ACCOUNT: { description: "The provider links it itself (an Auth0 user's identities[])." },
-    VERATO_CLUSTER: { description: "Verato clusters both source records under one Link ID." },
-    EXTERNAL_REFERENCE: { description: "The identity's external reference names it (Verifa external_ref)." },
-  } satisfies Descriptions<AccountSourceValue>,
+  descriptions: {
+    PROVIDER_ACCOUNT: "The provider links it itself (an Auth0 user's identities[]).",
+    VERATO_CLUSTER: "Verato clusters both source records under one Link ID.",
+    EXTERNAL_REFERENCE: "The identity's external reference names it (Verifa external_ref).",
+  },
 });
+export type AccountSource = AccountSourceValue;
 
-export const ClusterMemberState = enumOf(CLUSTER_MEMBER_STATES);
-export type ClusterMemberState = ClusterMemberStateValue;
-registerEnumType(ClusterMemberState, {
+export const ClusterMemberState = enumFromList(CLUSTER_MEMBER_STATES, {
   name: 'ClusterMemberState',
   description: "A source record's state inside its Verato cluster.",
-  valuesConfig: {
-    ACTIVE: { description: 'Contributes to the golden record.' },
-    MERGED: { description: 'Retired into another record by a merge; still listed.' },
-    DEACTIVATED: { description: 'Hidden from the golden record until reactivated.' },
-  } satisfies Descriptions<ClusterMemberStateValue>,
+  descriptions: {
+    ACTIVE: 'Contributes to the golden record.',
+    MERGED: 'Retired into another record by a merge; still listed.',
+    DEACTIVATED: 'Hidden from the golden record until reactivated.',
+  },
 });
-
-type Descriptions<V extends string> = Record<V, { description: string }>;
+export type ClusterMemberState = ClusterMemberStateValue;
 
 @ObjectType({ description: 'A postal address as the provider holds it.' })
 export class Address {
