@@ -1,4 +1,4 @@
-import type { SourceMap } from './source-map';
+import { veratoSourceFor, type SourceMap } from './source-map';
 import { formatGlobalId, tryParseGlobalId, type GlobalId } from '../../domain/global-id';
 import { veratoGlobalId } from './id';
 import type { Address, ClusterRecord, ClusterMemberRecord, IdentityRecord, RelationshipRecord } from '../../domain/identity';
@@ -141,24 +141,19 @@ function first<T>(values: (T | undefined)[] | undefined): T | undefined {
 
 // Domain -> wire: the contents of the writes.
 
-/** The Verato source record that stands for an identity (through VERATO_SOURCE_MAP for the other providers). */
-export function toVeratoSource(id: GlobalId, sourceMap: SourceMap): VeratoSource {
-  return id.provider === 'verato' ? { name: id.source, id: id.sourceId } : { name: sourceMap.sourceFor(id.provider), id: id.nativeId };
-}
-
 /** Links the secondary's record into the primary's Link ID (the primary's survives). */
 export function toLinkContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): LinkIdentitiesContent {
-  return { linkToSource: toVeratoSource(primary, sourceMap), source: toVeratoSource(secondary, sourceMap) };
+  return { linkToSource: veratoSourceFor(primary, sourceMap), source: veratoSourceFor(secondary, sourceMap) };
 }
 
 /** Splits the secondary's record out of the primary's Link ID. */
 export function toUnlinkContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): UnlinkIdentitiesContent {
-  return { unlinkFromSource: toVeratoSource(primary, sourceMap), source: toVeratoSource(secondary, sourceMap) };
+  return { unlinkFromSource: veratoSourceFor(primary, sourceMap), source: veratoSourceFor(secondary, sourceMap) };
 }
 
 /** Retires the secondary's record into the primary's. */
 export function toMergeContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): MergeIdentitiesContent {
-  return { toSurviveSource: toVeratoSource(primary, sourceMap), toRetireSource: toVeratoSource(secondary, sourceMap) };
+  return { toSurviveSource: veratoSourceFor(primary, sourceMap), toRetireSource: veratoSourceFor(secondary, sourceMap) };
 }
 
 /** An active Person relationship from one Link ID to another. */
