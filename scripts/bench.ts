@@ -2,14 +2,12 @@ import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { PROVIDERS } from '../src/domain/provider-name';
 import { DEMO_CREDENTIALS } from '../src/emulators/seed';
 import { DEFAULT_PROVIDER_POLICY } from '../src/providers/http/policy';
-import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from '../src/security/dev-issuer';
+import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
@@ -342,13 +340,8 @@ async function main(): Promise<void> {
   );
 
   // Callers present a JWT, verified on every request against a JWKS, as in production.
-  const issuer = await loadDevIssuer();
-  const token = await issuer.mint({ sub: 'bench-router-caller', scope: SCOPES.read, expiresInSeconds: 24 * 3600 });
-  const jwks = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ keys: [issuer.publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  const callerIssuer = await startCallerIssuer();
+  const token = await callerIssuer.devIssuer.mint({ sub: 'bench-router-caller', scope: SCOPES.read, expiresInSeconds: 24 * 3600 });
   const routerSecret = randomBytes(24).toString('hex');
 
   const emulatorArgs = options.portBase === null ? [] : ['--port-base', String(options.portBase)];
@@ -360,10 +353,10 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: '0',
-    AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
-    AUTH_ISSUER: DEV_ISSUER,
-    AUTH_AUDIENCE: DEV_AUDIENCE,
+    ...callerIssuer.env,
     ROUTER_SECRET: routerSecret,
+    // The scenarios measure the request path to the providers: no record cache across requests.
+    CACHE_TTL_SECONDS: '0',
     ...providerEnv,
     VERATO_TOKEN: DEMO_CREDENTIALS.verato.token,
     VERIFA_API_KEY: DEMO_CREDENTIALS.verifa.apiKey,
@@ -414,7 +407,7 @@ async function main(): Promise<void> {
   if (options.profile) profile = await runProfile(stack, options, startSubgraph);
 
   await emulators.child.stop();
-  jwks.close();
+  await callerIssuer.close();
 
   const report = writeReport({
     options,
