@@ -6,18 +6,13 @@ import {
   UnlinkIdentitiesDocument,
   type UserErrorFieldsFragment,
 } from '../../generated/graphql';
-import { startSubgraph } from '../../src/bootstrap';
-import { loadConfig } from '../../src/config';
 import { startAuth0Emulator, type Auth0EmulatorOptions } from '../../src/emulators/auth0/emulator';
 import { credentialMarker } from '../../src/emulators/call-log';
 import { startBtcDirectEmulator, type BtcDirectEmulatorOptions } from '../../src/emulators/btcdirect/emulator';
-import { startCallerIssuer } from '../../src/emulators/caller-issuer';
-import { DEMO_CREDENTIALS, DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS } from '../../src/emulators/seed';
+import { DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS } from '../../src/emulators/seed';
 import { startVeratoEmulator } from '../../src/emulators/verato/emulator';
 import { startVerifaEmulator } from '../../src/emulators/verifa/emulator';
-import { ALL_SCOPES } from '../../src/security/scopes';
-import { print, type ExecutionResult } from 'graphql';
-import { startStack, type Stack } from '../support/stack';
+import { startStack, startStackOver, type Stack } from '../support/stack';
 
 /**
  * The write side against the four emulators: each mutation's success payload (read fresh after
@@ -47,54 +42,14 @@ function onlyError(userErrors: readonly UserErrorFieldsFragment[]): UserErrorFie
  * Direct token lifetimes.
  */
 async function startStackWith(options: { auth0?: Auth0EmulatorOptions; btcdirect?: BtcDirectEmulatorOptions }): Promise<Stack> {
-  const [verato, verifa, auth0, btcdirect, callerIssuer] = await Promise.all([
+  const [verato, verifa, auth0, btcdirect] = await Promise.all([
     startVeratoEmulator(),
     startVerifaEmulator(),
     startAuth0Emulator(options.auth0),
     startBtcDirectEmulator(options.btcdirect),
-    startCallerIssuer(),
   ]);
   const all = [verato, verifa, auth0, btcdirect];
-  const config = loadConfig({
-    ...callerIssuer.env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    VERATO_BASE_URL: verato.baseUrl,
-    VERATO_TOKEN: DEMO_CREDENTIALS.verato.token,
-    VERIFA_BASE_URL: verifa.baseUrl,
-    VERIFA_API_KEY: DEMO_CREDENTIALS.verifa.apiKey,
-    AUTH0_BASE_URL: auth0.baseUrl,
-    AUTH0_CLIENT_ID: DEMO_CREDENTIALS.auth0.clientId,
-    AUTH0_CLIENT_SECRET: DEMO_CREDENTIALS.auth0.clientSecret,
-    AUTH0_ID_TOKEN_AUDIENCES: DEMO_CREDENTIALS.auth0.clientId,
-    BTCDIRECT_BASE_URL: btcdirect.baseUrl,
-    BTCDIRECT_API_KEY: DEMO_CREDENTIALS.btcdirect.apiKey,
-  });
-  const subgraph = await startSubgraph(config);
-  const token: Stack['token'] = (claims = {}) =>
-    callerIssuer.devIssuer.mint({ sub: claims.sub ?? 'test-admin', scope: (claims.scopes ?? ALL_SCOPES).join(' '), expiresInSeconds: claims.expiresInSeconds, issuer: claims.issuer, audience: claims.audience });
-  const adminToken = await token();
-  return {
-    emulators: { verato, verifa, auth0, btcdirect, all, close: async () => void (await Promise.all(all.map((e) => e.close()))) },
-    subgraph,
-    url: subgraph.url,
-    token,
-    async gql(document, variables, headers = {}) {
-      const { authorization = `Bearer ${adminToken}`, ...rest } = headers;
-      const response = await fetch(subgraph.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...rest },
-        body: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
-      });
-      return { ...((await response.json()) as ExecutionResult<never>), status: response.status };
-    },
-    clearCalls: () => all.forEach((emulator) => emulator.clearCalls()),
-    close: async () => {
-      await subgraph.close();
-      await Promise.all([...all, callerIssuer].map((emulator) => emulator.close()));
-    },
-  };
+  return startStackOver({ verato, verifa, auth0, btcdirect, all, close: async () => void (await Promise.all(all.map((e) => e.close()))) });
 }
 
 describe('linkIdentities', () => {

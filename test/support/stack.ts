@@ -39,7 +39,14 @@ type StackOptions = { env?: Record<string, string> | ((emulators: Emulators) => 
  * Caller tokens are verified as in production (AUTH_* pointing at a JWKS of the dev issuer's key).
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const emulators = await startEmulators(PROVIDERS);
+  return startStackOver(await startEmulators(PROVIDERS), options);
+}
+
+/**
+ * Like startStack(), over emulators the test started itself (e.g. with options of their own, such
+ * as an Auth0 search lag); `close()` stops them too.
+ */
+export async function startStackOver(emulators: Emulators, options: StackOptions = {}): Promise<Stack> {
   const callerIssuer = await startCallerIssuer();
   const stack = await subgraphOver(emulators, callerIssuer, options);
   return {
