@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CallLog, maskFields, maskJsonCredentials, type RecordedCall } from './call-log';
 
@@ -77,6 +78,17 @@ export interface StartOptions {
   host?: string;
   /** How many calls the log keeps (default CALL_LOG_LIMIT). */
   callLogLimit?: number;
+  /**
+   * Serve HTTPS with this server certificate and key (PEM); with `clientCa`, the TLS handshake
+   * requires a client certificate issued by it (mutual TLS), control endpoints included.
+   */
+  tls?: EmulatorTls;
+}
+
+export interface EmulatorTls {
+  cert: string;
+  key: string;
+  clientCa?: string;
 }
 
 const CONTROL_PREFIX = '/__emulator/';
@@ -92,7 +104,7 @@ export async function startEmulator(
   let faultUses = 0;
   const hanging = new Set<http.ServerResponse>();
 
-  const server = http.createServer(async (req, res) => {
+  const listener: http.RequestListener = async (req, res) => {
     const rawBody = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const path = url.pathname;
@@ -151,7 +163,11 @@ export async function startEmulator(
     } catch (error) {
       send(res, { status: 500, text: `emulator ${name} failed: ${(error as Error).message}`, headers: { 'content-type': 'text/plain' } });
     }
-  });
+  };
+  const tls = options.tls;
+  const server = tls
+    ? https.createServer({ cert: tls.cert, key: tls.key, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, listener)
+    : http.createServer(listener);
   server.keepAliveTimeout = 30_000;
 
   function handleControl(method: string, what: string, rawBody: string, res: http.ServerResponse): void {
@@ -188,7 +204,7 @@ export async function startEmulator(
 
   return {
     name,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     calls,
     receivedCalls: () => log.received,

@@ -2,7 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { ProviderName } from '../domain/provider-name';
 import { PROVIDER_MODULES } from '../providers';
-import { RateBudgetRefusedError, UpstreamBudgetExceededError, UpstreamError } from '../providers/http/errors';
+import { RateBudgetRefusedError, UpstreamBudgetExceededError, UpstreamError, type UpstreamNotServedError } from '../providers/http/errors';
 import { ProviderReadError } from '../providers/read-error';
 import { ProviderRejection } from '../providers/rejection';
 import { isDocumentedCode, type ErrorCode } from './codes';
@@ -48,7 +48,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 export function upstreamCode(error: UpstreamError): ErrorCode {
   if (error.kind === 'budget_exceeded') return 'BAD_USER_INPUT';
   if (error.kind === 'rate_limited') return 'PROVIDER_RATE_LIMITED';
-  if (error.kind === 'auth' || error.kind === 'status' || error.kind === 'protocol') return 'PROVIDER_ERROR';
+  if (error.kind === 'auth' || error.kind === 'status' || error.kind === 'not_served' || error.kind === 'protocol') return 'PROVIDER_ERROR';
   return 'PROVIDER_UNAVAILABLE';
 }
 
@@ -77,6 +77,8 @@ function upstreamMessage(error: UpstreamError): string {
       return `${name} refused the subgraph's credentials; operators must check the configuration.`;
     case 'status':
       return `${name} refused the request (HTTP ${error.status}).`;
+    case 'not_served':
+      return `${name} does not serve ${error.pathTemplate} at the configured address (HTTP ${error.status ?? 404}); ${(error as UpstreamNotServedError).hint}.`;
     case 'protocol':
       return `${name} sent an answer this subgraph cannot read.`;
   }

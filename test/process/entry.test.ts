@@ -34,6 +34,12 @@ describe('the process entry (what `npm start` runs)', () => {
 
   const onlyLine = (stderr: string) => stderr.trim().split('\n').filter((line) => !line.startsWith('npm warn'));
 
+  it('an unreadable Verato client certificate stops start-up with one line naming the variable', async () => {
+    const result = await exit(run([], { VERATO_CLIENT_CERT: '/nonexistent/verato-client.pem', VERATO_CLIENT_KEY: '/nonexistent/verato-client.key' }));
+    expect(result.code).toBe(1);
+    expect(onlyLine(result.stderr)).toEqual([expect.stringMatching(/^configuration error: VERATO_CLIENT_CERT: "\/nonexistent\/verato-client.pem" cannot be read \(ENOENT\)/)]);
+  }, 30_000);
+
   it('a real provider without AUTH_* stops start-up with one line: the dev issuer serves only an all-emulator setup', async () => {
     const result = await exit(run([], { VERIFA_BASE_URL: 'https://api.withverifa.example/api/v1', VERIFA_API_KEY: 'vk_live_x' }));
     expect(result.code).toBe(1);

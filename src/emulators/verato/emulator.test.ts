@@ -57,6 +57,37 @@ const source = (name: string, id: string) => ({ name, id });
 const auth0Of = (person: (typeof DEMO_PEOPLE)[number]) => source('AUTH0', person.auth0UserId);
 const crmOf = (person: (typeof DEMO_PEOPLE)[number]) => source('CRM', person.crmId);
 
+describe('stacks', () => {
+  let provider: RunningVeratoEmulator;
+  beforeAll(async () => {
+    provider = await startVeratoEmulator({ stack: 'provider' });
+  });
+  afterAll(async () => {
+    await provider.close();
+  });
+  const postTo = (url: string, content: unknown) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: BEARER }, body: JSON.stringify({ content }) });
+
+  it('a Provider-stack tenant serves its operations below /provider-link-ws/svc, queries unversioned', async () => {
+    expect(provider.baseUrl).toBe(`${provider.url}/provider-link-ws/svc`);
+    const query = await postTo(`${provider.baseUrl}/identityIdQuery`, { linkId: alice.veratoLinkId });
+    expect(query.status).toBe(200);
+    expect(((await query.json()) as Envelope).content.identity).toBeDefined();
+    expect((await postTo(`${provider.baseUrl}/v2/identityIdQuery`, { linkId: alice.veratoLinkId })).status).toBe(404);
+    const link = await postTo(`${provider.baseUrl}/linkIdentities`, { linkToSource: crmOf(alice), source: crmOf(bob) });
+    expect(((await link.json()) as Envelope).success).toBe(true);
+  });
+
+  it.each(['/link-ws/svc/linkIdentities', '/link-ws/svc/v2/identityIdQuery', '/org-link-ws/svc/linkIdentities'])(
+    'a Provider-stack tenant answers 404 with a blank body on another stack: %s',
+    async (path) => {
+      const response = await postTo(`${provider.url}${path}`, { linkToSource: crmOf(alice), source: crmOf(bob) });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe('');
+    },
+  );
+});
+
 describe('transport: auth, paths and bodies', () => {
   it('accepts preemptive Bearer and Basic credentials', async () => {
     const { username, password } = DEMO_CREDENTIALS.verato;

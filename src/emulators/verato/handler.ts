@@ -6,10 +6,21 @@ import { READ_OPERATIONS } from './routes-read';
 import { WRITE_OPERATIONS } from './routes-write';
 import { VeratoBusinessError, type VeratoStore } from './store';
 
-/** The Person stack's base path; every operation is a POST below it. */
-export const PERSON_BASE_PATH = '/link-ws/svc';
+/** The three entity stacks, each its own base path; every operation is a POST below it. */
+export const VERATO_STACK_BASE_PATHS = {
+  person: '/link-ws/svc',
+  provider: '/provider-link-ws/svc',
+  organization: '/org-link-ws/svc',
+} as const;
 
-const OPERATIONS = new Map<string, VeratoOperation>(Object.entries({ ...READ_OPERATIONS, ...WRITE_OPERATIONS }));
+export type VeratoEmulatedStack = keyof typeof VERATO_STACK_BASE_PATHS;
+
+/** The Person stack's base path. */
+export const PERSON_BASE_PATH = VERATO_STACK_BASE_PATHS.person;
+
+/** Person versions its query operations under /v2/; the Provider and Organization specs do not. */
+const PERSON_OPERATIONS = new Map<string, VeratoOperation>(Object.entries({ ...READ_OPERATIONS, ...WRITE_OPERATIONS }));
+const UNVERSIONED_OPERATIONS = new Map<string, VeratoOperation>([...PERSON_OPERATIONS].map(([path, operation]) => [path.replace(/^\/v2\//, '/'), operation]));
 
 /** The servlet container's page for a failed login: not the JSON envelope. */
 const UNAUTHORIZED_PAGE = [
@@ -20,9 +31,14 @@ const UNAUTHORIZED_PAGE = [
   ' authentication credentials for that resource.</p><hr class="line" /></body></html>',
 ].join('');
 
-export function createVeratoHandler(store: VeratoStore): EmulatorHandler {
+/**
+ * One tenant serves one stack: all three base paths are mounted, and a request below another
+ * stack's path gets the same blank 404 as an unknown operation (inferred: the container's answer
+ * for a path no application serves).
+ */
+export function createVeratoHandler(store: VeratoStore, stack: VeratoEmulatedStack = 'person'): EmulatorHandler {
   return (req) => {
-    const operation = findOperation(req.path);
+    const operation = findOperation(req.path, stack);
     if (!operation) return { status: 404 };
     if (req.method !== 'POST') return { status: 405 }; // (inferred) blank, like the other container errors
     if (!isAuthorized(req.headers.authorization)) return unauthorized();
@@ -31,9 +47,10 @@ export function createVeratoHandler(store: VeratoStore): EmulatorHandler {
   };
 }
 
-function findOperation(path: string): VeratoOperation | undefined {
-  if (!path.startsWith(`${PERSON_BASE_PATH}/`)) return undefined;
-  return OPERATIONS.get(path.slice(PERSON_BASE_PATH.length));
+function findOperation(path: string, stack: VeratoEmulatedStack): VeratoOperation | undefined {
+  const basePath = VERATO_STACK_BASE_PATHS[stack];
+  if (!path.startsWith(`${basePath}/`)) return undefined;
+  return (stack === 'person' ? PERSON_OPERATIONS : UNVERSIONED_OPERATIONS).get(path.slice(basePath.length));
 }
 
 /** Preemptive Basic (username:password) or Bearer (token) credentials. */

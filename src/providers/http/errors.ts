@@ -42,6 +42,7 @@ export type UpstreamErrorKind =
   | 'budget_exceeded'
   | 'auth'
   | 'status'
+  | 'not_served'
   | 'protocol';
 
 export interface CallInfo {
@@ -161,6 +162,21 @@ export class UpstreamStatusError extends UpstreamError {
     super(`answered ${call.status}${providerCode ? ` ${providerCode}` : ''}`, call);
     this.retryable = call.status === 408;
     Object.defineProperty(this, 'body', { value: body, enumerable: false });
+  }
+}
+
+/**
+ * 404 for an operation the provider documents: the configured address does not serve its API (a
+ * configuration problem, e.g. another Verato stack). `hint` names the variables to check.
+ */
+export class UpstreamNotServedError extends UpstreamError {
+  readonly kind = 'not_served';
+  readonly retryable = false;
+  constructor(
+    call: CallInfo & { status?: number },
+    readonly hint: string,
+  ) {
+    super(`answered ${call.status ?? 404}: not served at the configured address`, call);
   }
 }
 

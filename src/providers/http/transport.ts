@@ -81,6 +81,8 @@ export interface TransportOptions {
    * sent); every answer's X-RateLimit-* headers are handed to it. Absent: no budget.
    */
   rateBudget?: RateBudget;
+  /** TLS of its connections (PEM): a client certificate and key for mutual TLS, and/or the CAs to trust instead of the system's. */
+  tls?: { cert?: string; key?: string; ca?: string };
 }
 
 /**
@@ -95,7 +97,7 @@ export class HttpTransport {
 
   constructor(private readonly options: TransportOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
-    this.agent = new Agent({ connections: options.policy.concurrency, keepAliveTimeout: 10_000 });
+    this.agent = new Agent({ connections: options.policy.concurrency, keepAliveTimeout: 10_000, ...(options.tls ? { connect: { ...options.tls } } : {}) });
     this.resilience = new ProviderResilience(options.provider, options.policy, {
       onRetry: (provider) => options.metrics.upstreamRetries.inc({ provider }),
       onBreakerStateChange: (provider, state) => {

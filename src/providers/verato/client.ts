@@ -1,5 +1,5 @@
-import type { VeratoAuth } from './config';
-import { UpstreamUnavailableError } from '../http/errors';
+import type { VeratoAuth, VeratoTls } from './config';
+import { UpstreamNotServedError, UpstreamStatusError, UpstreamUnavailableError } from '../http/errors';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
 import { ProviderRejection } from '../rejection';
@@ -27,22 +27,29 @@ import {
   type VeratoSource,
 } from './wire';
 import { isRecord } from '../http/shape';
+import { VERATO_STACKS, type VeratoStack } from './stacks';
 
 const QUERY_FORMATS: VeratoFormatName[] = ['DEFAULT', 'GROUP_BY_SOURCE'];
 
 /**
- * Verato LINK web services, Person stack. Base URL = the stack root (…/link-ws/svc); query
- * operations live under /v2/, the others at the root. Every call is a POST of the envelope with
- * `trackingId` = the GraphQL request id.
+ * Verato LINK web services of one stack (VERATO_STACK): its base path below the tenant's address;
+ * on the Person stack query operations live under /v2/. Every call is a POST of the envelope with
+ * `trackingId` = the GraphQL request id. With VERATO_CLIENT_CERT/KEY every connection presents
+ * the client certificate (the tenants require mutual TLS).
  */
 export class VeratoClient {
   readonly transport: HttpTransport;
+  private readonly stack: VeratoStack;
+  private readonly queryPrefix: string;
 
-  constructor(options: ProviderClientOptions<VeratoAuth>) {
+  constructor(options: ProviderClientOptions<VeratoAuth> & { stack: VeratoStack; tls: VeratoTls | null }) {
     const authorization = veratoAuthorization(options.auth);
+    this.stack = options.stack;
+    this.queryPrefix = VERATO_STACKS[options.stack].queryPrefix;
     this.transport = new HttpTransport({
       provider: 'verato',
-      baseUrl: options.baseUrl,
+      baseUrl: options.baseUrl.replace(/\/+$/, '') + VERATO_STACKS[options.stack].basePath,
+      tls: options.tls ?? undefined,
       policy: options.policy,
       logger: options.logger,
       metrics: options.metrics,
@@ -55,7 +62,7 @@ export class VeratoClient {
 
   /** The cluster holding a source record, with every member (GROUP_BY_SOURCE); null when unknown. */
   async nativeIdQuery(ctx: CallContext, source: VeratoSource): Promise<IdentityQueryReply | null> {
-    const reply = await this.call<IdentityQueryReply>(ctx, '/v2/nativeIdQuery', {
+    const reply = await this.call<IdentityQueryReply>(ctx, `${this.queryPrefix}/nativeIdQuery`, {
       source: { name: source.name, id: source.id },
       responseIdentityFormatNames: QUERY_FORMATS,
     }, 'read', isIdentityQueryReply);
@@ -64,7 +71,7 @@ export class VeratoClient {
 
   /** A cluster by Link ID (the answer's linkId may differ after links/merges); null when unknown. */
   async identityIdQuery(ctx: CallContext, linkId: string): Promise<IdentityQueryReply | null> {
-    const reply = await this.call<IdentityQueryReply>(ctx, '/v2/identityIdQuery', {
+    const reply = await this.call<IdentityQueryReply>(ctx, `${this.queryPrefix}/identityIdQuery`, {
       linkId,
       responseIdentityFormatNames: QUERY_FORMATS,
     }, 'read', isIdentityQueryReply);
@@ -128,6 +135,12 @@ export class VeratoClient {
           throw new UpstreamUnavailableError(call, { retryable: true, detail: 'reported a retryable error' });
         }
       },
+    }).catch((error: unknown) => {
+      // Every documented operation exists on every stack: a 404 means the address or the stack is wrong.
+      if (error instanceof UpstreamStatusError && error.status === 404) {
+        throw new UpstreamNotServedError(error, `operators must check VERATO_BASE_URL and VERATO_STACK (${this.stack})`);
+      }
+      throw error;
     });
     const envelope = response.body;
     if (!envelope.success) {

@@ -2,16 +2,18 @@ import { startVeratoEmulator, type RunningVeratoEmulator } from '../../emulators
 import { DEMO_CREDENTIALS } from '../../emulators/seed';
 import type { ProviderModule } from '../provider-module';
 import { VeratoClient } from './client';
-import { readVeratoConfig, VERATO_HELP, type VeratoAuth, type VeratoSettings } from './config';
+import { readVeratoConfig, VERATO_HELP, type VeratoAuth, type VeratoSettings, type VeratoTls } from './config';
 import { VERATO_ID, type VeratoIdParts } from './id';
 import { createVeratoLoaders } from './loaders';
 import * as mapper from './mapper';
 import { veratoRefusals } from './refusals';
+import type { VeratoStack } from './stacks';
 
 export interface VeratoTypes {
   idParts: VeratoIdParts;
   settings: VeratoSettings;
-  endpoint: { baseUrl: string; auth: VeratoAuth };
+  /** `baseUrl`: the tenant's address, below which the stack's base path is. */
+  endpoint: { baseUrl: string; auth: VeratoAuth; stack: VeratoStack; tls: VeratoTls | null };
   client: VeratoClient;
   loaders: ReturnType<typeof createVeratoLoaders>;
   emulator: RunningVeratoEmulator;
@@ -26,10 +28,11 @@ export const verato: ProviderModule<'verato', VeratoTypes> = {
   idGrammar: VERATO_ID,
   readConfig: readVeratoConfig,
   helpLines: VERATO_HELP,
-  endpoint: (settings) => ({ baseUrl: settings.baseUrl!, auth: settings.auth! }),
+  endpoint: (settings) => ({ baseUrl: settings.baseUrl!, auth: settings.auth!, stack: settings.stack, tls: settings.tls }),
   emulator: {
     start: (options) => startVeratoEmulator(options),
-    endpoint: (emulator) => ({ baseUrl: emulator.baseUrl, auth: { kind: 'bearer', token: DEMO_CREDENTIALS.verato.token } }),
+    // The embedded emulator serves the Person stack over plain HTTP.
+    endpoint: (emulator) => ({ baseUrl: emulator.url, auth: { kind: 'bearer', token: DEMO_CREDENTIALS.verato.token }, stack: emulator.stack, tls: null }),
   },
   createClient: (endpoint, settings, observability) => new VeratoClient({ ...observability, ...endpoint, policy: settings.policy, rateBudget: observability.shared?.rateBudget('verato', settings.rateLimit ?? null) }),
   createLoaders: (deps) => createVeratoLoaders(deps),
