@@ -15,7 +15,8 @@ import type { RecordCache } from './record-cache';
  * 3. what was loaded is stored, in one round trip.
  *
  * `loadMisses` answers a Map: a record, `null` for "the provider says there is no such record",
- * or an Error for that key; a key it leaves out is answered as absent. What is never stored: an
+ * or an Error for that key; a key it leaves out is answered as absent, and a key it adds that was
+ * not asked for is stored (not answered). What is never stored: an
  * Error, a key left out, anything when `loadMisses` throws (a provider error, a partial answer:
  * nothing of a failed batch is kept), and `null` unless `cacheNotFound` is set. "Not found" is not
  * cached by default: a record created outside the subgraph (an Auth0 sign-up) would otherwise read
@@ -144,7 +145,9 @@ export class ReadThrough<V> {
 
   private async store(keys: string[], answer: Loaded<V>, invalidated: ReadonlySet<string>, generation: string | undefined): Promise<void> {
     const storable: Array<readonly [string, V | null]> = [];
-    for (const key of keys) {
+    // Keys answered beyond those asked (a reply that describes several records) are stored too.
+    const asked = new Set(keys);
+    for (const key of [...keys, ...[...answer.keys()].filter((key) => !asked.has(key))]) {
       if (!answer.has(key) || invalidated.has(key)) continue;
       const value = answer.get(key)!;
       if (value instanceof Error || (value === null && !this.options.cacheNotFound)) continue;
