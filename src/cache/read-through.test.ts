@@ -125,6 +125,17 @@ function describeReadThrough(name: string, caches: () => [RecordCache<Person>, R
       expect((await one.getMany([a])).size).toBe(0);
     });
 
+    it('stores the records a load answered beyond those asked for (not answering them)', async () => {
+      const [cache] = caches();
+      const [a, member] = [fresh(), fresh()];
+      const users = new ReadThrough<Person>({ name: 'u', cache, ttlSeconds: 60 });
+      const first = await users.readThrough([a], async () => new Map([[a, person(a)], [member, person(member)]]));
+      expect([...first.keys()]).toEqual([a]);
+      const upstream = provider();
+      expect((await users.readThrough([member], (m) => upstream.load(m))).get(member)).toEqual(person(member));
+      expect(upstream.asked).toHaveLength(0);
+    });
+
     it('with ttl 0 asks the provider every time and stores nothing', async () => {
       const [cache] = caches();
       const a = fresh();
