@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createMetrics } from '../observability/metrics';
+import { readSharedStateConfig } from '../config';
+import { createSharedState } from '../shared-state';
 import { Keyring } from '../shared-state/keyring';
 import { connectRedis, type RedisConnection } from '../shared-state/redis';
 import { describeWithRedis, dumpRedis, startTestRedis, type TestRedis } from '../../test/support/redis';
@@ -123,6 +125,17 @@ function describeReadThrough(name: string, caches: () => [RecordCache<Person>, R
       expect((await one.getMany([a])).size).toBe(0);
     });
 
+    it('stores the records a load answered beyond those asked for (not answering them)', async () => {
+      const [cache] = caches();
+      const [a, member] = [fresh(), fresh()];
+      const users = new ReadThrough<Person>({ name: 'u', cache, ttlSeconds: 60 });
+      const first = await users.readThrough([a], async () => new Map([[a, person(a)], [member, person(member)]]));
+      expect([...first.keys()]).toEqual([a]);
+      const upstream = provider();
+      expect((await users.readThrough([member], (m) => upstream.load(m))).get(member)).toEqual(person(member));
+      expect(upstream.asked).toHaveLength(0);
+    });
+
     it('with ttl 0 asks the provider every time and stores nothing', async () => {
       const [cache] = caches();
       const a = fresh();
@@ -158,6 +171,52 @@ describe('InProcessRecordCache', () => {
 const shared = new InProcessRecordCache<Person>();
 describeReadThrough('in process', () => [shared, shared]);
 
+/**
+ * A generational kind (Verato clusters…): `invalidateAll` on one replica makes every entry a miss
+ * on both, and a load in flight across it stores nothing. `replicas()` gives the kind's ReadThrough
+ * on two replicas (the same one in process: one process is one replica).
+ */
+function describeGenerational(name: string, replicas: () => [ReadThrough<Person>, ReadThrough<Person>]) {
+  describe(`${name}: a generational kind`, () => {
+    let n = 0;
+    const fresh = () => `g${++n}-${Math.random().toString(36).slice(2, 8)}`;
+
+    it('serves what either replica loaded until invalidateAll on either, then loads every key again', async () => {
+      const [onA, onB] = replicas();
+      const [a, b] = [fresh(), fresh()];
+      const upstream = provider({ [a]: person(a), [b]: person(b) });
+      await onA.readThrough([a, b], (m) => upstream.load(m));
+      expect((await onB.readThrough([a, b], (m) => upstream.load(m))).get(b)).toEqual(person(b));
+      expect(upstream.asked).toEqual([[a, b]]);
+      await onB.invalidateAll();
+      expect((await onA.readThrough([a, b], (m) => upstream.load(m))).get(a)).toEqual(person(a));
+      expect(upstream.asked).toEqual([[a, b], [a, b]]);
+      await onB.readThrough([a], (m) => upstream.load(m));
+      expect(upstream.asked).toHaveLength(2);
+    });
+
+    it('does not store what a load in flight across an invalidateAll answered, on any replica', async () => {
+      const [onA, onB] = replicas();
+      const a = fresh();
+      const upstream = provider({ [a]: person(a) });
+      const open = upstream.hold();
+      const before = onA.readThrough([a], (m) => upstream.load(m));
+      await flush();
+      await onB.invalidateAll(); // a write through (possibly) another replica
+      open();
+      await before;
+      await onA.readThrough([a], (m) => upstream.load(m));
+      await onB.readThrough([a], (m) => upstream.load(m));
+      expect(upstream.asked).toEqual([[a], [a]]);
+    });
+  });
+}
+
+describeGenerational('in process', () => {
+  const users = createSharedState(readSharedStateConfig({}), { requestDeadlineMs: 5_000, idempotencyMaxKeys: 100 }).recordCache<Person>('gen-user', 60, { generational: true });
+  return [users, users];
+});
+
 describe('SingleFlight', () => {
   it('shares one load among concurrent calls of a key, and loads again once it settled', async () => {
     const flight = new SingleFlight<number>();
@@ -190,6 +249,10 @@ describeWithRedis('RedisRecordCache against a real redis-server', () => {
   });
 
   describeReadThrough('redis', () => caches);
+  describeGenerational('redis', () => {
+    const [one, two] = connections.map((c) => new RedisRecordCache<Person>(c, keys, 'gen-user', { invalidationHoldMs: 10_000, generational: true }));
+    return [new ReadThrough<Person>({ name: 'g', cache: one, ttlSeconds: 60 }), new ReadThrough<Person>({ name: 'g', cache: two, ttlSeconds: 60 })];
+  });
 
   it('stores every record sealed under HMAC key names, with the TTL: no email, name, birth date or id in plain text', async () => {
     const users = new ReadThrough<Person>({ name: 'u', cache: caches[0], ttlSeconds: 60 });

@@ -15,7 +15,8 @@ import type { RecordCache } from './record-cache';
  * 3. what was loaded is stored, in one round trip.
  *
  * `loadMisses` answers a Map: a record, `null` for "the provider says there is no such record",
- * or an Error for that key; a key it leaves out is answered as absent. What is never stored: an
+ * or an Error for that key; a key it leaves out is answered as absent, and a key it adds that was
+ * not asked for is stored (not answered). What is never stored: an
  * Error, a key left out, anything when `loadMisses` throws (a provider error, a partial answer:
  * nothing of a failed batch is kept), and `null` unless `cacheNotFound` is set. "Not found" is not
  * cached by default: a record created outside the subgraph (an Auth0 sign-up) would otherwise read
@@ -63,7 +64,7 @@ export class ReadThrough<V> {
   async readThrough(keys: readonly string[], loadMisses: (misses: string[]) => Promise<Loaded<V>>): Promise<Loaded<V>> {
     const unique = [...new Set(keys)];
     const result: Loaded<V> = new Map();
-    const cached = this.options.ttlSeconds > 0 ? await this.cachedEntries(unique) : new Map<string, V | null>();
+    const { found: cached, generation } = this.options.ttlSeconds > 0 ? await this.cachedEntries(unique) : { found: new Map<string, V | null>(), generation: undefined };
     for (const [key, value] of cached) result.set(key, value);
 
     const misses = unique.filter((key) => !cached.has(key));
@@ -73,7 +74,7 @@ export class ReadThrough<V> {
       const answer = await this.inFlight.get(key)!.done;
       if (answer.has(key)) result.set(key, answer.get(key)!);
     });
-    if (toLoad.length > 0) waits.push(this.load(toLoad, loadMisses, result));
+    if (toLoad.length > 0) waits.push(this.load(toLoad, loadMisses, result, generation));
     // A failed load rejects this call (as the batch function would have without a cache).
     await Promise.all(waits);
     return result;
@@ -94,24 +95,38 @@ export class ReadThrough<V> {
     await this.options.cache.deleteMany([...new Set(keys)]);
   }
 
-  private async cachedEntries(keys: string[]): Promise<Map<string, V | null>> {
+  /**
+   * Generational kinds only: every entry of the kind reads as a miss from now on (every replica),
+   * and no load already in flight (here, or anywhere: its generation is older) stores its answer.
+   * Rejects when the cache failed.
+   */
+  async invalidateAll(): Promise<void> {
+    if (!this.options.cache.invalidateAll) throw new TypeError(`record cache ${this.options.name} is not generational`);
+    for (const [key, flight] of this.inFlight) flight.invalidated.add(key);
+    this.inFlight.clear();
+    await this.options.cache.invalidateAll();
+  }
+
+  /** `generation`: of a generational cache, read with the entries; undefined when the read failed (nothing is stored then). */
+  private async cachedEntries(keys: string[]): Promise<{ found: Map<string, V | null>; generation?: string }> {
     const count = (result: 'hit' | 'miss' | 'error', n: number) => {
       if (n > 0) this.options.metrics?.cacheLookups.inc({ cache: this.options.name, result }, n);
     };
+    const { cache } = this.options;
     try {
-      const found = await this.options.cache.getMany(keys);
+      const { found, generation } = cache.getManyAt ? await cache.getManyAt(keys) : { found: await cache.getMany(keys), generation: undefined };
       if (!this.options.cacheNotFound) for (const [key, value] of found) if (value === null) found.delete(key);
       count('hit', found.size);
       count('miss', keys.length - found.size);
-      return found;
+      return { found, generation };
     } catch (error) {
       count('error', keys.length);
       this.options.onCacheError?.('get', error);
-      return new Map();
+      return { found: new Map() };
     }
   }
 
-  private async load(keys: string[], loadMisses: (misses: string[]) => Promise<Loaded<V>>, result: Loaded<V>): Promise<void> {
+  private async load(keys: string[], loadMisses: (misses: string[]) => Promise<Loaded<V>>, result: Loaded<V>, generation: string | undefined): Promise<void> {
     const invalidated = new Set<string>();
     const done = Promise.resolve().then(() => loadMisses(keys));
     const flight: Flight<V> = { invalidated, done };
@@ -122,22 +137,24 @@ export class ReadThrough<V> {
     try {
       const answer = await done;
       for (const key of keys) if (answer.has(key)) result.set(key, answer.get(key)!);
-      if (this.options.ttlSeconds > 0) await this.store(keys, answer, invalidated);
+      if (this.options.ttlSeconds > 0) await this.store(keys, answer, invalidated, generation);
     } finally {
       for (const key of keys) if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
     }
   }
 
-  private async store(keys: string[], answer: Loaded<V>, invalidated: ReadonlySet<string>): Promise<void> {
+  private async store(keys: string[], answer: Loaded<V>, invalidated: ReadonlySet<string>, generation: string | undefined): Promise<void> {
     const storable: Array<readonly [string, V | null]> = [];
-    for (const key of keys) {
+    // Keys answered beyond those asked (a reply that describes several records) are stored too.
+    const asked = new Set(keys);
+    for (const key of [...keys, ...[...answer.keys()].filter((key) => !asked.has(key))]) {
       if (!answer.has(key) || invalidated.has(key)) continue;
       const value = answer.get(key)!;
       if (value instanceof Error || (value === null && !this.options.cacheNotFound)) continue;
       storable.push([key, value]);
     }
     try {
-      await this.options.cache.setMany(storable, this.options.ttlSeconds);
+      await this.options.cache.setMany(storable, this.options.ttlSeconds, generation);
     } catch (error) {
       this.options.onCacheError?.('set', error);
     }

@@ -14,10 +14,18 @@ import type { RedisConnection } from '../shared-state/redis';
 export interface RecordCache<V = unknown> {
   /** The entries held for `keys`, in one round trip; a key not held is absent from the map. */
   getMany(keys: readonly string[]): Promise<Map<string, V | null>>;
-  /** Stores entries for `ttlSeconds` (one round trip). */
-  setMany(entries: ReadonlyArray<readonly [string, V | null]>, ttlSeconds: number): Promise<void>;
+  /** Stores entries for `ttlSeconds` (one round trip); `generation`: see getManyAt. */
+  setMany(entries: ReadonlyArray<readonly [string, V | null]>, ttlSeconds: number, generation?: string): Promise<void>;
   /** Removes entries, so the next read asks the provider (mutations call this before they return). */
   deleteMany(keys: readonly string[]): Promise<void>;
+  /**
+   * Generational caches only (a kind whose records a write reshapes beyond the ids it names, e.g.
+   * Verato clusters): `getManyAt` also answers the kind's generation at the time of the read,
+   * `setMany` given that generation stores nothing once the generation moved on, and
+   * `invalidateAll` moves it on, so every entry stored before reads as a miss (every replica).
+   */
+  getManyAt?(keys: readonly string[]): Promise<{ found: Map<string, V | null>; generation: string }>;
+  invalidateAll?(): Promise<void>;
 }
 
 export interface InProcessRecordCacheOptions {
@@ -85,7 +93,28 @@ end
 return stored
 `;
 
-type Scripted = Redis & { cacheSetMany(numKeys: number, ...args: (string | number | Buffer)[]): Promise<number> };
+// KEYS: the generation, then names. ARGV: ttl seconds, the generation the values were read under,
+// then one sealed value per key. Stores nothing once the generation moved on (a write happened
+// since the read began); each value is stored as `<generation>|<sealed>`.
+const SET_IN_GENERATION = `
+local current = redis.call('GET', KEYS[1]) or '0'
+if current ~= ARGV[2] then return 0 end
+local stored = 0
+for i = 2, #KEYS do
+  if redis.call('GET', KEYS[i]) ~= '\\0' then
+    redis.call('SET', KEYS[i], current .. '|' .. ARGV[i + 1], 'EX', ARGV[1])
+    stored = stored + 1
+  end
+end
+return stored
+`;
+
+type Scripted = Redis & {
+  cacheSetMany(numKeys: number, ...args: (string | number | Buffer)[]): Promise<number>;
+  cacheSetInGeneration(numKeys: number, ...args: (string | number | Buffer)[]): Promise<number>;
+};
+
+const GENERATION_SEPARATOR = 0x7c; // '|'
 
 export interface RedisRecordCacheOptions {
   /**
@@ -94,6 +123,8 @@ export interface RedisRecordCacheOptions {
    * `idempotencyLeaseMs(requestDeadlineMs)`-like margins.
    */
   invalidationHoldMs: number;
+  /** A generational kind (see RecordCache.getManyAt): values carry the generation they were read under. */
+  generational?: boolean;
 }
 
 /**
@@ -120,29 +151,68 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
     // Validates the kind now rather than on the first read.
     keys.name(this.kind, '');
     if (!('cacheSetMany' in redis.client)) redis.client.defineCommand('cacheSetMany', { lua: SET_UNLESS_INVALIDATED });
+    if (!('cacheSetInGeneration' in redis.client)) redis.client.defineCommand('cacheSetInGeneration', { lua: SET_IN_GENERATION });
+    if (!options.generational) {
+      this.getManyAt = undefined;
+      this.invalidateAll = undefined;
+    }
   }
 
   async getMany(keys: readonly string[]): Promise<Map<string, V | null>> {
+    if (this.options.generational) return (await this.getManyAt!(keys)).found;
     const found = new Map<string, V | null>();
     if (keys.length === 0) return found;
     const names = keys.map((key) => this.keys.name(this.kind, key));
     const values = await this.redis.call('cache get', (client) => client.mgetBuffer(...names));
-    values.forEach((value, i) => {
-      if (!value || value.equals(TOMBSTONE)) return;
-      try {
-        found.set(keys[i], (this.keys.open(value, names[i]) as { v: V | null }).v);
-      } catch {
-        // Sealed under a key this process does not hold (or altered): a miss, overwritten by the next store.
-      }
-    });
+    values.forEach((value, i) => this.openInto(found, keys[i], names[i], value));
     return found;
   }
 
-  async setMany(entries: ReadonlyArray<readonly [string, V | null]>, ttlSeconds: number): Promise<void> {
+  /** One MGET: the generation first, then the entries; an entry of an older generation is a miss. */
+  async getManyAt?(keys: readonly string[]): Promise<{ found: Map<string, V | null>; generation: string }> {
+    const found = new Map<string, V | null>();
+    const names = keys.map((key) => this.keys.name(this.kind, key));
+    const [current, ...values] = await this.redis.call('cache get', (client) => client.mgetBuffer(this.generationName(), ...names));
+    const generation = current ? current.toString('latin1') : '0';
+    values.forEach((value, i) => {
+      if (!value) return;
+      const cut = value.indexOf(GENERATION_SEPARATOR);
+      if (cut < 0 || value.subarray(0, cut).toString('latin1') !== generation) return;
+      this.openInto(found, keys[i], names[i], value.subarray(cut + 1));
+    });
+    return { found, generation };
+  }
+
+  async setMany(entries: ReadonlyArray<readonly [string, V | null]>, ttlSeconds: number, generation?: string): Promise<void> {
     if (entries.length === 0 || ttlSeconds <= 0) return;
+    // A generational entry without the generation it was read under could be older than the last write.
+    if (this.options.generational && generation === undefined) return;
     const names = entries.map(([key]) => this.keys.name(this.kind, key));
     const sealed = entries.map(([, value], i) => this.keys.seal({ v: value }, names[i]));
-    await this.redis.call('cache set', (client) => (client as Scripted).cacheSetMany(names.length, ...names, Math.ceil(ttlSeconds), ...sealed));
+    const ttl = Math.ceil(ttlSeconds);
+    await this.redis.call('cache set', (client) =>
+      generation !== undefined && this.options.generational
+        ? (client as Scripted).cacheSetInGeneration(names.length + 1, this.generationName(), ...names, ttl, generation, ...sealed)
+        : (client as Scripted).cacheSetMany(names.length, ...names, ttl, ...sealed),
+    );
+  }
+
+  async invalidateAll?(): Promise<void> {
+    await this.redis.call('cache invalidate', (client) => client.incr(this.generationName()));
+  }
+
+  private generationName(): string {
+    // No record key holds a NUL, so this name is no record's.
+    return this.keys.name(this.kind, '\u0000generation');
+  }
+
+  private openInto(found: Map<string, V | null>, key: string, name: string, value: Buffer | null): void {
+    if (!value || value.equals(TOMBSTONE)) return;
+    try {
+      found.set(key, (this.keys.open(value, name) as { v: V | null }).v);
+    } catch {
+      // Sealed under a key this process does not hold (or altered): a miss, overwritten by the next store.
+    }
   }
 
   async deleteMany(keys: readonly string[]): Promise<void> {

@@ -23,10 +23,16 @@ export interface SharedState {
   readonly idempotency: IdempotencyStore;
   readonly tokens: ProviderTokenStore;
   /** The read-through cache of one record kind (`auth0-user`…), with that provider's TTL. */
-  recordCache<V>(kind: string, ttlSeconds: number, options?: { cacheNotFound?: boolean }): ReadThrough<V>;
+  recordCache<V>(kind: string, ttlSeconds: number, options?: RecordCacheOptions): ReadThrough<V>;
   /** A provider's rate budget (fleet-wide on Redis); `limit` from `providerRateLimit(env, prefix)`. */
   rateBudget(provider: ProviderName, limit: ProviderRateLimit | null): RateBudget;
   close(): Promise<void>;
+}
+
+export interface RecordCacheOptions {
+  cacheNotFound?: boolean;
+  /** Invalidated as a whole (`ReadThrough.invalidateAll`), by a generation (see RecordCache.getManyAt). */
+  generational?: boolean;
 }
 
 export interface SharedStateOptions {
@@ -52,8 +58,13 @@ export function createSharedState(config: SharedStateConfig, options: SharedStat
     keys,
     idempotency: redis ? new RedisIdempotencyStore(redis, keys, { leaseMs: hold }) : new InMemoryIdempotencyStore({ maxKeys: options.idempotencyMaxKeys }),
     tokens: new ProviderTokenStore(redis ? { connection: redis, keys } : null),
-    recordCache<V>(kind: string, ttlSeconds: number, cacheOptions: { cacheNotFound?: boolean } = {}) {
-      const cache: RecordCache<V> = redis ? new RedisRecordCache<V>(redis, keys, kind, { invalidationHoldMs: hold }) : new PrefixedCache<V>(local, kind);
+    recordCache<V>(kind: string, ttlSeconds: number, cacheOptions: RecordCacheOptions = {}) {
+      const generational = cacheOptions.generational ?? false;
+      const cache: RecordCache<V> = redis
+        ? new RedisRecordCache<V>(redis, keys, kind, { invalidationHoldMs: hold, generational })
+        : generational
+          ? new GenerationalPrefixedCache<V>(local, kind)
+          : new PrefixedCache<V>(local, kind);
       return new ReadThrough<V>({
         name: kind,
         cache,
@@ -75,8 +86,8 @@ export function createSharedState(config: SharedStateConfig, options: SharedStat
 /** One in-process cache (one bound for the whole process) shared by every record kind, keys kept apart by kind. */
 class PrefixedCache<V> implements RecordCache<V> {
   constructor(
-    private readonly cache: InProcessRecordCache<unknown>,
-    private readonly kind: string,
+    protected readonly cache: InProcessRecordCache<unknown>,
+    protected kind: string,
   ) {}
 
   async getMany(keys: readonly string[]): Promise<Map<string, V | null>> {
@@ -96,5 +107,32 @@ class PrefixedCache<V> implements RecordCache<V> {
 
   private key(key: string): string {
     return `${this.kind}\u0000${key}`;
+  }
+}
+
+/**
+ * A generational kind in process: the generation is part of every key, so moving it on leaves
+ * the older entries unread until the process-wide bound evicts them.
+ */
+class GenerationalPrefixedCache<V> extends PrefixedCache<V> {
+  private generation = 0;
+
+  constructor(cache: InProcessRecordCache<unknown>, private readonly baseKind: string) {
+    super(cache, `${baseKind}\u00000`);
+  }
+
+  async getManyAt(keys: readonly string[]): Promise<{ found: Map<string, V | null>; generation: string }> {
+    const generation = String(this.generation);
+    return { found: await this.getMany(keys), generation };
+  }
+
+  override async setMany(entries: ReadonlyArray<readonly [string, V | null]>, ttlSeconds: number, generation?: string): Promise<void> {
+    if (generation !== String(this.generation)) return;
+    await super.setMany(entries, ttlSeconds);
+  }
+
+  async invalidateAll(): Promise<void> {
+    this.generation += 1;
+    this.kind = `${this.baseKind}\u0000${this.generation}`;
   }
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config';
 import { describeWithRedis, startTestRedis, type TestRedis } from '../support/redis';
 import { startStack, type Stack } from '../support/stack';
 import { startInProcess } from '../support/in-process';
+import { DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS } from '../../src/emulators/seed';
 
 /**
  * The provider-record cache below the loaders, across two replicas (two subgraph processes'
@@ -193,5 +194,173 @@ describeWithRedis('fleet-wide rate budget (AUTH0_RATE_LIMIT_RPS=5, AUTH0_RATE_LI
     const userCalls = stack.emulators.auth0!.countCalls('GET', /^\/api\/v2\/users\//);
     expect(userCalls).toBe(data.length);
     expect(stack.emulators.auth0!.calls.length).toBeLessThanOrEqual(6);
+  });
+});
+
+const [alice, bob, carol, dan] = DEMO_PEOPLE;
+const [bobWork] = DEMO_STANDALONE_AUTH0_USERS;
+
+/** What a person page reads: the identity, its cluster, its linked accounts' identities, its relationships and who they name. */
+const PERSON = `query ($id: ID!) {
+  identity(id: $id) {
+    id status
+    cluster { linkId members { id state } }
+    linkedAccounts { id identity { id displayName } }
+    relationships(first: 20) { totalCount nodes { type related { id } } }
+  }
+}`;
+const LINK = 'mutation ($input: LinkIdentitiesInput!) { linkIdentities(input: $input) { userErrors { code message } } }';
+const UNLINK = 'mutation ($input: UnlinkIdentitiesInput!) { unlinkIdentities(input: $input) { userErrors { code message } } }';
+const RELATE = 'mutation ($input: CreateRelationshipInput!) { createRelationship(input: $input) { userErrors { code message } } }';
+
+interface Person {
+  id: string;
+  status: string;
+  cluster: { linkId: string; members: { id: string; state: string }[] } | null;
+  linkedAccounts: { id: string; identity: { id: string } | null }[];
+  relationships: { totalCount: number | null; nodes: { type: string; related: { id: string } | null }[] } | null;
+}
+
+describe('Verato records, clusters and relationship pages in the record cache (in process)', () => {
+  const personOf = (answer: { data?: unknown; errors?: unknown }) => {
+    expect(answer.errors).toBeUndefined();
+    return (answer.data as { identity: Person }).identity;
+  };
+
+  it('a person query read moments ago costs no upstream call; with VERATO_CACHE_TTL_SECONDS=0 its Verato reads are made again', async () => {
+    const cached = await startInProcess({ env: { CACHE_TTL_SECONDS: '60' } });
+    const veratoOff = await startInProcess({ env: { CACHE_TTL_SECONDS: '60', VERATO_CACHE_TTL_SECONDS: '0' } });
+    try {
+      for (const id of [`verifa:${alice.verifaId}`, `verato:CRM:${bob.crmId}`]) {
+        const first = personOf(await cached.execute(PERSON, { id }));
+        expect(first.relationships!.nodes.length).toBeGreaterThan(0);
+        expect(first.cluster!.members.length).toBeGreaterThan(1);
+        cached.reset();
+        expect(personOf(await cached.execute(PERSON, { id }))).toEqual(first);
+        expect(cached.emulators.all.flatMap((e) => e.calls.map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`))).toEqual([]);
+
+        await veratoOff.execute(PERSON, { id });
+        veratoOff.reset();
+        expect(personOf(await veratoOff.execute(PERSON, { id }))).toEqual(first);
+        expect(veratoOff.emulators.verato!.receivedCalls()).toBeGreaterThan(0);
+        // The other providers' records are still cached.
+        expect(veratoOff.upstreamCalls()).toBe(veratoOff.emulators.verato!.receivedCalls());
+      }
+    } finally {
+      await cached.close();
+      await veratoOff.close();
+    }
+  });
+
+  it('CACHE_TTL_SECONDS=0: the same person query costs the same upstream calls every time', async () => {
+    const off = await startInProcess({ env: { CACHE_TTL_SECONDS: '0' } });
+    try {
+      const id = `verato:CRM:${bob.crmId}`;
+      await off.execute(PERSON, { id });
+      const counts: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        off.reset();
+        personOf(await off.execute(PERSON, { id }));
+        counts.push(off.upstreamCalls());
+      }
+      expect(counts[0]).toBeGreaterThan(0);
+      expect(counts[1]).toBe(counts[0]);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+describeWithRedis('read-your-writes for clusters and relationships across two replicas over one Redis', () => {
+  let redis: TestRedis;
+  let stack: Stack;
+  let replicaB: RunningSubgraph;
+  let token: string;
+  const onA = (query: string, variables: Record<string, unknown>) => post(stack.url, token, query, variables);
+  const onB = (query: string, variables: Record<string, unknown>) => post(replicaB.url, token, query, variables);
+  const upstream = () => stack.emulators.all.reduce((n, emulator) => n + emulator.calls.length, 0);
+
+  /** Reads a person on B twice: the second read must cost nothing (it is cached), so what follows reads through the cache. */
+  async function cachedOnB(id: string): Promise<Person> {
+    const first = await onB(PERSON, { id });
+    expect(first.errors).toBeUndefined();
+    stack.clearCalls();
+    const second = await onB(PERSON, { id });
+    expect(stack.emulators.all.flatMap((e) => e.calls.map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`))).toEqual([]);
+    expect(second.data).toEqual(first.data);
+    return (second.data as unknown as { identity: Person }).identity;
+  }
+  const readOnB = async (id: string) => {
+    const answer = await onB(PERSON, { id });
+    expect(answer.errors).toBeUndefined();
+    return (answer.data as unknown as { identity: Person }).identity;
+  };
+  async function writeOnA(mutation: string, input: Record<string, unknown>) {
+    const answer = await onA(mutation, { input });
+    expect(answer.errors).toBeUndefined();
+    expect(Object.values(answer.data as unknown as Record<string, { userErrors: unknown[] }>)[0].userErrors).toEqual([]);
+  }
+  const memberIds = (person: Person) => person.cluster!.members.map((member) => member.id);
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    stack = await startStack({ env: { REDIS_URL: redis.url, CACHE_TTL_SECONDS: '60', CACHE_ENCRYPTION_KEY: randomBytes(32).toString('base64') } });
+    replicaB = await startSubgraph(loadConfig(stack.env!));
+    token = await stack.token();
+  });
+  afterAll(async () => {
+    await replicaB?.close();
+    await stack?.close();
+    await redis?.close();
+  });
+
+  it('a person query read on A costs B no upstream call', async () => {
+    for (const id of [`verifa:${alice.verifaId}`, `verato:CRM:${dan.crmId}`]) {
+      const onReplicaA = await onA(PERSON, { id });
+      expect(onReplicaA.errors).toBeUndefined();
+      stack.clearCalls();
+      expect((await onB(PERSON, { id })).data).toEqual(onReplicaA.data);
+      expect(upstream()).toBe(0);
+    }
+  });
+
+  it('link: another member of the cluster, read on B, shows the linked record', async () => {
+    // Bob's Verifa identity is in his cluster, and not named by the mutation.
+    const before = await cachedOnB(`verifa:${bob.verifaId}`);
+    expect(before.linkedAccounts.map((account) => account.id)).not.toContain(`auth0:${bobWork.userId}`);
+    const otherMember = await cachedOnB(`verato:VERIFA:${bob.verifaId}`);
+    expect(memberIds(otherMember)).not.toContain(`auth0:${bobWork.userId}`);
+    await writeOnA(LINK, { primaryId: `verato:CRM:${bob.crmId}`, secondaryId: `verato:AUTH0:${bobWork.userId}` });
+    expect(memberIds(await readOnB(`verato:VERIFA:${bob.verifaId}`))).toContain(`auth0:${bobWork.userId}`);
+    expect((await readOnB(`verifa:${bob.verifaId}`)).linkedAccounts.map((account) => account.id)).toContain(`auth0:${bobWork.userId}`);
+  });
+
+  it('unlink: another member of the cluster, read on B, no longer lists the unlinked record', async () => {
+    const otherMember = await cachedOnB(`verato:AUTH0:${alice.auth0UserId}`);
+    expect(memberIds(otherMember)).toContain(`verifa:${alice.verifaId}`);
+    await writeOnA(UNLINK, { primaryId: `verato:CRM:${alice.crmId}`, secondaryId: `verato:VERIFA:${alice.verifaId}` });
+    expect(memberIds(await readOnB(`verato:AUTH0:${alice.auth0UserId}`))).not.toContain(`verifa:${alice.verifaId}`);
+    expect((await readOnB(`verato:VERIFA:${alice.verifaId}`)).cluster!.linkId).not.toBe(otherMember.cluster!.linkId);
+  });
+
+  it('merge: the merged record, read on B, shows its new status', async () => {
+    const secondary = `verato:CRM:${dan.crmId}`;
+    expect((await cachedOnB(secondary)).status).not.toBe('MERGED');
+    await writeOnA(MERGE, { primaryId: `verato:CRM:${carol.crmId}`, secondaryId: secondary });
+    expect((await readOnB(secondary)).status).toBe('MERGED');
+  });
+
+  it('relationship create (Verato and Verifa): the source, read on B, lists the new edge', async () => {
+    const veratoSource = `verato:CRM:${bob.crmId}`;
+    const veratoBefore = await cachedOnB(veratoSource);
+    await writeOnA(RELATE, { sourceId: veratoSource, relatedId: `verato:CRM:${alice.crmId}`, customType: 'is sibling to' });
+    expect((await readOnB(veratoSource)).relationships!.nodes.length).toBe(veratoBefore.relationships!.nodes.length + 1);
+
+    const verifaSource = `verifa:${dan.verifaId}`;
+    const relatedId = `verifa:${stack.emulators.verifa!.store.addIdentity({ tags: ['related'] }).id}`;
+    const verifaBefore = await cachedOnB(verifaSource);
+    expect(verifaBefore.relationships!.nodes.map((node) => node.related?.id)).not.toContain(relatedId);
+    await writeOnA(RELATE, { sourceId: verifaSource, relatedId, type: 'FAMILY_MEMBER' });
+    expect((await readOnB(verifaSource)).relationships!.nodes.map((node) => node.related?.id)).toContain(relatedId);
   });
 });

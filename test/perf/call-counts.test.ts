@@ -18,8 +18,8 @@ async function callsOf(stack: Stack, scenario: Scenario): Promise<Calls> {
   return calls;
 }
 
-async function startSeededStack(loaderOptions?: { batch: boolean; cache: boolean }): Promise<Stack> {
-  const stack = await startStack({ loaderOptions });
+async function startSeededStack(loaderOptions?: { batch: boolean; cache: boolean }, env?: Record<string, string>): Promise<Stack> {
+  const stack = await startStack({ loaderOptions, env });
   const { verifa, auth0, btcdirect, verato } = stack.emulators;
   seedBenchData({ verifa: verifa!.store, auth0: auth0!.store, btcdirect: btcdirect!.store, verato: verato!.store });
   // The Auth0 management token is fetched once per process, not per request: take it out of the counts.
@@ -39,6 +39,21 @@ describe('benchmark scenarios: upstream calls per request', () => {
       expect(await callsOf(stack, scenario)).toEqual(scenario.minimumCalls);
     });
 
+  });
+
+  // The suites above and below run with the record cache off (CACHE_TTL_SECONDS=0, the stack's
+  // default), so they count the path to the providers; this one counts what the cache saves.
+  describe('record cache on (CACHE_TTL_SECONDS=60)', () => {
+    let stack: Stack;
+    beforeAll(async () => {
+      stack = await startSeededStack(undefined, { CACHE_TTL_SECONDS: '60' });
+    });
+    afterAll(() => stack.close());
+
+    it.each(SCENARIOS.map((scenario) => [scenario.key, scenario] as const))('%s read again costs no upstream call', async (_key, scenario) => {
+      expect(totalCalls(await callsOf(stack, scenario))).toBeLessThanOrEqual(totalCalls(scenario.minimumCalls));
+      expect(await callsOf(stack, scenario)).toEqual(zeroCalls());
+    });
   });
 
   describe('baseline: batching and caching off', () => {

@@ -13,6 +13,8 @@ export interface VerifaRelationshipsKey {
   offset: number;
 }
 
+const pageKey = ({ identityId, limit, offset }: VerifaRelationshipsKey) => JSON.stringify([identityId, limit, offset]);
+
 /** Verifa has no batch read: identities and relationship pages fan out, one GET each. */
 export function createVerifaLoaders({ client, call, loader, cache }: ProviderLoaderDeps<VerifaClient>) {
   const identities = loader<string, IdentityRecord | null>('verifa', 'verifaIdentity', (keys) =>
@@ -28,11 +30,14 @@ export function createVerifaLoaders({ client, call, loader, cache }: ProviderLoa
     'verifa',
     'verifaRelationships',
     (keys) =>
-      fanOut(keys, async ({ identityId, limit, offset }) => {
-        const list = await client.listRelationships(call, identityId, { limit, offset });
-        return list ? toRelationshipPage(list) : null;
-      }),
-    { cacheKeyFn: ({ identityId, limit, offset }) => JSON.stringify([identityId, limit, offset]) },
+      throughCache(cache?.verifaRelationships, keys.map(pageKey), (misses) =>
+        fanOut(misses, async (key) => {
+          const [identityId, limit, offset] = JSON.parse(key) as [string, number, number];
+          const list = await client.listRelationships(call, identityId, { limit, offset });
+          return list ? toRelationshipPage(list) : null;
+        }),
+      ),
+    { cacheKeyFn: pageKey },
   );
 
   return {
