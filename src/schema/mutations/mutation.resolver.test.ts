@@ -6,6 +6,7 @@ import {
   UnlinkIdentitiesDocument,
   type UserErrorFieldsFragment,
 } from '../../../generated/graphql';
+import { ERROR_CATALOG, type ErCode } from '../../emulators/btcdirect/errors';
 import { DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS } from '../../emulators/seed';
 import { SCOPES } from '../../security/scopes';
 import { startInProcess, type InProcessSubgraph } from '../../../test/support/in-process';
@@ -254,6 +255,76 @@ describe('linkIdentifier', () => {
     const otherCaller = await subgraph.execute(LinkIdentifierDocument, { input }, { ...asBob(), subject: 'another-partner-service' });
     expect(otherCaller.data!.linkIdentifier.userErrors).toEqual([]);
     expect(btcdirect().countCalls('POST', LINK_IDENTIFIER)).toBe(2);
+  });
+});
+
+describe('linkIdentifier: what BTC Direct answers', () => {
+  let bobToken: string;
+  beforeAll(async () => {
+    bobToken = await btcdirect().loginUser(bob.email, bob.btcPassword);
+  });
+  const asBob = () => ({ btcDirectUserAuthorization: `Bearer ${bobToken}` });
+  /** A BTC Direct error body with these codes, in this order, with BTC Direct's texts. */
+  const erBody = (...codes: ErCode[]) => ({ errors: Object.fromEntries(codes.map((code) => [code, { code, ...ERROR_CATALOG[code] }])) });
+
+  it('a success answered with an empty body, or with text/plain, is a success', async () => {
+    const empty = identifier('emptyok');
+    expect((await subgraph.execute(LinkIdentifierDocument, { input: { identifier: empty } }, asBob())).data!.linkIdentifier.userErrors).toEqual([]);
+    expect(btcdirect().store.ownerOf(empty)?.email).toBe(bob.email);
+    btcdirect().answers.linkIdentifierSuccess = 'text';
+    try {
+      const text = identifier('textok');
+      const result = await subgraph.execute(LinkIdentifierDocument, { input: { identifier: text } }, asBob());
+      expect(result).toEqual({ data: { linkIdentifier: { identity: { id: `btcdirect:${text}`, displayName: 'Bob Jansen' }, userErrors: [] } } });
+    } finally {
+      btcdirect().answers.linkIdentifierSuccess = 'empty';
+    }
+  });
+
+  it('a body with several codes maps by the first actionable one: a general error gives way to ER706', async () => {
+    btcdirect().setFaults({ status: 400, body: erBody('ER999', 'ER706'), times: 1, pathPrefix: LINK_IDENTIFIER });
+    const result = await subgraph.execute(LinkIdentifierDocument, { input: { identifier: identifier('multi') } }, asBob());
+    expect(result.errors).toBeUndefined();
+    expect(onlyError(result.data!.linkIdentifier.userErrors)).toMatchObject({ code: 'IDENTIFIER_IN_USE', providerCode: 'ER706', field: 'identifier' });
+  });
+
+  it("a body naming the subgraph's own API key anywhere is a PROVIDER_ERROR, not a user error", async () => {
+    btcdirect().setFaults({ status: 401, body: erBody('ER702', 'ER805'), times: 1, pathPrefix: LINK_IDENTIFIER });
+    const result = await subgraph.execute(LinkIdentifierDocument, { input: { identifier: identifier('keyinbody') } }, asBob());
+    expect(result.data).toBeNull();
+    expect(result.errors).toMatchObject([{ path: ['linkIdentifier'], extensions: { code: 'PROVIDER_ERROR', provider: 'BTCDIRECT', retryable: false } }]);
+  });
+});
+
+describe('linkIdentifier with a wrong BTC Direct API key', () => {
+  let wrongKey: InProcessSubgraph;
+  beforeAll(async () => {
+    wrongKey = await startInProcess({ env: { BTCDIRECT_API_KEY: 'wrong-partner-key' } });
+  });
+  afterAll(() => wrongKey.close());
+
+  it("is a located PROVIDER_ERROR naming BTC Direct, never a userErrors entry, and the key is not in it", async () => {
+    const emulator = wrongKey.emulators.btcdirect!;
+    const token = await emulator.loginUser(bob.email, bob.btcPassword);
+    const input = { identifier: identifier('wrongkey'), idempotencyKey: 'wrong-key-link' };
+    const result = await wrongKey.execute(LinkIdentifierDocument, { input }, { btcDirectUserAuthorization: `Bearer ${token}` });
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([
+      {
+        message: "BTC Direct refused the subgraph's credentials; operators must check the configuration.",
+        locations: [expect.objectContaining({ line: expect.any(Number) })],
+        path: ['linkIdentifier'],
+        extensions: { code: 'PROVIDER_ERROR', provider: 'BTCDIRECT', retryable: false, requestId: expect.any(String) },
+      },
+    ]);
+    expect(JSON.stringify(result)).not.toMatch(/wrong-partner-key|API key/);
+    expect(emulator.countCalls('POST', LINK_IDENTIFIER)).toBe(1);
+    expect(emulator.store.ownerOf(input.identifier)).toBeUndefined();
+
+    // Nothing was pinned to the key: the same request is sent again (and refused again).
+    const again = await wrongKey.execute(LinkIdentifierDocument, { input }, { btcDirectUserAuthorization: `Bearer ${token}` });
+    expect(again.errors).toMatchObject([{ extensions: { code: 'PROVIDER_ERROR' } }]);
+    expect(emulator.countCalls('POST', LINK_IDENTIFIER)).toBe(2);
   });
 });
 
