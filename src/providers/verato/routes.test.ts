@@ -82,7 +82,17 @@ describe('Verato routes', () => {
   it('needs a verb, and both records known to Verato, before it writes', async () => {
     const { ctx, clients } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1') } });
     expect((await createRelationship(ctx, { sourceId: CRM, relatedId: WEB })).userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'customType', provider: 'verato' }]);
-    expect((await createRelationship(ctx, { sourceId: CRM, relatedId: WEB, customType: 'knows' })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'relatedId', provider: 'verato' }]);
+    expect((await createRelationship(ctx, { sourceId: CRM, relatedId: WEB, customType: 'employs' })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'relatedId', provider: 'verato' }]);
     expect(clients.verato.addRelationship).not.toHaveBeenCalled();
+  });
+
+  it('refuses a verb outside the configured relationship definitions, naming them, before any read or write', async () => {
+    const { ctx, clients, loaders } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-2') } });
+    (ctx.clients as { veratoRelationshipVerbs: readonly string[] }).veratoRelationshipVerbs = ['is mentor of', 'is mentee of'];
+    const [error] = (await createRelationship(ctx, { sourceId: CRM, relatedId: WEB, customType: 'is parent of' })).userErrors;
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'customType', provider: 'verato' });
+    expect(error.message).toBe('customType must be a verb of Verato\'s configured relationship definitions: "is mentor of", "is mentee of".');
+    expect(clients.verato.addRelationship).not.toHaveBeenCalled();
+    expect(loaders.veratoRecordFor).not.toHaveBeenCalled();
   });
 });

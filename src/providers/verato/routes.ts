@@ -57,6 +57,13 @@ export const veratoRoutes = {
   createRelationship: ((ctx, { input, done, refused }) => {
     const verb = input.customType;
     if (!verb) return userError('INVALID_INPUT', 'Verato relationships take their verb in customType, e.g. "is parent of".', { field: 'customType', provider: 'verato' });
+    const verbs = ctx.clients.veratoRelationshipVerbs;
+    if (!verbs.includes(verb)) {
+      return userError('INVALID_INPUT', `customType must be a verb of Verato's configured relationship definitions: ${verbs.map((known) => `"${known}"`).join(', ')}.`, {
+        field: 'customType',
+        provider: 'verato',
+      });
+    }
     return {
       upstreamIdempotency: false,
       // Never retried: addRelationshipService is not idempotent, a repeat would record a second edge.

@@ -179,11 +179,19 @@ describe('createRelationship', () => {
   });
 
   it('Verato: the verb from customType between the two Link IDs', async () => {
-    const result = await subgraph.execute(CreateRelationshipDocument, { input: { sourceId: `verato:CRM:${dan.crmId}`, relatedId: `verato:CRM:${carol.crmId}`, customType: 'is neighbour of' } });
+    const result = await subgraph.execute(CreateRelationshipDocument, { input: { sourceId: `verato:CRM:${dan.crmId}`, relatedId: `verato:CRM:${carol.crmId}`, customType: 'is next of kin for' } });
     expect(result.errors).toBeUndefined();
-    expect(result.data!.createRelationship).toMatchObject({ userErrors: [], relationship: { provider: 'VERATO', type: 'is neighbour of' }, source: { id: `verato:CRM:${dan.crmId}` } });
+    expect(result.data!.createRelationship).toMatchObject({ userErrors: [], relationship: { provider: 'VERATO', type: 'is next of kin for' }, source: { id: `verato:CRM:${dan.crmId}` } });
     expect(result.data!.createRelationship.relationship!.related).not.toBeNull();
     expect(writes()).toEqual([`verato POST ${VERATO}/addRelationshipService`]);
+  });
+
+  it('Verato: a verb outside the configured relationship definitions is INVALID_INPUT naming them, with no call', async () => {
+    const result = await subgraph.execute(CreateRelationshipDocument, { input: { sourceId: `verato:CRM:${dan.crmId}`, relatedId: `verato:CRM:${carol.crmId}`, customType: 'is neighbour of' } });
+    const error = onlyError(result.data!.createRelationship.userErrors);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'customType', provider: 'VERATO' });
+    expect(error.message).toContain('"is parent of"');
+    expect(subgraph.upstreamCalls()).toBe(0);
   });
 
   it('with an idempotency key Verifa gets an Idempotency-Key and replays: one relationship for two requests', async () => {
