@@ -1,6 +1,7 @@
 import { ConfigError, DEFAULT_CACHE_TTL_SECONDS, DEFAULT_PORT, DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REQUEST_LIMITS, loadConfig, providerCacheTtlSeconds, providerRateLimit, readSharedStateConfig, type Config } from './config';
 import { DEFAULT_VERIFA_VERSION } from './providers/verifa/config';
 import { DEFAULT_SOURCE_MAP, parseSourceMap } from './providers/verato/source-map';
+import { DEFAULT_RELATIONSHIP_VERBS } from './providers/verato/config';
 import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
 
 /** Runs loadConfig and returns the ConfigError it throws (fails the test if it does not throw). */
@@ -493,5 +494,20 @@ describe('loadConfig: each provider\'s record-cache TTL and rate budget in its s
     expect(config.verifa).toMatchObject({ cacheTtlSeconds: 30, rateLimit: null });
     const defaults = loadConfig({});
     expect([defaults.auth0, defaults.btcdirect, defaults.verato, defaults.verifa].map((s) => [s.cacheTtlSeconds, s.rateLimit])).toEqual(Array(4).fill([60, null]));
+  });
+});
+
+describe('VERATO_RELATIONSHIP_VERBS', () => {
+  it("defaults to the verbs of Verato's published catalogue, both directions", () => {
+    expect(loadConfig({}).verato.relationshipVerbs).toBe(DEFAULT_RELATIONSHIP_VERBS);
+    expect(DEFAULT_RELATIONSHIP_VERBS).toEqual(expect.arrayContaining(['is parent of', 'is child of', 'employs', 'is employed by']));
+  });
+
+  it('takes comma-separated verbs, trimmed, once each', () => {
+    expect(loadConfig({ VERATO_RELATIONSHIP_VERBS: ' is mentor of , is mentee of,is mentor of,' }).verato.relationshipVerbs).toEqual(['is mentor of', 'is mentee of']);
+  });
+
+  it('refuses a list without a verb', () => {
+    expectConfigError({ VERATO_RELATIONSHIP_VERBS: ' , ' }, 'VERATO_RELATIONSHIP_VERBS');
   });
 });

@@ -13,6 +13,8 @@ export type ProviderClientMap = { [P in ProviderName]: ProviderTypes[P]['client'
 
 export type ProviderClients = ProviderClientMap & {
   sourceMap: SourceMap;
+  /** VERATO_RELATIONSHIP_VERBS: the verbs Verato's configured relationship definitions accept. */
+  veratoRelationshipVerbs: readonly string[];
   /** Whether every provider's circuit breaker is open (the subgraph can then answer nothing: /ready fails). */
   allFailing(): boolean;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export function createProviderClients(config: Config, endpoints: ProviderEndpoin
   return {
     ...clients,
     sourceMap: config.verato.sourceMap,
+    veratoRelationshipVerbs: config.verato.relationshipVerbs,
     allFailing: () => all.every((client) => client.transport.resilience.breakerOpen),
     close: async () => {
       await Promise.all(all.map((client) => client.close()));

@@ -460,6 +460,65 @@ describe('linkIdentifier', () => {
   });
 });
 
+describe('linkIdentifier: what BTC Direct answers', () => {
+  it('a success answered as text/plain (its body is undocumented) is a success', async () => {
+    const btc = stack.emulators.btcdirect!;
+    const token = await btc.loginUser(bob.email, bob.btcPassword);
+    const identifier = `ct${unique('text')}${'8'.repeat(40)}`;
+    btc.answers.linkIdentifierSuccess = 'text';
+    try {
+      const result = await stack.gql(LinkIdentifierDocument, { input: { identifier } }, { 'x-btcdirect-user-authorization': `Bearer ${token}` });
+      expect(result.errors).toBeUndefined();
+      expect(result.data!.linkIdentifier.userErrors).toEqual([]);
+    } finally {
+      btc.answers.linkIdentifierSuccess = 'empty';
+    }
+    expect(theWrite('btcdirect').body).toEqual({ identifier });
+    expect(btc.store.ownerOf(identifier)?.email).toBe(bob.email);
+  });
+});
+
+describe('linkIdentifier with a wrong BTC Direct API key', () => {
+  const WRONG_KEY = 'ct-wrong-partner-key-0001';
+  let wrongKey: Stack;
+  beforeAll(async () => {
+    wrongKey = await startStack({ env: { BTCDIRECT_API_KEY: WRONG_KEY } });
+  });
+  afterAll(() => wrongKey.close());
+
+  it('sends the configured key once; BTC Direct answers ER805 and the subgraph answers a GraphQL PROVIDER_ERROR, no userErrors', async () => {
+    const btc = wrongKey.emulators.btcdirect!;
+    const token = await btc.loginUser(bob.email, bob.btcPassword);
+    const identifier = `ct${unique('wrongkey')}${'7'.repeat(40)}`;
+    const result = await wrongKey.gql(LinkIdentifierDocument, { input: { identifier } }, { 'x-btcdirect-user-authorization': `Bearer ${token}` });
+
+    expect(result.data).toBeNull();
+    expect(result.errors).toMatchObject([
+      {
+        message: "BTC Direct refused the subgraph's credentials; operators must check the configuration.",
+        path: ['linkIdentifier'],
+        locations: [{ line: expect.any(Number), column: expect.any(Number) }],
+        extensions: { code: 'PROVIDER_ERROR', provider: 'BTCDIRECT', retryable: false },
+      },
+    ]);
+    expect(JSON.stringify(result)).not.toContain(WRONG_KEY);
+    expect(JSON.stringify(result)).not.toMatch(/API key|ER805/);
+
+    const writes = btc.calls.filter((call) => call.path === '/api/v2/user/link-identifier');
+    expect(writes).toHaveLength(1);
+    expect(writes[0].headers['x-api-key']).toBe(credentialMarker(WRONG_KEY));
+    expect(btc.store.ownerOf(identifier)).toBeUndefined();
+
+    // What the emulator answered that request: BTC Direct's own ER805 body.
+    const direct = await fetch(`${btc.url}/api/v2/user/link-identifier`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': WRONG_KEY, 'user-authorization': `Bearer ${token}` },
+      body: JSON.stringify({ identifier }),
+    });
+    expect(Object.keys(((await direct.json()) as { errors: object }).errors)).toEqual(['ER805']);
+  });
+});
+
 describe('idempotency in the subgraph store (Verato, Auth0, BTC Direct)', () => {
   it('the same key and input replays the first payload without a second upstream write', async () => {
     const verato = stack.emulators.verato!.store;

@@ -94,12 +94,12 @@ describe('linkIdentities', () => {
     expect(writesTo(stack, 'verato')).toHaveLength(1);
   });
 
-  it('Verato refusing the link (unknown source record) is a PROVIDER_REJECTED userError, not a 500', async () => {
+  it('Verato refusing the link (unknown source record) is a NOT_FOUND userError on that id, not a 500', async () => {
     const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `verato:CRM:${carol.crmId}`, secondaryId: 'verato:CRM:CRM-404' } });
     expect(result.errors).toBeUndefined();
     expect(result.status).toBe(200);
     expect(result.data!.linkIdentities).toMatchObject({ linkId: null, primary: null, secondary: null, cluster: null });
-    expect(onlyError(result.data!.linkIdentities.userErrors)).toMatchObject({ code: 'PROVIDER_REJECTED', provider: 'VERATO', providerCode: 'success_false', retryable: false });
+    expect(onlyError(result.data!.linkIdentities.userErrors)).toMatchObject({ code: 'NOT_FOUND', field: 'secondaryId', provider: 'VERATO', providerCode: 'success_false', retryable: false });
     // Verato's free-text message (it may name people) is not passed on.
     expect(result.data!.linkIdentities.userErrors[0].message).not.toContain('CRM-404');
   });
@@ -281,10 +281,10 @@ describe('unlinkIdentities', () => {
     expect(stack.emulators.verato!.countCalls('POST', '/link-ws/svc/unlinkIdentities')).toBe(1);
   });
 
-  it('Verato: records in different clusters cannot be unlinked (a typed refusal)', async () => {
+  it('Verato: records in different clusters cannot be unlinked (NOT_LINKED)', async () => {
     const result = await stack.gql(UnlinkIdentitiesDocument, { input: { primaryId: `verato:CRM:${alice.crmId}`, secondaryId: `verato:VERIFA:${alice.verifaId}` } });
     expect(result.errors).toBeUndefined();
-    expect(onlyError(result.data!.unlinkIdentities.userErrors)).toMatchObject({ code: 'PROVIDER_REJECTED', provider: 'VERATO', providerCode: 'success_false' });
+    expect(onlyError(result.data!.unlinkIdentities.userErrors)).toMatchObject({ code: 'NOT_LINKED', provider: 'VERATO', providerCode: 'success_false' });
   });
 
   it('mixed providers: unlinks their Verato source records', async () => {

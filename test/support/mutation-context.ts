@@ -1,3 +1,4 @@
+import { DEFAULT_RELATIONSHIP_VERBS } from '../../src/providers/verato/config';
 import type { SourceMap } from '../../src/providers/verato/source-map';
 import type { Context } from '../../src/context';
 import type { IdentityRecord } from '../../src/domain/identity';
@@ -33,6 +34,7 @@ export function mutationContext(options: {
     },
     btcdirect: { linkIdentifier: jest.fn().mockResolvedValue(undefined) },
     sourceMap,
+    veratoRelationshipVerbs: DEFAULT_RELATIONSHIP_VERBS,
   };
   const loaders = {
     identity: jest.fn(async (id: string) => options.identities?.[id] ?? null),

@@ -256,9 +256,47 @@ describe('POST /api/v2/user/link-identifier', () => {
     const { email, token } = await freshUser('linker');
     const identifier = `${'a1'.repeat(20)}`;
     const answer = await linkIdentifier(token, { identifier });
-    expect(answer).toEqual({ status: 200, json: {} });
+    expect(answer).toEqual({ status: 200, json: undefined });
     expect((await userInfo({ 'user-identifier': identifier })).json.emailAddress).toBe(email);
-    expect(await linkIdentifier(token, { identifier })).toEqual({ status: 200, json: {} });
+    expect(await linkIdentifier(token, { identifier })).toEqual({ status: 200, json: undefined });
+  });
+
+  it('answers a success with an empty body, the documented sentence as text, or an empty JSON object, as set', async () => {
+    const { token } = await freshUser('forms');
+    const raw = async (identifier: string) => {
+      const response = await fetch(`${btc.url}/api/v2/user/link-identifier`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...apiKeyHeader, ...userAuthorization(token) },
+        body: JSON.stringify({ identifier }),
+      });
+      return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+    };
+    try {
+      expect(await raw('f1'.repeat(20))).toEqual({ status: 200, type: null, text: '' });
+      btc.answers.linkIdentifierSuccess = 'text';
+      expect(await raw('f2'.repeat(20))).toEqual({ status: 200, type: 'text/plain; charset=utf-8', text: 'User identifier linked successfully.' });
+      btc.answers.linkIdentifierSuccess = 'json';
+      expect(await raw('f3'.repeat(20))).toMatchObject({ status: 200, text: '{}' });
+    } finally {
+      btc.answers.linkIdentifierSuccess = 'empty';
+    }
+  });
+
+  it('refuses a bad user token and a bad identifier in one body, user first, with the first code\'s status', async () => {
+    const answer = await linkIdentifier('not-a-jwt', { identifier: 'short' });
+    expect(answer.status).toBe(401);
+    expect(Object.keys(answer.json.errors)).toEqual(['ER702', 'ER102']);
+    expect(answer.json.errors.ER102).toEqual({ code: 'ER102', ...ERROR_CATALOG.ER102 });
+    const noToken = await call('POST', '/api/v2/user/link-identifier', { headers: apiKeyHeader, body: {} });
+    expect(Object.keys(noToken.json.errors)).toEqual(['ER700', 'ER053']);
+  });
+
+  it('refuses a wrong or missing API key alone, before looking at the user or the identifier', async () => {
+    const token = await btc.loginUser(carol.email, carol.btcPassword);
+    const withKey = (key: string) =>
+      call('POST', '/api/v2/user/link-identifier', { headers: { 'x-api-key': key, ...userAuthorization(token) }, body: { identifier: 'short' } });
+    expectEr(await withKey('wrong-key'), 'ER805', 401);
+    expectEr(await withKey(''), 'ER806', 401);
   });
 
   it('keeps many identifiers per user and accepts 36 and 255 characters', async () => {

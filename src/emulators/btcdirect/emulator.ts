@@ -1,5 +1,5 @@
 import { startEmulator, type RunningEmulator } from '../harness';
-import { createBtcDirectHandler } from './handler';
+import { createBtcDirectHandler, type BtcDirectAnswers, type LinkIdentifierSuccess } from './handler';
 import { BtcDirectStore } from './store';
 import { BtcDirectTokens } from './tokens';
 
@@ -11,11 +11,15 @@ export interface BtcDirectEmulatorOptions {
   partnerTokenTtlSeconds?: number;
   /** Lifetime of user tokens (default 3600, as documented). */
   userTokenTtlSeconds?: number;
+  /** How a successful link-identifier answers (default `empty`; its body is undocumented). */
+  linkIdentifierSuccess?: LinkIdentifierSuccess;
 }
 
 export type RunningBtcDirectEmulator = RunningEmulator & {
   store: BtcDirectStore;
   baseUrl: string;
+  /** Switchable answer forms (see BtcDirectAnswers); tests that change one restore it. */
+  answers: BtcDirectAnswers;
   /** A user token for these credentials, as POST /api/v1/user/login would issue it. */
   loginUser(email: string, password: string): Promise<string>;
 };
@@ -27,11 +31,13 @@ export async function startBtcDirectEmulator(options: BtcDirectEmulatorOptions =
     partnerSeconds: options.partnerTokenTtlSeconds ?? 3600,
     userSeconds: options.userTokenTtlSeconds ?? 3600,
   });
-  const running = await startEmulator('btcdirect', createBtcDirectHandler({ store, tokens }), { port: options.port });
+  const answers: BtcDirectAnswers = { linkIdentifierSuccess: options.linkIdentifierSuccess ?? 'empty' };
+  const running = await startEmulator('btcdirect', createBtcDirectHandler({ store, tokens, answers }), { port: options.port });
 
   return {
     ...running,
     store,
+    answers,
     baseUrl: running.url,
     async loginUser(email, password) {
       const user = store.authenticate(email, password);

@@ -79,5 +79,20 @@ export const ERROR_CATALOG: Readonly<Record<ErCode, { message: string; solution:
 
 /** `{errors: {ERxxx: {code, message, solution}}}`: an object keyed by code (contract A2). */
 export function btcError(code: ErCode): EmulatorResponse {
-  return { status: STATUS[code], json: { errors: { [code]: { code, ...CATALOG[code] } } } };
+  return btcErrors([code]);
+}
+
+/**
+ * Several codes in one body, in this order, as the docs' link-identifier error example shows them;
+ * (inferred) the status is the first code's.
+ */
+export function btcErrors(codes: readonly [ErCode, ...ErCode[]]): EmulatorResponse {
+  const errors = Object.fromEntries(codes.map((code) => [code, { code, ...CATALOG[code] }]));
+  return { status: STATUS[codes[0]], json: { errors } };
+}
+
+/** The codes of an answer built here, in body order. */
+export function errorCodesOf(answer: EmulatorResponse): ErCode[] {
+  const errors = (answer.json as { errors?: Record<string, unknown> } | undefined)?.errors ?? {};
+  return Object.keys(errors).filter((code): code is ErCode => code in CATALOG);
 }

@@ -2,13 +2,25 @@ import { randomBytes } from 'node:crypto';
 import type { EmulatorHandler, EmulatorRequest, EmulatorResponse } from '../harness';
 import { DEMO_CREDENTIALS } from '../seed';
 import { checkClientLayer, resolveUser, type AuthContext } from './auth';
-import { btcError } from './errors';
+import { btcError, btcErrors, errorCodesOf, type ErCode } from './errors';
 import type { BtcDirectUser } from './store';
+
+/** How a successful link-identifier answers (its body is undocumented). */
+export type LinkIdentifierSuccess = 'empty' | 'text' | 'json';
+
+/** Answers a test may switch at run time, where the docs leave the real API's form open. */
+export interface BtcDirectAnswers {
+  linkIdentifierSuccess: LinkIdentifierSuccess;
+}
+
+export interface BtcDirectContext extends AuthContext {
+  answers: BtcDirectAnswers;
+}
 
 interface BtcDirectRoute {
   method: string;
   path: string;
-  handle: (req: EmulatorRequest, context: AuthContext) => Promise<EmulatorResponse>;
+  handle: (req: EmulatorRequest, context: BtcDirectContext) => Promise<EmulatorResponse>;
 }
 
 const IDENTIFIER_MIN_LENGTH = 36;
@@ -25,7 +37,7 @@ export const BTCDIRECT_ROUTES: readonly BtcDirectRoute[] = [
   { method: 'POST', path: '/api/v2/user/link-identifier', handle: linkIdentifier },
 ];
 
-export function createBtcDirectHandler(context: AuthContext): EmulatorHandler {
+export function createBtcDirectHandler(context: BtcDirectContext): EmulatorHandler {
   return async (req) => {
     const route = BTCDIRECT_ROUTES.find((candidate) => candidate.method === req.method && candidate.path === req.path);
     // (inferred) an unknown path or method: a bare 404, no ER body.
@@ -90,17 +102,18 @@ async function userInfo(req: EmulatorRequest, context: AuthContext): Promise<Emu
 }
 
 /** POST /api/v2/user/link-identifier: links a partner identifier to the logged-in user. */
-async function linkIdentifier(req: EmulatorRequest, context: AuthContext): Promise<EmulatorResponse> {
+async function linkIdentifier(req: EmulatorRequest, context: BtcDirectContext): Promise<EmulatorResponse> {
   const refused = await checkClientLayer(req, context);
   if (refused) return refused;
   const named = await resolveUser(req, context, { requireUserToken: true });
-  if ('status' in named) return named;
-
-  const { identifier } = bodyFields(req);
-  if (identifier === undefined || identifier === null || identifier === '') return btcError('ER053');
-  if (typeof identifier !== 'string') return btcError('ER707');
-  if (identifier.length < IDENTIFIER_MIN_LENGTH || identifier.length > IDENTIFIER_MAX_LENGTH) return btcError('ER102');
-  if (!IDENTIFIER_PATTERN.test(identifier)) return btcError('ER707');
+  const checked = checkIdentifier(bodyFields(req).identifier);
+  if ('status' in named || 'code' in checked) {
+    // (inferred) the user and the identifier are both checked and refused in one body; the docs'
+    // error example for this operation carries several codes at once.
+    const codes = [...('status' in named ? errorCodesOf(named) : []), ...('code' in checked ? [checked.code] : [])];
+    return btcErrors(codes as [ErCode, ...ErCode[]]);
+  }
+  const { identifier } = checked;
 
   const owner = context.store.ownerOf(identifier);
   // (inferred) an identifier in use by another account is ER706; linking it again to the same
@@ -110,8 +123,24 @@ async function linkIdentifier(req: EmulatorRequest, context: AuthContext): Promi
     if (named.user.pendingDocument) return btcError('ER708');
     context.store.linkIdentifier(named.user.id, identifier);
   }
-  // (inferred) "User identifier linked successfully." is documented without status or body.
-  return { status: 200, json: {} };
+  return linkedAnswer(context.answers.linkIdentifierSuccess);
+}
+
+/** BTC Direct's rules for an identifier: ER053 missing, ER102 length, ER707 characters. */
+function checkIdentifier(identifier: unknown): { identifier: string } | { code: ErCode } {
+  if (identifier === undefined || identifier === null || identifier === '') return { code: 'ER053' };
+  if (typeof identifier !== 'string') return { code: 'ER707' };
+  if (identifier.length < IDENTIFIER_MIN_LENGTH || identifier.length > IDENTIFIER_MAX_LENGTH) return { code: 'ER102' };
+  return IDENTIFIER_PATTERN.test(identifier) ? { identifier } : { code: 'ER707' };
+}
+
+/**
+ * (inferred) "User identifier linked successfully." is documented without status or body: 200
+ * with an empty body by default, or that sentence as text/plain, or an empty JSON object.
+ */
+function linkedAnswer(form: LinkIdentifierSuccess): EmulatorResponse {
+  if (form === 'text') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, text: 'User identifier linked successfully.' };
+  return form === 'json' ? { status: 200, json: {} } : { status: 200 };
 }
 
 /**

@@ -340,6 +340,28 @@ describe('relationships', () => {
     expect(again.success).toBe(false);
   });
 
+  it('accepts only verbs of its configured relationship definitions', async () => {
+    const relationship = { subjectVeratoId: bob.veratoLinkId, objectVeratoId: dan.veratoLinkId, domain: 'Person' };
+    const unknown = await call('/addRelationshipService', { relationship: { ...relationship, relationshipVerb: 'is neighbour of' } });
+    expect(unknown).toMatchObject({ success: false, content: null });
+    expect(unknown.message).toContain('configured relationship definitions');
+
+    const tenant = await startVeratoEmulator({ seed: false, relationshipVerbs: ['is neighbour of'] });
+    try {
+      const [subject, object] = ['N-1', 'N-2'].map((id) => tenant.store.addSourceRecord({ source: source('CRM', id) }).linkId);
+      const send = (relationshipVerb: string) =>
+        fetch(`${tenant.baseUrl}/addRelationshipService`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: BEARER },
+          body: JSON.stringify({ content: { relationship: { subjectVeratoId: subject, objectVeratoId: object, domain: 'Person', relationshipVerb } } }),
+        }).then((response) => response.json() as Promise<Envelope>);
+      expect((await send('is neighbour of')).success).toBe(true);
+      expect((await send('is parent of')).success).toBe(false);
+    } finally {
+      await tenant.close();
+    }
+  });
+
   it('refuses a relationship to an unknown Link ID', async () => {
     const reply = await call('/addRelationshipService', {
       relationship: { relationshipVerb: 'employs', subjectVeratoId: dan.veratoLinkId, objectVeratoId: '999999999', domain: 'Person' },

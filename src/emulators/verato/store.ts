@@ -144,6 +144,12 @@ export class VeratoStore {
   private readonly relationships = new Map<string, VeratoRelationship>();
   private highestLinkNumber = 0;
   private relationshipNumber = 0;
+  private readonly relationshipVerbs: ReadonlySet<string>;
+
+  /** `relationshipVerbs`: the verbs of this tenant's relationship definitions (default: the catalogue's). */
+  constructor(options: { relationshipVerbs?: readonly string[] } = {}) {
+    this.relationshipVerbs = new Set(options.relationshipVerbs ?? VERB_CATALOGUE.flat());
+  }
 
   clear(): void {
     this.records.clear();
@@ -266,6 +272,10 @@ export class VeratoStore {
   addRelationship(input: NewRelationship): VeratoRelationship {
     const id = input.id ?? this.allocateRelationshipId();
     if (this.relationships.has(id)) throw new VeratoBusinessError(`A relationship with id ${id} already exists`);
+    // "according to configured relationship definitions"; (inferred) message.
+    if (!this.relationshipVerbs.has(input.relationshipVerb)) {
+      throw new VeratoBusinessError(`Relationship verb ${input.relationshipVerb} is not in the configured relationship definitions`);
+    }
     if (input.domain !== PERSON_DOMAIN) {
       throw new VeratoBusinessError(`Unsupported domain ${input.domain}; only ${PERSON_DOMAIN} is allowed`);
     }

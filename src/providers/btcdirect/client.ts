@@ -3,7 +3,8 @@ import { TokenCache } from '../http/token-cache';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
 import type { BtcDirectAuth } from './config';
-import { PARTNER_CREDENTIAL_CODES, USER_NOT_FOUND_CODES, readBtcDirectErrorCode } from './mapper';
+import { PARTNER_CREDENTIAL_CODES, USER_NOT_FOUND_CODES } from './mapper';
+import { decidingErrorCode } from './refusals';
 import { isTokenPair, isUserInfo, type AuthenticateRequest, type LinkIdentifierRequest, type RefreshRequest, type TokenPair, type UserInfo } from './wire';
 
 /** The partner JWT's documented lifetime, for a token whose `exp` cannot be read. */
@@ -46,7 +47,7 @@ export class BtcDirectClient {
       metrics: options.metrics,
       rateBudget: options.rateBudget,
       errors: {
-        errorCode: readBtcDirectErrorCode,
+        errorCode: decidingErrorCode,
         // Statuses are undocumented; the ER code says whose credentials failed.
         isCredentialFailure: (_status, code) => code !== undefined && PARTNER_CREDENTIAL_CODES.has(code),
       },
@@ -88,6 +89,8 @@ export class BtcDirectClient {
         headers: { 'user-authorization': userAuthorization },
         body,
         retry,
+        // The success is documented by its sentence only (no status, body or content type).
+        ignoreSuccessBody: true,
       }),
     );
   }

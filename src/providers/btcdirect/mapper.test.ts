@@ -1,6 +1,7 @@
 import { UpstreamAuthError, UpstreamStatusError } from '../http/errors';
 import { ProviderRejection } from '../rejection';
-import { LINK_IDENTIFIER_ERRORS, PARTNER_CREDENTIAL_CODES, readBtcDirectErrorCode, toIdentityRecord, toRejection } from './mapper';
+import { LINK_IDENTIFIER_ERRORS, PARTNER_CREDENTIAL_CODES, readBtcDirectErrorCodes, toIdentityRecord, toRejection } from './mapper';
+import { decidingErrorCode } from './refusals';
 import type { BtcDirectErrorBody, UserInfo } from './wire';
 
 const IDENTIFIER = 'a1c3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3';
@@ -53,17 +54,31 @@ describe('toIdentityRecord', () => {
 });
 
 describe('ER codes', () => {
-  it('reads the first ER code of an error body', () => {
-    expect(readBtcDirectErrorCode(erBody('ER705'))).toBe('ER705');
-    expect(readBtcDirectErrorCode({ errors: { ER801: {}, ER802: {} } })).toBe('ER801');
-    expect(readBtcDirectErrorCode({ errors: 'ER705' })).toBeUndefined();
-    expect(readBtcDirectErrorCode({ message: 'x' })).toBeUndefined();
-    expect(readBtcDirectErrorCode(undefined)).toBeUndefined();
+  it('reads every ER code of an error body, in body order', () => {
+    expect(readBtcDirectErrorCodes(erBody('ER705'))).toEqual(['ER705']);
+    expect(readBtcDirectErrorCodes({ errors: { ER801: {}, ER802: {} } })).toEqual(['ER801', 'ER802']);
+    expect(readBtcDirectErrorCodes({ errors: 'ER705' })).toEqual([]);
+    expect(readBtcDirectErrorCodes({ message: 'x' })).toEqual([]);
+    expect(readBtcDirectErrorCodes(undefined)).toEqual([]);
   });
 
   it('passes on only keys of the documented ER form (ER and three digits); others are dropped', () => {
-    expect(readBtcDirectErrorCode({ errors: { '078-05-1120': {} } })).toBeUndefined();
-    expect(readBtcDirectErrorCode({ errors: { ER078051120: {}, er706: {}, ER706: {} } })).toBe('ER706');
+    expect(readBtcDirectErrorCodes({ errors: { '078-05-1120': {} } })).toEqual([]);
+    expect(readBtcDirectErrorCodes({ errors: { ER078051120: {}, er706: {}, ER706: {} } })).toEqual(['ER706']);
+    expect(decidingErrorCode({ errors: { '078-05-1120': {} } })).toBeUndefined();
+  });
+
+  it('the first actionable code decides: a general error or an undocumented code gives way to a documented one', () => {
+    expect(decidingErrorCode({ errors: { ER999: {}, ER706: {} } })).toBe('ER706');
+    expect(decidingErrorCode({ errors: { ER123: {}, ER999: {}, ER102: {}, ER706: {} } })).toBe('ER102');
+    expect(decidingErrorCode({ errors: { ER702: {}, ER102: {} } })).toBe('ER702');
+    expect(decidingErrorCode({ errors: { ER123: {}, ER999: {} } })).toBe('ER999');
+    expect(decidingErrorCode({ errors: { ER123: {}, ER124: {} } })).toBe('ER123');
+  });
+
+  it("a refusal of the subgraph's own credentials decides wherever it stands in the body", () => {
+    expect(decidingErrorCode({ errors: { ER702: {}, ER102: {}, ER805: {} } })).toBe('ER805');
+    expect(decidingErrorCode({ errors: { ER999: {}, ER801: {}, ER800: {} } })).toBe('ER801');
   });
 
   it('counts only the partner credential codes as credential failures', () => {
@@ -72,7 +87,7 @@ describe('ER codes', () => {
 });
 
 describe('toRejection', () => {
-  it.each(Object.keys(LINK_IDENTIFIER_ERRORS))('%s: message, hint and field come from the catalogue, never from the body', (code) => {
+  it.each(Object.keys(LINK_IDENTIFIER_ERRORS).filter((code) => !PARTNER_CREDENTIAL_CODES.has(code)))('%s: message, hint and field come from the catalogue, never from the body', (code) => {
     const rejection = toRejection(new UpstreamStatusError({ ...CALL, status: 400 }, erBody(code), code));
     const known = LINK_IDENTIFIER_ERRORS[code];
     expect(rejection).toBeInstanceOf(ProviderRejection);
@@ -88,8 +103,11 @@ describe('toRejection', () => {
     expect(b.hint).toContain('36 - 255 characters');
   });
 
-  it('a partner credential failure (UpstreamAuthError) with a known code is a rejection too', () => {
-    expect(toRejection(new UpstreamAuthError({ ...CALL, status: 401 }, 'ER805'))).toMatchObject({ providerCode: 'ER805', message: 'API key is invalid.', hint: 'Provide a valid API key.' });
+  it("a refusal of the subgraph's own credentials is never a rejection (it stays an UpstreamAuthError)", () => {
+    for (const code of PARTNER_CREDENTIAL_CODES) {
+      expect(toRejection(new UpstreamAuthError({ ...CALL, status: 401 }, code))).toBeNull();
+      expect(toRejection(new UpstreamStatusError({ ...CALL, status: 400 }, erBody(code), code))).toBeNull();
+    }
   });
 
   it('an unknown ER code gets a fixed text, not the body text', () => {

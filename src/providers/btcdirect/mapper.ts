@@ -1,7 +1,7 @@
 import { formatGlobalId } from '../../domain/global-id';
 import type { IdentityRecord } from '../../domain/identity';
 import { emptyIdentity, isoDateTime, normalizeStatus } from '../../domain/normalize';
-import { UpstreamAuthError, UpstreamStatusError, UpstreamUnavailableError } from '../http/errors';
+import { UpstreamStatusError, UpstreamUnavailableError } from '../http/errors';
 import { ProviderRejection } from '../rejection';
 import type { BtcDirectErrorBody, UserInfo } from './wire';
 
@@ -29,13 +29,14 @@ export function toIdentityRecord(identifier: string, info: UserInfo): IdentityRe
 const ER_CODE = /^ER\d{3}$/;
 
 /**
- * The first key of a BTC Direct error body that has the documented ER form; any other key is
- * dropped (it never reaches a client, a log line or a message).
+ * Every key of a BTC Direct error body that has the documented ER form, in body order; any other
+ * key is dropped (it never reaches a client, a log line or a message). Which one decides is
+ * refusals.ts's `decidingErrorCode`.
  */
-export function readBtcDirectErrorCode(body: unknown): string | undefined {
+export function readBtcDirectErrorCodes(body: unknown): string[] {
   const errors = (body as Partial<BtcDirectErrorBody> | undefined)?.errors;
-  if (!errors || typeof errors !== 'object') return undefined;
-  return Object.keys(errors).find((key) => ER_CODE.test(key));
+  if (!errors || typeof errors !== 'object') return [];
+  return Object.keys(errors).filter((key) => ER_CODE.test(key));
 }
 
 /** Codes meaning the partner's own credentials (API key or partner JWT) were refused. */
@@ -72,17 +73,19 @@ export const LINK_IDENTIFIER_ERRORS: Readonly<Record<string, { message: string; 
 };
 
 /**
- * Any ER answer (including a partner-credential one, and ER999 "general error" that comes with a
- * 500) as a business rejection with BTC Direct's solution as hint.
+ * An ER answer (ER999 "general error" that comes with a 500 included) as a business rejection with
+ * BTC Direct's solution as hint. A refusal of the subgraph's own credentials is not one: it stays
+ * an UpstreamAuthError (a PROVIDER_ERROR for operators), never a user error naming the API key.
  */
 export function toRejection(error: unknown): ProviderRejection | null {
   const generalError = error instanceof UpstreamUnavailableError && error.providerCode === 'ER999';
-  const isBtc = (error instanceof UpstreamStatusError || error instanceof UpstreamAuthError || generalError) && error.provider === 'btcdirect';
+  const isBtc = (error instanceof UpstreamStatusError || generalError) && error.provider === 'btcdirect';
   if (!isBtc) return null;
   const code = error.providerCode;
+  if (code && PARTNER_CREDENTIAL_CODES.has(code)) return null;
   const known = code ? LINK_IDENTIFIER_ERRORS[code] : undefined;
   if (!code || !known) {
-    if (error instanceof UpstreamAuthError || error.status! >= 500) return null;
+    if (error.status! >= 500) return null;
     return new ProviderRejection({ provider: 'btcdirect', providerCode: code ?? `http_${error.status}`, message: 'BTC Direct refused the request.', status: error.status });
   }
   return new ProviderRejection({

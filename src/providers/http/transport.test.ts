@@ -208,6 +208,15 @@ describe('HttpTransport: protocol and status errors', () => {
     expect(error.message).toContain('could not be parsed');
   });
 
+  it('with ignoreSuccessBody a 2xx is a success whatever its body (text, malformed JSON); an error body is still read', async () => {
+    for (const path of ['/text', '/badjson', '/empty', '/json']) {
+      const response = await transport().send(ctx(), { method: 'GET', path, pathTemplate: path, retry: 'safe', ignoreSuccessBody: true });
+      expect(response.body).toBeUndefined();
+    }
+    const error = await failureOf(transport().send(ctx(), { method: 'GET', path: '/missing', pathTemplate: '/missing', retry: 'safe', ignoreSuccessBody: true }));
+    expect(error).toMatchObject({ kind: 'status', status: 404, providerCode: 'not_found' });
+  });
+
   it('a 404 not accepted is an UpstreamStatusError with the provider code, keeping the body out of sight', async () => {
     const error = await failureOf(
       transport().send(ctx(), { method: 'GET', path: '/missing', pathTemplate: '/identities/{id}', retry: 'safe' }),

@@ -47,6 +47,8 @@ export interface TransportRequest {
   inspect?: (body: unknown, call: CallInfo & { status: number }) => void;
   /** The documented shape of a 2xx answer; one that does not match is an UpstreamProtocolError. */
   shape?: ShapeCheck;
+  /** A 2xx is a success whatever its body (none is documented): the body is not read. */
+  ignoreSuccessBody?: boolean;
 }
 
 export interface TransportResponse<T = unknown> {
@@ -180,9 +182,10 @@ export class HttpTransport {
         throw abort.signal.aborted ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
       });
       const answered = { ...call, status };
-      const body = parseBody(text, response.headers['content-type'], answered);
+      const ignored = req.ignoreSuccessBody === true && status >= 200 && status < 300;
+      const body = ignored ? undefined : parseBody(text, response.headers['content-type'], answered);
       if ((status >= 200 && status < 300) || req.acceptStatuses?.includes(status)) {
-        if (status < 300 && text.length > 0 && body === undefined) {
+        if (status < 300 && !ignored && text.length > 0 && body === undefined) {
           throw new UpstreamProtocolError(answered, `expected JSON, got ${contentTypeOf(response.headers) ?? 'no content type'}`);
         }
         if (status < 300) {

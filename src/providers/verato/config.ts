@@ -19,7 +19,37 @@ export type VeratoSettings = ProviderSettings<VeratoAuth> & {
   stack: VeratoStack;
   /** VERATO_CLIENT_CERT + VERATO_CLIENT_KEY, VERATO_CA; null = none. */
   tls: VeratoTls | null;
+  /** VERATO_RELATIONSHIP_VERBS: the verbs of the tenant's relationship definitions. */
+  relationshipVerbs: readonly string[];
 };
+
+/**
+ * The verbs of Verato's documented relationship-definition catalogue (contract §1.4, both
+ * directions; the published list is truncated). A tenant's definitions are its own:
+ * VERATO_RELATIONSHIP_VERBS names them.
+ */
+export const DEFAULT_RELATIONSHIP_VERBS: readonly string[] = [
+  'is parent of',
+  'is child of',
+  'is twin of',
+  'is sibling to',
+  'is next of kin for',
+  'is next of kin of',
+  'is guardian for',
+  'under guardianship of',
+  'has dependent',
+  'is dependent of',
+  'employs',
+  'is employed by',
+];
+
+/** VERATO_RELATIONSHIP_VERBS: comma-separated verbs, each trimmed; at least one. */
+export function parseRelationshipVerbs(text: string | undefined): readonly string[] {
+  if (text === undefined) return DEFAULT_RELATIONSHIP_VERBS;
+  const verbs = [...new Set(text.split(',').map((verb) => verb.trim()).filter(Boolean))];
+  if (verbs.length === 0) throw new ConfigError('VERATO_RELATIONSHIP_VERBS', 'names no verb; use e.g. "is parent of,is child of,employs,is employed by"');
+  return verbs;
+}
 
 export function readVeratoConfig(read: EnvReader): VeratoSettings {
   const credential = secretOrPair(read, { secret: 'VERATO_TOKEN', pair: ['VERATO_USERNAME', 'VERATO_PASSWORD'], pairNeeds: 'Basic auth needs' });
@@ -33,6 +63,7 @@ export function readVeratoConfig(read: EnvReader): VeratoSettings {
     sourceMap: parseSourceMap(read('VERATO_SOURCE_MAP') ?? DEFAULT_SOURCE_MAP),
     stack,
     tls: readTls(read),
+    relationshipVerbs: parseRelationshipVerbs(read('VERATO_RELATIONSHIP_VERBS')),
   };
 }
 
@@ -97,4 +128,5 @@ export const VERATO_HELP = [
   '  VERATO_CLIENT_CERT + VERATO_CLIENT_KEY   PEM files of the client certificate for mutual TLS',
   '  VERATO_CA                 PEM file of the CA(s) to trust for Verato (default: the system CAs)',
   '  VERATO_SOURCE_MAP         Verato source code per provider (VERIFA=verifa,AUTH0=auth0,BTCDIRECT=btcdirect)',
+  '  VERATO_RELATIONSHIP_VERBS the verbs of the tenant\'s relationship definitions, comma-separated (default: Verato\'s catalogue)',
 ];

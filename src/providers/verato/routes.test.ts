@@ -42,8 +42,8 @@ describe('Verato routes', () => {
     expect(clients.verato.linkIdentities).not.toHaveBeenCalled();
   });
 
-  it('unlinks and merges without retries; success:false is PROVIDER_REJECTED', async () => {
-    const { ctx, clients, call } = mutationContext();
+  it('unlinks and merges without retries; a success:false the records do not explain is PROVIDER_REJECTED', async () => {
+    const { ctx, clients, call } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-2') } });
     clients.verato.unlinkIdentities.mockResolvedValue({});
     expect((await unlinkIdentities(ctx, { primaryId: CRM, secondaryId: VERIFA, idempotencyKey: 'k' })).userErrors).toEqual([]);
     expect(clients.verato.unlinkIdentities).toHaveBeenCalledWith(call, { unlinkFromSource: { name: 'CRM', id: 'CRM-1004' }, source: { name: 'VERIFA', id: 'idn_bob00000000000002' } }, 'never');
@@ -58,6 +58,42 @@ describe('Verato routes', () => {
     expect((await mergeIdentities(ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toEqual([
       { code: 'PROVIDER_REJECTED', message: 'Verato refused mergeIdentities.', field: null, provider: 'verato', providerCode: 'success_false', hint, retryable: false },
     ]);
+  });
+
+  describe('success:false explained by the records, read after the refusal', () => {
+    const refusal = () => new ProviderRejection({ provider: 'verato', providerCode: 'success_false', message: 'Verato refused it.' });
+
+    it('an unknown record is NOT_FOUND on its field', async () => {
+      const { ctx, clients, loaders } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1') } });
+      clients.verato.linkIdentities.mockRejectedValue(refusal());
+      expect((await linkIdentities(ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'secondaryId', provider: 'verato', providerCode: 'success_false' }]);
+      expect(loaders.forget).toHaveBeenCalledWith([CRM, WEB]);
+    });
+
+    it('unlink of records in different Link IDs is NOT_LINKED', async () => {
+      const { ctx, clients } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-2') } });
+      clients.verato.unlinkIdentities.mockRejectedValue(refusal());
+      expect((await unlinkIdentities(ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toMatchObject([{ code: 'NOT_LINKED', provider: 'verato' }]);
+    });
+
+    it('a refused link of records already in one Link ID is ALREADY_LINKED', async () => {
+      const { ctx, clients } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-1') } });
+      clients.verato.linkIdentities.mockRejectedValue(refusal());
+      expect((await linkIdentities(ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toMatchObject([{ code: 'ALREADY_LINKED', provider: 'verato' }]);
+    });
+
+    it('a merge involving a retired record is MERGE_NOT_ALLOWED on its field', async () => {
+      const { ctx, clients } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1', 'MERGED'), [WEB]: record(WEB, 'L-1') } });
+      clients.verato.mergeIdentities.mockRejectedValue(refusal());
+      expect((await mergeIdentities(ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toMatchObject([{ code: 'MERGE_NOT_ALLOWED', field: 'primaryId', provider: 'verato' }]);
+    });
+
+    it('anything else than success:false is not read into', async () => {
+      const { ctx, clients, loaders } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1') } });
+      clients.verato.linkIdentities.mockRejectedValue(new Error('socket hang up'));
+      await expect(linkIdentities(ctx, { primaryId: CRM, secondaryId: WEB })).rejects.toThrow('socket hang up');
+      expect(loaders.veratoRecordFor).not.toHaveBeenCalled();
+    });
   });
 
   it('previews a merge from the records; a retired secondary is MERGE_NOT_ALLOWED', async () => {
@@ -82,7 +118,17 @@ describe('Verato routes', () => {
   it('needs a verb, and both records known to Verato, before it writes', async () => {
     const { ctx, clients } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1') } });
     expect((await createRelationship(ctx, { sourceId: CRM, relatedId: WEB })).userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'customType', provider: 'verato' }]);
-    expect((await createRelationship(ctx, { sourceId: CRM, relatedId: WEB, customType: 'knows' })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'relatedId', provider: 'verato' }]);
+    expect((await createRelationship(ctx, { sourceId: CRM, relatedId: WEB, customType: 'employs' })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'relatedId', provider: 'verato' }]);
     expect(clients.verato.addRelationship).not.toHaveBeenCalled();
+  });
+
+  it('refuses a verb outside the configured relationship definitions, naming them, before any read or write', async () => {
+    const { ctx, clients, loaders } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-2') } });
+    (ctx.clients as { veratoRelationshipVerbs: readonly string[] }).veratoRelationshipVerbs = ['is mentor of', 'is mentee of'];
+    const [error] = (await createRelationship(ctx, { sourceId: CRM, relatedId: WEB, customType: 'is parent of' })).userErrors;
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'customType', provider: 'verato' });
+    expect(error.message).toBe('customType must be a verb of Verato\'s configured relationship definitions: "is mentor of", "is mentee of".');
+    expect(clients.verato.addRelationship).not.toHaveBeenCalled();
+    expect(loaders.veratoRecordFor).not.toHaveBeenCalled();
   });
 });

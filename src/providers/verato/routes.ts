@@ -1,6 +1,9 @@
 import type { MergePreviewRoute, PairRouteOf } from '../../mutations/dispatch';
 import { RefusedBeforeWriting, type IdOf } from '../../mutations/route';
-import { userError } from '../../mutations/user-errors';
+import { userError, type UserErrorRecord } from '../../mutations/user-errors';
+import type { Context } from '../../context';
+import { ProviderRejection } from '../rejection';
+import { refusalReason, type VeratoPairWrite } from './refusals';
 import { toAddRelationshipContent, toLinkContent, toMergeContent, toRelationshipRecords, toUnlinkContent } from './mapper';
 
 type VeratoId = IdOf<'verato'>;
@@ -11,35 +14,35 @@ type VeratoId = IdOf<'verato'>;
  */
 export const veratoRoutes = {
   /** POST /linkIdentities: the secondary's record joins the primary's Link ID, which survives. */
-  linkIdentities: ((ctx, { input, primary, secondary, done }) => {
+  linkIdentities: ((ctx, { input, primary, secondary, done, refused }) => {
     if (input.linkWith) return userError('INVALID_INPUT', 'linkWith is only used to link two Auth0 accounts.', { field: 'linkWith' });
     return {
       upstreamIdempotency: false,
       execute: async ({ retry }) => {
-        const reply = await ctx.clients.verato.linkIdentities(ctx.call, toLinkContent(primary, secondary, ctx.clients.sourceMap), retry);
-        return done({ linkId: reply.linkId ?? null });
+        const reply = await explained(ctx, 'link', input, refused, () => ctx.clients.verato.linkIdentities(ctx.call, toLinkContent(primary, secondary, ctx.clients.sourceMap), retry));
+        return 'refusal' in reply ? reply.refusal : done({ linkId: reply.sent.linkId ?? null });
       },
     };
   }) satisfies PairRouteOf<'linkIdentities'>,
 
   /** POST /unlinkIdentities: the secondary's record is split out of the primary's Link ID. */
-  unlinkIdentities: ((ctx, { primary, secondary, done }) => ({
+  unlinkIdentities: ((ctx, { input, primary, secondary, done, refused }) => ({
     upstreamIdempotency: false,
     // Never retried: if a first attempt landed but its answer was lost, a second would be refused
     // ("not in the same Link ID") and report a failure for a success.
     execute: async () => {
-      await ctx.clients.verato.unlinkIdentities(ctx.call, toUnlinkContent(primary, secondary, ctx.clients.sourceMap), 'never');
-      return done();
+      const reply = await explained(ctx, 'unlink', input, refused, () => ctx.clients.verato.unlinkIdentities(ctx.call, toUnlinkContent(primary, secondary, ctx.clients.sourceMap), 'never'));
+      return 'refusal' in reply ? reply.refusal : done();
     },
   })) satisfies PairRouteOf<'unlinkIdentities'>,
 
   /** POST /mergeIdentities: the secondary record is retired into the primary's. */
-  mergeIdentities: ((ctx, { primary, secondary, done }) => ({
+  mergeIdentities: ((ctx, { input, primary, secondary, done, refused }) => ({
     upstreamIdempotency: false,
     // Never retried: a repeated merge is refused once the first retired the record.
     execute: async () => {
-      const reply = await ctx.clients.verato.mergeIdentities(ctx.call, toMergeContent(primary, secondary, ctx.clients.sourceMap), 'never');
-      return done({ secondaryStatus: 'MERGED', linkId: reply.linkId ?? null });
+      const reply = await explained(ctx, 'merge', input, refused, () => ctx.clients.verato.mergeIdentities(ctx.call, toMergeContent(primary, secondary, ctx.clients.sourceMap), 'never'));
+      return 'refusal' in reply ? reply.refusal : done({ secondaryStatus: 'MERGED', linkId: reply.sent.linkId ?? null });
     },
   })) satisfies PairRouteOf<'mergeIdentities', VeratoId>,
 
@@ -57,6 +60,13 @@ export const veratoRoutes = {
   createRelationship: ((ctx, { input, done, refused }) => {
     const verb = input.customType;
     if (!verb) return userError('INVALID_INPUT', 'Verato relationships take their verb in customType, e.g. "is parent of".', { field: 'customType', provider: 'verato' });
+    const verbs = ctx.clients.veratoRelationshipVerbs;
+    if (!verbs.includes(verb)) {
+      return userError('INVALID_INPUT', `customType must be a verb of Verato's configured relationship definitions: ${verbs.map((known) => `"${known}"`).join(', ')}.`, {
+        field: 'customType',
+        provider: 'verato',
+      });
+    }
     return {
       upstreamIdempotency: false,
       // Never retried: addRelationshipService is not idempotent, a repeat would record a second edge.
@@ -74,3 +84,27 @@ export const veratoRoutes = {
     };
   }) satisfies PairRouteOf<'createRelationship', VeratoId>,
 };
+
+/**
+ * Runs a Verato write; a `success:false` refusal is explained by the two records' state
+ * (refusals.ts `refusalReason`), read once it happened, or else rethrown as PROVIDER_REJECTED.
+ */
+async function explained<R, O>(
+  ctx: Context,
+  write: VeratoPairWrite,
+  input: { primaryId: string; secondaryId: string },
+  refused: (userErrors: UserErrorRecord[]) => O,
+  send: () => Promise<R>,
+): Promise<{ sent: R } | { refusal: O }> {
+  try {
+    return { sent: await send() };
+  } catch (error) {
+    if (!(error instanceof ProviderRejection && error.provider === 'verato' && error.providerCode === 'success_false')) throw error;
+    // Read fresh: anything loaded earlier in this request predates the refusal.
+    await ctx.loaders.forget([input.primaryId, input.secondaryId]);
+    const [primary, secondary] = await Promise.all([ctx.loaders.veratoRecordFor(input.primaryId), ctx.loaders.veratoRecordFor(input.secondaryId)]);
+    const reason = refusalReason(write, primary, secondary);
+    if (!reason) throw error;
+    return { refusal: refused([reason]) };
+  }
+}

@@ -6,6 +6,7 @@ import {
   UnlinkIdentitiesDocument,
   type UserErrorFieldsFragment,
 } from '../../../generated/graphql';
+import { ERROR_CATALOG, type ErCode } from '../../emulators/btcdirect/errors';
 import { DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS } from '../../emulators/seed';
 import { SCOPES } from '../../security/scopes';
 import { startInProcess, type InProcessSubgraph } from '../../../test/support/in-process';
@@ -112,7 +113,8 @@ describe('unlinkIdentities', () => {
     subgraph.reset();
     const again = await subgraph.execute(UnlinkIdentitiesDocument, { input });
     expect(again.data!.unlinkIdentities).toMatchObject({ primary: null, secondary: null });
-    expect(onlyError(again.data!.unlinkIdentities.userErrors)).toMatchObject({ code: 'PROVIDER_REJECTED', provider: 'VERATO', providerCode: 'success_false', retryable: false });
+    // Verato's success:false, explained by the records now being in different Link IDs.
+    expect(onlyError(again.data!.unlinkIdentities.userErrors)).toMatchObject({ code: 'NOT_LINKED', provider: 'VERATO', providerCode: 'success_false', retryable: false });
   });
 });
 
@@ -178,11 +180,19 @@ describe('createRelationship', () => {
   });
 
   it('Verato: the verb from customType between the two Link IDs', async () => {
-    const result = await subgraph.execute(CreateRelationshipDocument, { input: { sourceId: `verato:CRM:${dan.crmId}`, relatedId: `verato:CRM:${carol.crmId}`, customType: 'is neighbour of' } });
+    const result = await subgraph.execute(CreateRelationshipDocument, { input: { sourceId: `verato:CRM:${dan.crmId}`, relatedId: `verato:CRM:${carol.crmId}`, customType: 'is next of kin for' } });
     expect(result.errors).toBeUndefined();
-    expect(result.data!.createRelationship).toMatchObject({ userErrors: [], relationship: { provider: 'VERATO', type: 'is neighbour of' }, source: { id: `verato:CRM:${dan.crmId}` } });
+    expect(result.data!.createRelationship).toMatchObject({ userErrors: [], relationship: { provider: 'VERATO', type: 'is next of kin for' }, source: { id: `verato:CRM:${dan.crmId}` } });
     expect(result.data!.createRelationship.relationship!.related).not.toBeNull();
     expect(writes()).toEqual([`verato POST ${VERATO}/addRelationshipService`]);
+  });
+
+  it('Verato: a verb outside the configured relationship definitions is INVALID_INPUT naming them, with no call', async () => {
+    const result = await subgraph.execute(CreateRelationshipDocument, { input: { sourceId: `verato:CRM:${dan.crmId}`, relatedId: `verato:CRM:${carol.crmId}`, customType: 'is neighbour of' } });
+    const error = onlyError(result.data!.createRelationship.userErrors);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', field: 'customType', provider: 'VERATO' });
+    expect(error.message).toContain('"is parent of"');
+    expect(subgraph.upstreamCalls()).toBe(0);
   });
 
   it('with an idempotency key Verifa gets an Idempotency-Key and replays: one relationship for two requests', async () => {
@@ -254,6 +264,76 @@ describe('linkIdentifier', () => {
     const otherCaller = await subgraph.execute(LinkIdentifierDocument, { input }, { ...asBob(), subject: 'another-partner-service' });
     expect(otherCaller.data!.linkIdentifier.userErrors).toEqual([]);
     expect(btcdirect().countCalls('POST', LINK_IDENTIFIER)).toBe(2);
+  });
+});
+
+describe('linkIdentifier: what BTC Direct answers', () => {
+  let bobToken: string;
+  beforeAll(async () => {
+    bobToken = await btcdirect().loginUser(bob.email, bob.btcPassword);
+  });
+  const asBob = () => ({ btcDirectUserAuthorization: `Bearer ${bobToken}` });
+  /** A BTC Direct error body with these codes, in this order, with BTC Direct's texts. */
+  const erBody = (...codes: ErCode[]) => ({ errors: Object.fromEntries(codes.map((code) => [code, { code, ...ERROR_CATALOG[code] }])) });
+
+  it('a success answered with an empty body, or with text/plain, is a success', async () => {
+    const empty = identifier('emptyok');
+    expect((await subgraph.execute(LinkIdentifierDocument, { input: { identifier: empty } }, asBob())).data!.linkIdentifier.userErrors).toEqual([]);
+    expect(btcdirect().store.ownerOf(empty)?.email).toBe(bob.email);
+    btcdirect().answers.linkIdentifierSuccess = 'text';
+    try {
+      const text = identifier('textok');
+      const result = await subgraph.execute(LinkIdentifierDocument, { input: { identifier: text } }, asBob());
+      expect(result).toEqual({ data: { linkIdentifier: { identity: { id: `btcdirect:${text}`, displayName: 'Bob Jansen' }, userErrors: [] } } });
+    } finally {
+      btcdirect().answers.linkIdentifierSuccess = 'empty';
+    }
+  });
+
+  it('a body with several codes maps by the first actionable one: a general error gives way to ER706', async () => {
+    btcdirect().setFaults({ status: 400, body: erBody('ER999', 'ER706'), times: 1, pathPrefix: LINK_IDENTIFIER });
+    const result = await subgraph.execute(LinkIdentifierDocument, { input: { identifier: identifier('multi') } }, asBob());
+    expect(result.errors).toBeUndefined();
+    expect(onlyError(result.data!.linkIdentifier.userErrors)).toMatchObject({ code: 'IDENTIFIER_IN_USE', providerCode: 'ER706', field: 'identifier' });
+  });
+
+  it("a body naming the subgraph's own API key anywhere is a PROVIDER_ERROR, not a user error", async () => {
+    btcdirect().setFaults({ status: 401, body: erBody('ER702', 'ER805'), times: 1, pathPrefix: LINK_IDENTIFIER });
+    const result = await subgraph.execute(LinkIdentifierDocument, { input: { identifier: identifier('keyinbody') } }, asBob());
+    expect(result.data).toBeNull();
+    expect(result.errors).toMatchObject([{ path: ['linkIdentifier'], extensions: { code: 'PROVIDER_ERROR', provider: 'BTCDIRECT', retryable: false } }]);
+  });
+});
+
+describe('linkIdentifier with a wrong BTC Direct API key', () => {
+  let wrongKey: InProcessSubgraph;
+  beforeAll(async () => {
+    wrongKey = await startInProcess({ env: { BTCDIRECT_API_KEY: 'wrong-partner-key' } });
+  });
+  afterAll(() => wrongKey.close());
+
+  it("is a located PROVIDER_ERROR naming BTC Direct, never a userErrors entry, and the key is not in it", async () => {
+    const emulator = wrongKey.emulators.btcdirect!;
+    const token = await emulator.loginUser(bob.email, bob.btcPassword);
+    const input = { identifier: identifier('wrongkey'), idempotencyKey: 'wrong-key-link' };
+    const result = await wrongKey.execute(LinkIdentifierDocument, { input }, { btcDirectUserAuthorization: `Bearer ${token}` });
+    expect(result.data).toBeNull();
+    expect(result.errors).toEqual([
+      {
+        message: "BTC Direct refused the subgraph's credentials; operators must check the configuration.",
+        locations: [expect.objectContaining({ line: expect.any(Number) })],
+        path: ['linkIdentifier'],
+        extensions: { code: 'PROVIDER_ERROR', provider: 'BTCDIRECT', retryable: false, requestId: expect.any(String) },
+      },
+    ]);
+    expect(JSON.stringify(result)).not.toMatch(/wrong-partner-key|API key/);
+    expect(emulator.countCalls('POST', LINK_IDENTIFIER)).toBe(1);
+    expect(emulator.store.ownerOf(input.identifier)).toBeUndefined();
+
+    // Nothing was pinned to the key: the same request is sent again (and refused again).
+    const again = await wrongKey.execute(LinkIdentifierDocument, { input }, { btcDirectUserAuthorization: `Bearer ${token}` });
+    expect(again.errors).toMatchObject([{ extensions: { code: 'PROVIDER_ERROR' } }]);
+    expect(emulator.countCalls('POST', LINK_IDENTIFIER)).toBe(2);
   });
 });
 
