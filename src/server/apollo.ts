@@ -2,6 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
 import type { ProviderName } from '../domain/provider-name';
+import { createRouterInvalidation } from '../cache/router-invalidation';
 import { cacheControlPlugin } from './cache-control';
 import { createContext, type Context, type ContextDeps, type RequestFacts } from '../context';
 import { formatError } from '../errors/format-error';
@@ -54,6 +55,7 @@ export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<Su
     shared,
     // Once per process: the record caches every request's loaders read through.
     caches: createProviderCaches(shared, cacheTtlSeconds, logger),
+    routerCache: createRouterInvalidation(config.routerInvalidation, logger, metrics),
     requestDeadlineMs: config.requestDeadlineMs,
     upstreamBudget: config.limits.upstreamBudget,
     loaderOptions: deps.loaderOptions,
