@@ -511,3 +511,27 @@ describe('VERATO_RELATIONSHIP_VERBS', () => {
     expectConfigError({ VERATO_RELATIONSHIP_VERBS: ' , ' }, 'VERATO_RELATIONSHIP_VERBS');
   });
 });
+
+describe('router cache invalidation', () => {
+  it('is off by default; ROUTER_INVALIDATION_URL and ROUTER_INVALIDATION_SECRET turn it on (subgraph name "identity" unless set)', () => {
+    expect(loadConfig({}).routerInvalidation).toBeNull();
+    const secret = 'shared-key-of-the-router';
+    expect(loadConfig({ ROUTER_INVALIDATION_URL: 'http://router:4000/invalidation', ROUTER_INVALIDATION_SECRET: secret }).routerInvalidation).toEqual({
+      url: 'http://router:4000/invalidation',
+      secret,
+      subgraph: 'identity',
+    });
+    expect(
+      loadConfig({ ROUTER_INVALIDATION_URL: 'http://router:4000/invalidation', ROUTER_INVALIDATION_SECRET: secret, ROUTER_INVALIDATION_SUBGRAPH: 'people' }).routerInvalidation?.subgraph,
+    ).toBe('people');
+  });
+
+  it.each([
+    [{ ROUTER_INVALIDATION_URL: 'http://router:4000/invalidation' }, 'ROUTER_INVALIDATION_SECRET'],
+    [{ ROUTER_INVALIDATION_SECRET: 'shared-key' }, 'ROUTER_INVALIDATION_URL'],
+    [{ ROUTER_INVALIDATION_URL: 'router:4000', ROUTER_INVALIDATION_SECRET: 'shared-key' }, 'ROUTER_INVALIDATION_URL'],
+    [{ ROUTER_INVALIDATION_URL: 'http://router/invalidation', ROUTER_INVALIDATION_SECRET: 'k', ROUTER_INVALIDATION_SUBGRAPH: 'a b' }, 'ROUTER_INVALIDATION_SUBGRAPH'],
+  ])('refuses %j naming %s, without repeating the secret', (env, variable) => {
+    expect(expectConfigError(env, variable).message).not.toContain('shared-key');
+  });
+});

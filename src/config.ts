@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PROVIDERS, type ProviderName } from './domain/provider-name';
 import { ConfigError, envReader, flag, httpUrl, integer, oneOf, quote, type EnvReader } from './env';
+import type { RouterInvalidationConfig } from './cache/router-invalidation';
 import { DEFAULT_IDEMPOTENCY_MAX_KEYS } from './mutations/idempotency';
 import { mapProviders, type ProviderTypes } from './providers';
 import { DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
@@ -32,6 +33,8 @@ export interface Config extends ProviderConfigs {
   /** Dev issuer only: a request without a token reads as an anonymous caller with identities:read. */
   devAnonymousRead: boolean;
   routerSecret: string | null;
+  /** Where mutations post the router's response-cache invalidations (null: nowhere). */
+  routerInvalidation: RouterInvalidationConfig | null;
   /** Schema introspection (and field suggestions in errors). */
   introspection: boolean;
   /** The GraphiQL playground on GET /graphql. */
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Only with the embedded dev issuer, which in turn only exists while every provider is an emulator.
     devAnonymousRead: !production && callerAuth.jwksUrl === null && flag(read, 'DEV_ANONYMOUS_READ', true),
     routerSecret: routerSecret(read('ROUTER_SECRET')),
+    routerInvalidation: routerInvalidation(read),
     introspection: flag(read, 'INTROSPECTION', !production),
     playground: flag(read, 'PLAYGROUND', !production),
     idempotencyMaxKeys: integer(read, 'IDEMPOTENCY_MAX_KEYS', DEFAULT_IDEMPOTENCY_MAX_KEYS, 1, 10_000_000),
@@ -170,6 +174,21 @@ function routerSecret(value: string | undefined): string | null {
   if (value.length < 16) throw new ConfigError('ROUTER_SECRET', 'must be at least 16 characters (use a long random value)');
   return value;
 }
+/** ROUTER_INVALIDATION_URL and ROUTER_INVALIDATION_SECRET together (or neither); ROUTER_INVALIDATION_SUBGRAPH names this subgraph. */
+function routerInvalidation(read: EnvReader): RouterInvalidationConfig | null {
+  const url = read('ROUTER_INVALIDATION_URL');
+  const secret = read('ROUTER_INVALIDATION_SECRET');
+  if (url === undefined && secret === undefined) return null;
+  if (url === undefined) throw new ConfigError('ROUTER_INVALIDATION_URL', 'is required with ROUTER_INVALIDATION_SECRET (the router\'s invalidation endpoint, e.g. http://router:4000/invalidation)');
+  if (secret === undefined) throw new ConfigError('ROUTER_INVALIDATION_SECRET', "is required with ROUTER_INVALIDATION_URL (the router's response_cache invalidation shared_key)");
+  httpUrl('ROUTER_INVALIDATION_URL', url);
+  const subgraph = read('ROUTER_INVALIDATION_SUBGRAPH') ?? DEFAULT_ROUTER_SUBGRAPH_NAME;
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(subgraph)) throw new ConfigError('ROUTER_INVALIDATION_SUBGRAPH', "must be this subgraph's name in the supergraph (letters, digits, _ and -)");
+  return { url, secret, subgraph };
+}
+
+export const DEFAULT_ROUTER_SUBGRAPH_NAME = 'identity';
+
 // ---------------------------------------------------------------------------------------------
 // Shared state (Redis, the provider-record cache, rate budgets). A block of its own: the global
 // variables are read by `readSharedStateConfig`; the per-provider ones by `providerCacheTtlSeconds`

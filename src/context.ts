@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
+import { NO_ROUTER_INVALIDATION, type RouterInvalidation } from './cache/router-invalidation';
 import { createLoaders, type LoaderOptions, type Loaders } from './loaders/create-loaders';
 import type { Logger } from './observability/logger';
 import type { Metrics } from './observability/metrics';
@@ -32,6 +33,8 @@ export interface Context {
   /** Deadline and request id, handed to every provider call. */
   call: CallContext;
   loaders: Loaders;
+  /** Removes what the router cached about identities a mutation changed. */
+  routerCache: RouterInvalidation;
   clients: ProviderClients;
   logger: Logger;
   /** Errors of fields that still resolved with partial data; added to the response by the server. */
@@ -48,6 +51,8 @@ export interface ContextDeps {
   /** Upstream calls one GraphQL request may make. */
   upstreamBudget: number;
   loaderOptions?: LoaderOptions;
+  /** Router response-cache invalidation (absent: none configured). */
+  routerCache?: RouterInvalidation;
   /** The record caches below the loaders, built once per process from `shared` (absent: none). */
   caches?: ProviderCaches;
 }
@@ -71,6 +76,7 @@ export function createContext(deps: ContextDeps, request: RequestFacts): Context
     idempotency: deps.shared.idempotency,
     call,
     loaders: createLoaders(deps.clients, call, deps.metrics, deps.loaderOptions, deps.caches),
+    routerCache: deps.routerCache ?? NO_ROUTER_INVALIDATION,
     clients: deps.clients,
     logger: deps.logger,
     partialFailures: [],

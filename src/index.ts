@@ -21,6 +21,9 @@ ${PROVIDERS.flatMap((name) => PROVIDER_MODULES[name].helpLines).join('\n')}
   AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE   caller token verification (unset: embedded dev issuer)
   EMBEDDED_PROVIDERS        providers run on their demo emulator in production: e.g. verato,btcdirect or all
   ROUTER_SECRET             require this value in the router-authorization header
+  ROUTER_INVALIDATION_URL, ROUTER_INVALIDATION_SECRET   after each mutation, post the router's response-cache
+                            invalidation of the touched identities there, with that shared key (unset: none)
+  ROUTER_INVALIDATION_SUBGRAPH   this subgraph's name in the supergraph, for those invalidations (identity)
   REQUEST_UPSTREAM_BUDGET   upstream calls one GraphQL request may make (200)
   REQUEST_TIMEOUT_MS        time for a request to arrive, body included (30000)
   MAX_OPERATION_BYTES       longest operation text accepted (65536)

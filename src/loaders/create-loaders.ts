@@ -26,6 +26,8 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
     (module) => module.createLoaders({ client: clients[module.name], call, loader, sourceMap: clients.sourceMap, cache: caches }) as LoadersByProvider[typeof module.name],
   );
   const verato = byProvider.verato;
+  /** Providers whose data this request asked for: the response's cache hints follow their record TTLs. */
+  const providersRead = new Set<ProviderName>();
   /** Ids this request has parsed, so that an id read by several fields is parsed once. */
   const parsedIds = new Map<string, GlobalId>();
 
@@ -46,11 +48,13 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
   /** Any identity by global id, through its provider's loader. */
   function identity(id: string | GlobalId): Promise<IdentityRecord | null> {
     const globalId = parsed(id);
+    providersRead.add(globalId.provider);
     return loadersOf(globalId.provider).identity(globalId);
   }
 
   /** The Verato record that stands for an identity: itself for Verato ids, else its source record under VERATO_SOURCE_MAP. */
   function veratoRecordFor(id: string | GlobalId): Promise<VeratoRecord | null> {
+    providersRead.add('verato');
     return verato.record.load(veratoSourceFor(parsed(id), clients.sourceMap));
   }
 
@@ -61,7 +65,10 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
   async function relationships(id: string | GlobalId, page: { first: number; offset: number }): Promise<RelationshipPage | null> {
     const globalId = parsed(id);
     const own = loadersOf(globalId.provider).relationships;
-    if (own) return own(globalId, page);
+    if (own) {
+      providersRead.add(globalId.provider);
+      return own(globalId, page);
+    }
     const linkId = (await veratoRecordFor(globalId))?.cluster?.linkId;
     if (!linkId) return null;
     const all = await verato.clusterRelationships.load(linkId);
@@ -84,7 +91,15 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
     return caches ? caches.invalidate([...touched.values()].flat()) : Promise.resolve();
   }
 
-  return { identity, veratoRecordFor, relationships, veratoCluster: verato.cluster, forget };
+  /** The cluster a Verato Link ID names. */
+  const veratoCluster = {
+    load(linkId: string) {
+      providersRead.add('verato');
+      return verato.cluster.load(linkId);
+    },
+  };
+
+  return { identity, veratoRecordFor, relationships, veratoCluster, forget, providersRead: (): ReadonlySet<ProviderName> => providersRead };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

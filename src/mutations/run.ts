@@ -81,6 +81,8 @@ export async function runRoute<O extends Outcome>(
   } finally {
     await ctx.loaders.forget(route.touches);
   }
+  // A write that went through: the router's cached entries of what it touched are stale on every router.
+  if (!wroteNothing && outcome.userErrors.length === 0) await ctx.routerCache.invalidate(route.touches, ctx.call);
   if (useStore) {
     // Kept only when a write was sent and its answer stays true; a refusal that may pass later
     // (pending review, a general provider error) or of the request as sent is not pinned to the key.

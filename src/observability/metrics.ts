@@ -87,6 +87,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['provider'] as const,
       registers,
     }),
+    routerInvalidations: new Counter({
+      name: 'identity_router_invalidations_total',
+      help: "Router response-cache invalidations posted after mutations, by result: sent (2xx) or failed (no answer, or not 2xx; the mutation answered anyway).",
+      labelNames: ['result'] as const,
+      registers,
+    }),
     budgetRefusals: new Counter({
       name: 'identity_rate_budget_refusals_total',
       help: "Provider calls refused without being sent: the fleet-wide rate budget had no call left within the request deadline.",

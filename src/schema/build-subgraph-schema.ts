@@ -17,9 +17,9 @@ import {
   UnlinkIdentitiesPayloadResolver,
 } from './mutations/mutation.resolver';
 
-/** Federation directives the SDL uses; v2.9 is the newest spec `@apollo/subgraph` 2.14 and routers agree on. */
+/** Federation directives the SDL uses; v2.12 is the first spec with `@cacheTag` (Apollo Router's response-cache invalidation, Router ≥ 2.10). */
 const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.12", import: ["@key", "@shareable", "@authenticated", "@requiresScopes", "@cacheTag"])';
 
 const RESOLVERS: NonEmptyArray<Function> = [
   IdentityResolver,

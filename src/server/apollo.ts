@@ -1,6 +1,9 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../config';
+import type { ProviderName } from '../domain/provider-name';
+import { createRouterInvalidation } from '../cache/router-invalidation';
+import { cacheControlPlugin } from './cache-control';
 import { createContext, type Context, type ContextDeps, type RequestFacts } from '../context';
 import { formatError } from '../errors/format-error';
 import type { LoaderOptions } from '../loaders/create-loaders';
@@ -43,6 +46,7 @@ export interface SubgraphApollo {
 
 export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<SubgraphApollo> {
   const { config, logger, metrics } = deps;
+  const cacheTtlSeconds = mapProviders<Record<ProviderName, number>>((module) => config[module.name].cacheTtlSeconds ?? config.sharedState.cacheTtlSeconds);
   const shared = deps.shared ?? createSharedState({ ...config.sharedState, redisUrl: null }, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys });
   const contextDeps: ContextDeps = {
     clients: deps.clients,
@@ -50,7 +54,8 @@ export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<Su
     metrics,
     shared,
     // Once per process: the record caches every request's loaders read through.
-    caches: createProviderCaches(shared, mapProviders((module) => config[module.name].cacheTtlSeconds ?? config.sharedState.cacheTtlSeconds), logger),
+    caches: createProviderCaches(shared, cacheTtlSeconds, logger),
+    routerCache: createRouterInvalidation(config.routerInvalidation, logger, metrics),
     requestDeadlineMs: config.requestDeadlineMs,
     upstreamBudget: config.limits.upstreamBudget,
     loaderOptions: deps.loaderOptions,
@@ -72,8 +77,9 @@ export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<Su
     documentStore: documents,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
-      // No @cacheControl hints in this schema: skip computing a cache policy for every field.
+      // No @cacheControl hints in this schema: Cache-Control comes from cacheControlPlugin (see why there).
       ApolloServerPluginCacheControlDisabled(),
+      cacheControlPlugin(cacheTtlSeconds),
       ...armor.plugins,
       requestLimitsPlugin({ upstreamBudget: config.limits.upstreamBudget }),
       operationPlugin(logger, metrics, { maxOperationNames: config.metricsMaxOperationNames }),

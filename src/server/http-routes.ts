@@ -1,6 +1,7 @@
 import type { HTTPGraphQLRequest } from '@apollo/server';
 import type http from 'node:http';
 import type { Config } from '../config';
+import { NO_STORE } from './cache-control';
 import { requestIdFrom, type Caller } from '../context';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -149,6 +150,7 @@ function isPlaygroundReload(req: http.IncomingMessage, url: URL): boolean {
 }
 
 function sendError(res: http.ServerResponse, status: number, code: string, message: string, requestId: string): void {
+  res.setHeader('cache-control', NO_STORE);
   send(res, status, 'application/json', JSON.stringify({ errors: [{ message, extensions: { code, requestId } }] }));
 }
 

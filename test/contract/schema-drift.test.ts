@@ -46,4 +46,18 @@ describe('schema/ is the contract', () => {
     ]);
     expect(result.errors ?? []).toEqual([]);
   });
+
+  it('tags Identity for the router cache (@cacheTag from federation v2.12), and the tag survives composition', () => {
+    const identity = parse(committed).definitions.find((definition) => 'name' in definition && definition.name?.value === 'Identity');
+    const directives = identity && 'directives' in identity ? (identity.directives ?? []) : [];
+    const cacheTag = directives.find((directive) => directive.name.value === 'cacheTag');
+    expect(cacheTag?.arguments?.map((argument) => [argument.name.value, 'value' in argument.value && argument.value.value])).toEqual([['format', 'identity-{$key.id}']]);
+    expect(committed).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.(1[2-9])", import: \[[^\]]*"@cacheTag"/);
+
+    const result = composeServices([{ name: 'identity', url: 'http://identity.invalid/graphql', typeDefs: parse(committed) }]);
+    expect(result.errors ?? []).toEqual([]);
+    // The router reads the tag from the supergraph: the cacheTag spec is linked and applied to Identity for this subgraph.
+    expect(result.supergraphSdl).toContain('https://specs.apollo.dev/cacheTag/v0.1');
+    expect(result.supergraphSdl).toMatch(/@join__directive\(graphs: \[IDENTITY\], name: "federation__cacheTag", args: \{format: "identity-\{\$key.id\}"\}\)/);
+  });
 });

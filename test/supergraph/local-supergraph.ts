@@ -72,15 +72,18 @@ export interface GatewayOptions {
  * @apollo/gateway cannot enforce @authenticated / @requiresScopes, so it refuses a supergraph that
  * links them `for: SECURITY`. The identity subgraph enforces every scope itself (each request's
  * token is verified there), so the local gateway loads the supergraph with those links marked as
- * informational. Apollo Router gets the unmodified supergraph.
+ * informational. Likewise `@cacheTag` (`for: EXECUTION`): it drives Apollo Router's response
+ * cache, which @apollo/gateway does not have. Apollo Router gets the unmodified supergraph.
  */
-export function withoutGatewayUnsupportedSecurityFeatures(supergraphSdl: string): string {
-  return supergraphSdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
+export function withoutGatewayUnsupportedFeatures(supergraphSdl: string): string {
+  return supergraphSdl
+    .replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)')
+    .replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/cacheTag\/v[\d.]+"), for: EXECUTION\)/g, '$1)');
 }
 
 export function createGateway({ supergraphSdl, routerSecrets = {}, onSubgraphRequest }: GatewayOptions): ApolloGateway {
   return new ApolloGateway({
-    supergraphSdl: withoutGatewayUnsupportedSecurityFeatures(supergraphSdl),
+    supergraphSdl: withoutGatewayUnsupportedFeatures(supergraphSdl),
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<GatewayContext>({
         url,

@@ -49,6 +49,7 @@ export function mutationContext(options: {
     idempotency: new InMemoryIdempotencyStore(),
     call,
     loaders,
+    routerCache: { invalidate: jest.fn(async () => undefined) },
     clients,
     partialFailures: [],
   } as unknown as Context;

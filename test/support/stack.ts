@@ -26,7 +26,7 @@ export interface Stack {
     document: string | TypedDocumentNode<TData, TVars>,
     variables?: TVars,
     headers?: Record<string, string>,
-  ): Promise<ExecutionResult<TData> & { status: number }>;
+  ): Promise<ExecutionResult<TData> & { status: number; headers: Headers }>;
   clearCalls(): void;
   close(): Promise<void>;
 }
@@ -122,7 +122,7 @@ async function subgraphOver(emulators: Emulators, callerIssuer: Awaited<ReturnTy
         headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}), ...rest },
         body: JSON.stringify({ query, variables }),
       });
-      return { ...((await response.json()) as ExecutionResult<never>), status: response.status };
+      return { ...((await response.json()) as ExecutionResult<never>), status: response.status, headers: response.headers };
     },
     clearCalls: () => emulators.all.forEach((emulator) => emulator.clearCalls()),
     close: () => subgraph.close(),

@@ -11,6 +11,7 @@ import {
 import { PROVIDERS, type ProviderName } from '../../domain/provider-name';
 import { PROVIDER_MODULES } from '../../providers';
 import { SCOPES, requiresScopes } from '../../security/scopes';
+import { IDENTITY_CACHE_TAG_FORMAT } from '../../cache/router-cache-tags';
 import { enumFromList } from '../enum-from-list';
 
 /**
@@ -110,6 +111,7 @@ export class PageInfo {
 })
 @Directive('@key(fields: "id")')
 @Directive(requiresScopes(SCOPES.read))
+@Directive(`@cacheTag(format: "${IDENTITY_CACHE_TAG_FORMAT}")`)
 export class Identity {
   @Field(() => ID, { description: 'Global id: `<provider>:<nativeId>`.' })
   id!: string;
