@@ -10,6 +10,7 @@ import { DEFAULT_PROVIDER_POLICY } from '../src/providers/http/policy';
 import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
+import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, withFleetSection, type FleetOptions } from './bench/fleet';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
 import { DISTURBED_CORES, writeReport } from './bench/report';
 import { BENCH_LATENCY_MS, latencyBound, SCENARIOS, zeroCalls, type BenchMode, type Calls, type Scenario } from './bench/scenarios';
@@ -24,7 +25,11 @@ process) with autocannon (this process), and writes BENCHMARKS.md.
   --connections N     autocannon connections, pipelining 1 (10)
   --soak S            length of the memory (RSS) soak run (20; the target is stated for 300)
   --profile           also profile the subgraph (node --cpu-prof) on _entities x10 with zero latency
-  --only a,b          only these scenarios (${SCENARIOS.map((s) => s.key).join(', ')})
+  --only a,b          only these scenarios (${[...SCENARIOS.map((s) => s.key), FLEET_KEY].join(', ')}); "--only ${FLEET_KEY}" runs the
+                      fleet scenario alone (about 1-2 min) and rewrites only its section of the report
+  --fleet-people N    synthetic people of the fleet scenario (1000)
+  --auth0-quota R,B   Auth0 quota the fleet scenario's emulator enforces: R requests/s, B burst (15,50)
+  --auth0-budget R,B  the fleet's AUTH0_RATE_LIMIT_RPS,AUTH0_RATE_LIMIT_BURST (90 % of the quota)
   --modes a,b         only these emulator modes (latency, zero)
   --no-soak           skip the soak run
   --retry-disturbed N measure a scenario's batched+baseline pair again, up to N more times, while
@@ -48,6 +53,7 @@ export interface Options {
   out: string;
   portBase: number | null;
   argv: string[];
+  fleet: FleetOptions;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -65,14 +71,23 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer >= ${min}; got "${v}"`);
     return n;
   };
-  const withValue = new Set(['--duration', '--warmup', '--connections', '--soak', '--only', '--modes', '--out', '--port-base', '--retry-disturbed']);
+  const withValue = new Set(['--duration', '--warmup', '--connections', '--soak', '--only', '--modes', '--out', '--port-base', '--retry-disturbed', '--fleet-people', '--auth0-quota', '--auth0-budget']);
   const switches = new Set(['--profile', '--no-soak']);
   for (let i = 0; i < argv.length; i++) {
     if (withValue.has(argv[i])) i++;
     else if (!switches.has(argv[i])) throw new Error(`unknown option "${argv[i]}" (see --help)`);
   }
   const only = value('--only')?.split(',') ?? null;
-  for (const key of only ?? []) if (!SCENARIOS.some((s) => s.key === key)) throw new Error(`--only: unknown scenario "${key}"`);
+  for (const key of only ?? []) if (key !== FLEET_KEY && !SCENARIOS.some((s) => s.key === key)) throw new Error(`--only: unknown scenario "${key}"`);
+  const pair = (flag: string, fallback: { perSecond: number; burst: number }) => {
+    const v = value(flag);
+    if (v === undefined) return fallback;
+    const [perSecond, burst] = v.split(',').map(Number);
+    if (!(perSecond > 0) || !Number.isInteger(burst) || burst < 1) throw new Error(`${flag} expects R,B (requests/s, burst), e.g. 15,50; got "${v}"`);
+    return { perSecond, burst };
+  };
+  const quota = pair('--auth0-quota', { perSecond: 15, burst: 50 });
+  const budget = pair('--auth0-budget', { perSecond: Math.max(1, Math.floor(quota.perSecond * 0.9)), burst: Math.max(1, Math.floor(quota.burst * 0.9)) });
   const modes = (value('--modes')?.split(',') ?? ['latency', 'zero']) as BenchMode[];
   for (const mode of modes) if (mode !== 'latency' && mode !== 'zero') throw new Error(`--modes: unknown mode "${mode}"`);
   return {
@@ -87,6 +102,15 @@ function parseOptions(argv: string[]): Options {
     out: value('--out') ?? join(ROOT, 'BENCHMARKS.md'),
     portBase: value('--port-base') === undefined ? null : number('--port-base', 0, 1),
     argv,
+    fleet: {
+      duration: number('--duration', 10, 1),
+      warmup: number('--warmup', 3, 0),
+      connections: number('--connections', 10, 1),
+      people: number('--fleet-people', 1000, 1000),
+      quota,
+      budget,
+      zipfExponent: 1,
+    },
   };
 }
 
@@ -333,6 +357,25 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadBefore = os.loadavg();
   const scenarios = SCENARIOS.filter((s) => !options.only || options.only.includes(s.key));
+  const fleetSelected = !options.only || options.only.includes(FLEET_KEY);
+  const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+  const runFleetSection = async (callerEnv: Record<string, string>, headers: Record<string, string>, routerSecret: string): Promise<string | null> => {
+    const result = await runFleet(options.fleet, { callerEnv, headers, routerSecret, dist: DIST });
+    return result && fleetMarkdown(result, command, new Date());
+  };
+  const previousReport = existsSync(options.out) ? readFileSync(options.out, 'utf8') : '';
+  if (scenarios.length === 0 && fleetSelected) {
+    const callerIssuer = await startCallerIssuer();
+    const token = await callerIssuer.devIssuer.mint({ sub: 'bench-router-caller', scope: SCOPES.read, expiresInSeconds: 24 * 3600 });
+    const routerSecret = randomBytes(24).toString('hex');
+    const section = await runFleetSection(callerIssuer.env, { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'router-authorization': routerSecret }, routerSecret);
+    await callerIssuer.close();
+    if (section) {
+      writeFileSync(options.out, withFleetSection(previousReport, section));
+      console.log(`\nwrote the fleet section of ${options.out}`);
+    } else process.exitCode = 1;
+    return;
+  }
   const runsPlanned = options.modes.reduce((n, mode) => n + scenarios.filter((s) => s.modes.includes(mode)).length * 2, 0);
   console.log(
     `bench: ${runsPlanned} runs x (${options.warmup} s warm-up + ${options.duration} s), ${options.connections} connections` +
@@ -407,6 +450,7 @@ async function main(): Promise<void> {
   if (options.profile) profile = await runProfile(stack, options, startSubgraph);
 
   await emulators.child.stop();
+  const fleetSection = fleetSelected ? await runFleetSection(callerIssuer.env, stack.headers, routerSecret) : fleetSectionOf(previousReport);
   await callerIssuer.close();
 
   const report = writeReport({
@@ -423,7 +467,7 @@ async function main(): Promise<void> {
     discarded,
     autocannonVersion: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version,
   });
-  writeFileSync(options.out, report.markdown);
+  writeFileSync(options.out, fleetSection ? withFleetSection(report.markdown, fleetSection) : report.markdown);
   console.log(`\nwrote ${options.out}`);
   if (report.errorCount > 0) {
     console.error(`\n${'!'.repeat(78)}\n!!! THIS RUN HAD ${report.errorCount} FAILED REQUESTS / CHECKS: its figures are not valid (see ${options.out}).\n${'!'.repeat(78)}`);

@@ -3,6 +3,7 @@ import { PROVIDERS, type ProviderName } from '../src/domain/provider-name';
 import { startEmulators } from '../src/emulators';
 import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { DEMO_CREDENTIALS } from '../src/emulators/seed';
+import { plantSyntheticPeople } from '../src/emulators/synthetic';
 
 const HELP = `npm run emulators [-- --port-base N] [--latency provider=ms ...]
 
@@ -11,8 +12,11 @@ and demo credentials, e.g. to point the subgraph or a frontend at them, plus a c
 issuer: a JWKS of the dev issuer's key, so that tokens from "npm run token" verify (a subgraph with
 a provider outside its process needs AUTH_*: it trusts its embedded dev issuer only with every
 provider embedded).
-  --port-base N            verato on N, verifa N+1, auth0 N+2, btcdirect N+3, caller issuer N+4 (default: 4101)
+  --port-base N            verato on N, verifa N+1, auth0 N+2, btcdirect N+3, caller issuer N+4 (default: 4101; 0: free ports)
   --latency verifa=20      add latency to every answer of one provider (repeatable)
+  --synthetic-people N     also seed N synthetic people (made-up data, one Verato cluster each); or
+                           EMULATOR_SYNTHETIC_PEOPLE=N
+  --auth0-rate-limit R,B   the Auth0 Management API bucket: R requests/s sustained, B burst (default 1000,1000)
 Fault knobs at runtime: PUT <emulator>/__emulator/faults with a JSON FaultPlan
 ({"latencyMs","status","retryAfterSeconds","hang","times","pathPrefix"}); GET <emulator>/__emulator/calls.
 `;
@@ -24,9 +28,22 @@ async function main(): Promise<void> {
     return;
   }
   const portBase = Number(valueOf(args, '--port-base') ?? 4101);
-  const ports = Object.fromEntries(PROVIDERS.map((p, i) => [p, portBase + i])) as Record<ProviderName, number>;
+  if (!Number.isInteger(portBase) || portBase < 0) throw new Error(`--port-base expects a port number; got "${valueOf(args, '--port-base')}"`);
+  const ports = portBase === 0 ? undefined : (Object.fromEntries(PROVIDERS.map((p, i) => [p, portBase + i])) as Record<ProviderName, number>);
   const emulators = await startEmulators(PROVIDERS, { ports });
-  const callerIssuer = await startCallerIssuer({ port: portBase + PROVIDERS.length });
+  const callerIssuer = await startCallerIssuer({ port: portBase === 0 ? 0 : portBase + PROVIDERS.length });
+  const synthetic = valueOf(args, '--synthetic-people') ?? process.env.EMULATOR_SYNTHETIC_PEOPLE;
+  if (synthetic !== undefined && synthetic !== '') {
+    const count = Number(synthetic);
+    if (!Number.isInteger(count) || count < 0) throw new Error(`--synthetic-people / EMULATOR_SYNTHETIC_PEOPLE expects a count; got "${synthetic}"`);
+    plantSyntheticPeople(emulators, count);
+  }
+  const auth0Limit = valueOf(args, '--auth0-rate-limit');
+  if (auth0Limit !== undefined) {
+    const [perSecond, burst] = auth0Limit.split(',').map(Number);
+    if (!(perSecond > 0) || !(burst >= 1)) throw new Error(`--auth0-rate-limit expects R,B (requests/s, burst), e.g. 15,50; got "${auth0Limit}"`);
+    emulators.auth0!.setRateLimit({ perSecond, burst });
+  }
   for (const spec of valuesOf(args, '--latency')) {
     const [provider, ms] = spec.split('=');
     const emulator = emulators[provider as ProviderName];

@@ -5,6 +5,7 @@ import { startBtcDirectEmulator } from '../../src/emulators/btcdirect/emulator';
 import type { RunningEmulator } from '../../src/emulators/harness';
 import { startVeratoEmulator } from '../../src/emulators/verato/emulator';
 import { startVerifaEmulator } from '../../src/emulators/verifa/emulator';
+import { plantSyntheticPeople } from '../../src/emulators/synthetic';
 import { seedBenchData, type Calls } from './scenarios';
 
 /**
@@ -12,11 +13,13 @@ import { seedBenchData, type Calls } from './scenarios';
  * provider emulators, seeded with the demo people plus the benchmark's bulk records, with the
  * emulators' rate limits lifted (Verifa's 1000/minute and Auth0's 1000/s would otherwise answer
  * 429 within a second of load). Ports: `--port-base N` (verato N, verifa N+1, auth0 N+2,
- * btcdirect N+3) or free ports.
+ * btcdirect N+3) or free ports. The fleet scenario adds `--synthetic-people N` (N synthetic people,
+ * see src/emulators/synthetic.ts) and `--auth0-rate-limit R,B` (Auth0's Management API quota
+ * enforced again: R requests/s sustained, B burst).
  *
  * IPC messages (parent -> child):
  *   { type: 'latency', ms: { verifa: 20, ... } }   set each emulator's added latency (0 = none)
- *   { type: 'counts' }                              reply { type: 'counts', calls: { verifa: n, ... } }
+ *   { type: 'counts' }                              reply { type: 'counts', calls: { verifa: n, ... }, rejected: { verifa: n429, ... } }
  *   { type: 'clear' }                               reset the counts
  *   { type: 'cpu' }                                 reply { type: 'cpu', cpu: process.cpuUsage() }
  *   { type: 'stop' }                                close and exit
@@ -47,13 +50,22 @@ async function main(): Promise<void> {
   ]);
   seedBenchData({ verifa: verifa.store, auth0: auth0.store, btcdirect: btcdirect.store, verato: verato.store });
   const emulators: Record<ProviderName, RunningEmulator> = { verato, verifa, auth0, btcdirect };
+  const synthetic = args.indexOf('--synthetic-people');
+  if (synthetic >= 0) plantSyntheticPeople({ verato, verifa, auth0, btcdirect }, Number(args[synthetic + 1]));
+  const quota = args.indexOf('--auth0-rate-limit');
+  if (quota >= 0) {
+    const [perSecond, burst] = args[quota + 1].split(',').map(Number);
+    auth0.setRateLimit({ perSecond, burst });
+  }
 
   // The call log keeps only the newest calls; its received count stays exact. Fold it into
   // counters every second and clear the log.
   const counted = { verato: 0, verifa: 0, auth0: 0, btcdirect: 0 };
+  const rejected = { verato: 0, verifa: 0, auth0: 0, btcdirect: 0 };
   const fold = () => {
     for (const provider of PROVIDERS) {
       counted[provider] += emulators[provider].receivedCalls();
+      rejected[provider] += emulators[provider].answeredWith(429);
       emulators[provider].clearCalls();
     }
   };
@@ -70,10 +82,10 @@ async function main(): Promise<void> {
         return reply({ id: message.id, type: 'ok' });
       case 'counts':
         fold();
-        return reply({ id: message.id, type: 'counts', calls: { ...counted } });
+        return reply({ id: message.id, type: 'counts', calls: { ...counted }, rejected: { ...rejected } });
       case 'clear':
         fold();
-        for (const provider of PROVIDERS) counted[provider] = 0;
+        for (const provider of PROVIDERS) counted[provider] = rejected[provider] = 0;
         return reply({ id: message.id, type: 'ok' });
       case 'cpu':
         return reply({ id: message.id, type: 'cpu', cpu: process.cpuUsage() });

@@ -121,7 +121,7 @@ function minimumForIds(ids: readonly string[]): Calls {
 
 const IDENTITY_FIELDS = 'id provider displayName status';
 
-const PERSON_QUERY = `query BenchPerson($id: ID!) {
+export const PERSON_QUERY = `query BenchPerson($id: ID!) {
   identity(id: $id) {
     ${IDENTITY_FIELDS}
     linkedAccounts { id provider via identity { ${IDENTITY_FIELDS} } }

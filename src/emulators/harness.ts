@@ -68,6 +68,8 @@ export interface RunningEmulator {
   receivedCalls(): number;
   /** Calls whose method matches and whose path matches the pattern (string prefix or RegExp). */
   countCalls(method?: string, path?: string | RegExp): number;
+  /** Answers sent with this HTTP status since the last clear (e.g. 429s, for benchmarks). */
+  answeredWith(status: number): number;
   clearCalls(): void;
   setFaults(plan: FaultPlan | null): void;
   close(): Promise<void>;
@@ -100,6 +102,8 @@ export async function startEmulator(
 ): Promise<RunningEmulator> {
   const log = new CallLog(options.callLogLimit);
   const calls = log.entries;
+  // Bounded by the few HTTP statuses an emulator answers with.
+  const statuses = new Map<number, number>();
   let faults: FaultPlan | null = null;
   let faultUses = 0;
   const hanging = new Set<http.ServerResponse>();
@@ -124,6 +128,7 @@ export async function startEmulator(
         bodyIsMalformed = true;
       }
     }
+    res.once('finish', () => statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1));
     log.record({
       method: req.method ?? 'GET',
       path,
@@ -174,6 +179,7 @@ export async function startEmulator(
     if (what === 'calls' && method === 'GET') return send(res, { status: 200, json: calls });
     if (what === 'calls' && method === 'DELETE') {
       log.clear();
+      statuses.clear();
       return send(res, { status: 204 });
     }
     if (what === 'faults' && method === 'PUT') {
@@ -216,7 +222,11 @@ export async function startEmulator(
             (typeof pathPattern === 'string' ? call.path.startsWith(pathPattern) : pathPattern.test(call.path))),
       ).length;
     },
-    clearCalls: () => log.clear(),
+    answeredWith: (status) => statuses.get(status) ?? 0,
+    clearCalls: () => {
+      log.clear();
+      statuses.clear();
+    },
     setFaults,
     close: async () => {
       for (const res of hanging) res.destroy();

@@ -27,6 +27,8 @@ export type RunningAuth0Emulator = RunningEmulator & {
    * client id), for `link_with`; overrides allow malformed tokens for negative tests.
    */
   mintIdToken(userId: string, overrides?: IdTokenOverrides): Promise<string>;
+  /** Replaces the Management API token bucket's settings (a full bucket). */
+  setRateLimit(settings: RateLimitSettings): void;
 };
 
 const DEFAULT_RATE_LIMIT: RateLimitSettings = { burst: 1000, perSecond: 1000 };
@@ -49,6 +51,7 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
       if (!user) throw new Error(`no Auth0 user ${userId} in the emulator`);
       return tenant.signIdToken(user, DEMO_CREDENTIALS.auth0.clientId, 'openid profile email', overrides);
     },
+    setRateLimit: (settings) => rateLimit.configure(settings),
     async close() {
       store.dispose();
       await running.close();

@@ -16,8 +16,15 @@ export class TokenBucket {
   private tokens: number;
   private refilledAt = Date.now();
 
-  constructor(private readonly settings: RateLimitSettings) {
+  constructor(private settings: RateLimitSettings) {
     this.tokens = settings.burst;
+  }
+
+  /** Replaces the bucket's settings and fills it (e.g. a benchmark enforcing a tenant's quota). */
+  configure(settings: RateLimitSettings): void {
+    this.settings = settings;
+    this.tokens = settings.burst;
+    this.refilledAt = Date.now();
   }
 
   take(): RateLimitDecision {

@@ -105,7 +105,7 @@ export class Auth0Store {
   constructor(private readonly searchLagMs = 0) {}
 
   seed(): void {
-    for (const person of DEMO_PEOPLE) this.insert(userFromPerson(person), demoPasswordFor(person));
+    for (const person of DEMO_PEOPLE) this.addPerson(person);
     for (const standalone of DEMO_STANDALONE_AUTH0_USERS) {
       const person = DEMO_PEOPLE.find((candidate) => candidate.key === standalone.personKey);
       this.addUser({
@@ -120,6 +120,11 @@ export class Auth0Store {
         createdAt: person?.createdAt,
       });
     }
+  }
+
+  /** Adds a person's primary user (and the social logins linked into it), as the demo people are seeded. */
+  addPerson(person: DemoPerson): void {
+    this.insert(userFromPerson(person), demoPasswordFor(person));
   }
 
   /** Adds a standalone user with a single identity; returns the stored user. */

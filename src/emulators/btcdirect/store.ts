@@ -45,7 +45,12 @@ export class BtcDirectStore {
   private readonly identifierOwners = new Map<string, string>();
 
   seed(): void {
-    for (const person of DEMO_PEOPLE) this.addUser(newUserFromPerson(person));
+    for (const person of DEMO_PEOPLE) this.addPerson(person);
+  }
+
+  /** Adds a person's account with their partner identifier, as the demo people are seeded. */
+  addPerson(person: DemoPerson): BtcDirectUser {
+    return this.addUser(newUserFromPerson(person));
   }
 
   addUser(input: NewBtcDirectUser): BtcDirectUser {

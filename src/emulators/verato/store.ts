@@ -1,4 +1,4 @@
-import { DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS, DEMO_VERATO_RELATIONSHIPS, DEMO_VERATO_SOURCES } from '../seed';
+import { DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS, DEMO_VERATO_RELATIONSHIPS, DEMO_VERATO_SOURCES, type DemoPerson } from '../seed';
 import { demoPerson, personAttributes, personSources } from './demo-records';
 
 /** A Source + Native ID (S+N): the stable key of a source record. */
@@ -161,11 +161,7 @@ export class VeratoStore {
 
   /** Loads the demo dataset: one four-record cluster per person, the standalone Auth0 users, the relationships. */
   seed(): void {
-    for (const person of DEMO_PEOPLE) {
-      for (const source of personSources(person)) {
-        this.addSourceRecord({ source, linkId: person.veratoLinkId, attributes: personAttributes(person), assertedAt: person.createdAt });
-      }
-    }
+    for (const person of DEMO_PEOPLE) this.addPerson(person);
     DEMO_STANDALONE_AUTH0_USERS.forEach((user, index) => {
       const person = demoPerson(user.personKey);
       this.addSourceRecord({
@@ -184,6 +180,13 @@ export class VeratoStore {
         domain: PERSON_DOMAIN,
         status: 'active',
       });
+    }
+  }
+
+  /** Adds a person's cluster: one source record per provider plus the CRM record, under the person's Link ID. */
+  addPerson(person: DemoPerson): void {
+    for (const source of personSources(person)) {
+      this.addSourceRecord({ source, linkId: person.veratoLinkId, attributes: personAttributes(person), assertedAt: person.createdAt });
     }
   }
 

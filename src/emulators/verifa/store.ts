@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DEMO_PEOPLE, DEMO_VERIFA_RELATIONSHIPS } from '../seed';
+import { DEMO_PEOPLE, DEMO_VERIFA_RELATIONSHIPS, type DemoPerson } from '../seed';
 import { demoPerson, laterOf, seededIdentity } from './demo-records';
 import { IdempotencyCache } from './idempotency';
 
@@ -138,7 +138,7 @@ export class VerifaStore {
 
   /** Loads the demo people, their user relationships and one system `same_address` relationship. */
   seed(): void {
-    for (const person of DEMO_PEOPLE) this.addIdentity(seededIdentity(person));
+    for (const person of DEMO_PEOPLE) this.addPerson(person);
     for (const relationship of DEMO_VERIFA_RELATIONSHIPS) {
       const from = demoPerson(relationship.from);
       const to = demoPerson(relationship.to);
@@ -159,6 +159,11 @@ export class VerifaStore {
       relationship_type: 'same_address',
       created_at: laterOf(alice.createdAt, carol.createdAt),
     });
+  }
+
+  /** Adds a person's identity, as the demo people are seeded. */
+  addPerson(person: DemoPerson): VerifaIdentity {
+    return this.addIdentity(seededIdentity(person));
   }
 
   /** Adds an identity; unspecified fields get the values of a fresh, unverified stub. */
