@@ -4,7 +4,7 @@ import { DEMO_PEOPLE } from '../../src/emulators/seed';
 import { createCallerVerifier } from '../../src/security/caller-auth';
 import { SCOPES } from '../../src/security/scopes';
 import { startStack, type Stack } from '../support/stack';
-import { startAccountsSubgraph, type RunningAccountsSubgraph } from './accounts-subgraph';
+import { DEMO_ACCOUNTS, startAccountsSubgraph, type RunningAccountsSubgraph } from './accounts-subgraph';
 import { startHiveGateway, type HiveSubgraphRequest, type RunningHiveGateway } from './hive-gateway';
 import { composeSupergraph, identityTypeDefs, ROUTER_SECRET_HEADER } from './local-supergraph';
 
@@ -108,6 +108,15 @@ describe('supergraph: identity + accounts behind Hive Gateway', () => {
     expect(result.data).toEqual({ identity: null });
     expect(codesOf(result)).toEqual([['identity', 'PROVIDER_UNAVAILABLE']]);
     expect(result.errors![0]).toMatchObject({ message: direct.errors![0].message, extensions: { provider: 'VERIFA', retryable: true } });
+  });
+
+  it('a provider outage behind _entities: an error at each affected owner, the other owners answer', async () => {
+    stack.emulators.verifa!.setFaults({ status: 503 });
+    const result = await viaGateway<{ accounts: { id: string; owner: { displayName: string | null } }[] }>(`{ accounts { id owner { displayName } } }`, await bearer(SCOPES.read));
+    const verifaOwned = DEMO_ACCOUNTS.flatMap((account, index) => (account.ownerId.startsWith('verifa:') ? [index] : []));
+    expect(verifaOwned.length).toBeGreaterThan(0);
+    expect(codesOf(result)).toEqual(verifaOwned.map((index) => [`accounts.${index}.owner.displayName`, 'PROVIDER_UNAVAILABLE']));
+    expect(result.data!.accounts.map((account) => account.owner.displayName === null)).toEqual(DEMO_ACCOUNTS.map((_, index) => verifaOwned.includes(index)));
   });
 
   it('propagates authorization and the BTC Direct user token to both subgraphs, and the router secret to identity only', async () => {
