@@ -9,8 +9,10 @@ import { serveApollo, type ServedApollo } from './http';
 
 /**
  * The pieces of the local supergraph shared by `npm run supergraph`, `npm run dev:supergraph` and
- * the gateway test: composition of the subgraph SDLs, and an @apollo/gateway that forwards the
- * caller's headers the way the README's router.yaml makes Apollo Router do it.
+ * the gateway tests: composition of the subgraph SDLs, the headers a router forwards, and an
+ * @apollo/gateway (used by the composition test; the dev supergraph runs Hive Gateway,
+ * ./hive-gateway.ts) that forwards the caller's headers the way the README's router.yaml makes
+ * Apollo Router do it.
  */
 
 /** Client headers every subgraph gets: the caller's token and the BTC Direct user token. */
