@@ -183,17 +183,22 @@ describeWithRedis('fleet-wide rate budget (AUTH0_RATE_LIMIT_RPS=5, AUTH0_RATE_LI
     const answers = await Promise.all(users.map((user, i) => post(i % 2 === 0 ? stack.url : replicaB.url, token, IDENTITY, { id: `auth0:${user.user_id}` })));
     const data = answers.filter((answer) => answer.data?.identity);
     const limited = answers.filter((answer) => answer.errors?.[0]?.extensions?.code === 'PROVIDER_RATE_LIMITED');
+    const other = answers.filter((answer) => !answer.data?.identity && answer.errors?.[0]?.extensions?.code !== "PROVIDER_RATE_LIMITED");
+    expect(other.map((answer) => answer.errors?.[0])).toEqual([]);
     expect(data.length + limited.length).toBe(users.length);
     expect(limited.length).toBeGreaterThan(0);
     for (const answer of limited) {
       expect(answer.errors![0].extensions).toMatchObject({ provider: 'AUTH0', retryable: true });
       expect(answer.errors![0].extensions!.retryAfter).toBeGreaterThanOrEqual(1);
     }
-    // A refused read never reached Auth0; every call Auth0 got came out of the one fleet budget
-    // (2 calls per one-second window for BURST 5; the 1.5 s deadline spans at most 3 windows).
+    // A refused read never reached Auth0; every call Auth0 got came out of the one fleet budget:
+    // 2 calls per one-second window for BURST 5, over the windows the calls spanned (on a quiet
+    // machine the 1.5 s deadline spans 3; a loaded one may start the reads later, never faster).
     const userCalls = stack.emulators.auth0!.countCalls('GET', /^\/api\/v2\/users\//);
     expect(userCalls).toBe(data.length);
-    expect(stack.emulators.auth0!.calls.length).toBeLessThanOrEqual(6);
+    const times = stack.emulators.auth0!.calls.map((call) => call.at);
+    const windowsSpanned = Math.ceil((Math.max(...times) - Math.min(...times)) / 1000) + 1;
+    expect(times.length).toBeLessThanOrEqual(2 * windowsSpanned);
   });
 });
 

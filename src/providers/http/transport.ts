@@ -20,8 +20,11 @@ import type { ProviderPolicy } from './policy';
 import { ProviderResilience, beforeDeadline, type CallContext } from './resilience';
 import type { ShapeCheck } from './shape';
 
-/** Time an attempt needs at least after waiting for the rate budget (the resilience layer's minimum attempt, with room). */
-const BUDGET_DEADLINE_MARGIN_MS = 50;
+/**
+ * Time a call must still have when its wait for the rate budget ends: a wait that leaves less
+ * is refused at once (PROVIDER_RATE_LIMITED, retryable) rather than sent to time out.
+ */
+const BUDGET_DEADLINE_MARGIN_MS = 200;
 
 export type { CallContext } from './resilience';
 
