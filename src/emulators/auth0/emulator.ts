@@ -23,12 +23,19 @@ export type RunningAuth0Emulator = RunningEmulator & {
   /** The tenant's issuer, `${baseUrl}/`. */
   issuer: string;
   /**
-   * Signs an ID token for `userId` as the tenant would issue it to the demo client (aud =
+   * Signs an ID token for `userId` as the tenant would issue it to the demo frontend (aud = its
    * client id), for `link_with`; overrides allow malformed tokens for negative tests.
    */
   mintIdToken(userId: string, overrides?: IdTokenOverrides): Promise<string>;
+  /**
+   * A Management API access token of `userId` as the demo frontend obtains it (sub = the user,
+   * azp = the frontend's client id), by default with `update:current_user_identities`: the token
+   * a self-service link is sent with.
+   */
+  mintUserToken(userId: string, options?: { scope?: string; azp?: string }): Promise<string>;
 };
 
+const USER_TOKEN_SCOPE = 'openid profile email read:current_user update:current_user_identities';
 const DEFAULT_RATE_LIMIT: RateLimitSettings = { burst: 1000, perSecond: 1000 };
 
 export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Promise<RunningAuth0Emulator> {
@@ -47,7 +54,16 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
     async mintIdToken(userId, overrides) {
       const user = store.getUser(userId);
       if (!user) throw new Error(`no Auth0 user ${userId} in the emulator`);
-      return tenant.signIdToken(user, DEMO_CREDENTIALS.auth0.clientId, 'openid profile email', overrides);
+      return tenant.signIdToken(user, DEMO_CREDENTIALS.auth0.frontendClientId, 'openid profile email', overrides);
+    },
+    async mintUserToken(userId, options = {}) {
+      if (!store.getUser(userId)) throw new Error(`no Auth0 user ${userId} in the emulator`);
+      return tenant.signAccessToken({
+        sub: userId,
+        audience: [tenant.managementAudience, tenant.userinfoAudience],
+        azp: options.azp ?? DEMO_CREDENTIALS.auth0.frontendClientId,
+        scope: options.scope ?? USER_TOKEN_SCOPE,
+      });
     },
     async close() {
       store.dispose();
