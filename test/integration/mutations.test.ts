@@ -139,23 +139,33 @@ describe('linkIdentities', () => {
     expect(writesTo(stack, 'verifa')).toHaveLength(1);
   });
 
-  it('Auth0 + Auth0 with linkWith: sends the ID token; the linked account shows on the primary', async () => {
+  it("Auth0 + Auth0 with linkWith: sends the ID token with the primary user's own token; the linked account shows on the primary", async () => {
     const idToken = await stack.emulators.auth0!.mintIdToken(danGoogle.userId);
+    const userToken = await stack.emulators.auth0!.mintUserToken(dan.auth0UserId);
     // danGoogle was linked in Verato above; in Auth0 it is still a standalone user.
-    const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${dan.auth0UserId}`, secondaryId: `auth0:${danGoogle.userId}`, linkWith: idToken } });
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `auth0:${dan.auth0UserId}`, secondaryId: `auth0:${danGoogle.userId}`, linkWith: idToken } },
+      { 'x-auth0-user-authorization': `Bearer ${userToken}` },
+    );
     expect(result.errors).toBeUndefined();
     const payload = result.data!.linkIdentities;
     expect(payload.userErrors).toEqual([]);
     expect(payload.primary!.linkedAccounts).toContainEqual({ id: `auth0:${danGoogle.userId}`, via: 'PROVIDER_ACCOUNT' });
     // Auth0 folds the secondary into the primary: it no longer exists as a user.
     expect(payload.secondary).toBeNull();
-    expect(writesTo(stack, 'auth0').map((c) => c.body)).toEqual([{ link_with: credentialMarker(idToken) }]);
+    expect(writesTo(stack, 'auth0').map((c) => [c.headers.authorization, c.body])).toEqual([[credentialMarker(`Bearer ${userToken}`), { link_with: credentialMarker(idToken) }]]);
   });
 
   it('Auth0: an ID token the tenant refuses is INVALID_LINK_TOKEN on linkWith', async () => {
     const secondary = stack.emulators.auth0!.store.addUser({ userId: 'auth0|linkwithrefused01', email: 'refused@example.com' });
     const forged = await stack.emulators.auth0!.mintIdToken(secondary.user_id, { alg: 'HS256' });
-    const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${carol.auth0UserId}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: forged } });
+    const userToken = await stack.emulators.auth0!.mintUserToken(carol.auth0UserId);
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `auth0:${carol.auth0UserId}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: forged } },
+      { 'x-auth0-user-authorization': `Bearer ${userToken}` },
+    );
     expect(result.errors).toBeUndefined();
     expect(onlyError(result.data!.linkIdentities.userErrors)).toMatchObject({
       code: 'INVALID_LINK_TOKEN',
@@ -181,7 +191,13 @@ describe('linkIdentities', () => {
     const unknownPrimary = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: 'auth0:auth0|nobody000000000001', secondaryId: `auth0:${carol.auth0UserId}` } });
     expect(onlyError(unknownPrimary.data!.linkIdentities.userErrors)).toMatchObject({ code: 'NOT_FOUND', field: 'primaryId', provider: 'AUTH0', providerCode: 'inexistent_user' });
     const unknownSecondary = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${carol.auth0UserId}`, secondaryId: 'auth0:auth0|nobody000000000002' } });
-    expect(onlyError(unknownSecondary.data!.linkIdentities.userErrors)).toMatchObject({ code: 'NOT_FOUND', field: 'secondaryId', provider: 'AUTH0', providerCode: 'secondary_not_found' });
+    expect(onlyError(unknownSecondary.data!.linkIdentities.userErrors)).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'secondaryId',
+      provider: 'AUTH0',
+      providerCode: 'inexistent_identity_needs_connection',
+      message: 'Linking to an inexistent identity requires a connection.',
+    });
     expect(writesTo(stack, 'auth0')).toHaveLength(2);
   });
 

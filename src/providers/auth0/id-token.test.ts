@@ -7,7 +7,7 @@ import { UpstreamConnectionError, UpstreamError, UpstreamUnavailableError } from
 import { Auth0IdTokenVerifier } from './id-token';
 
 const [bobWork] = DEMO_STANDALONE_AUTH0_USERS;
-const APP = DEMO_CREDENTIALS.auth0.clientId;
+const APP = DEMO_CREDENTIALS.auth0.frontendClientId;
 const TIMEOUT_MS = 2000;
 
 /** Against the Auth0 emulator as the tenant: its issuer, its JWKS over HTTP, the tokens it issues. */
@@ -31,7 +31,6 @@ describe('Auth0IdTokenVerifier: only an ID token of a configured application pro
       body: JSON.stringify({
         grant_type: 'password',
         client_id: APP,
-        client_secret: DEMO_CREDENTIALS.auth0.clientSecret,
         username: bobWork.email,
         password: STANDALONE_PASSWORD,
         audience: `${auth0.baseUrl}/api/v2/`,

@@ -33,8 +33,8 @@ export const auth0: ProviderModule<'auth0', Auth0Types> = {
     endpoint: (emulator, settings) => ({
       baseUrl: emulator.baseUrl,
       auth: { kind: 'client_credentials', clientId: DEMO_CREDENTIALS.auth0.clientId, clientSecret: DEMO_CREDENTIALS.auth0.clientSecret },
-      // The emulator issues its ID tokens to the demo application.
-      idTokenAudiences: settings.idTokenAudiences ?? [DEMO_CREDENTIALS.auth0.clientId],
+      // The emulator issues its users' ID tokens to the demo frontend application.
+      idTokenAudiences: settings.idTokenAudiences ?? [DEMO_CREDENTIALS.auth0.frontendClientId],
     }),
   },
   createClient: (endpoint, settings, observability) => new Auth0Client({ ...observability, ...endpoint, policy: settings.policy, rateBudget: observability.shared?.rateBudget('auth0', settings.rateLimit ?? null) }),
