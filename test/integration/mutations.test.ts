@@ -792,3 +792,42 @@ describe('transport failures stay GraphQL errors, and a write without a key is s
     expect(stack.emulators.verifa!.countCalls('POST')).toBe(1);
   });
 });
+
+describe('Auth0 behind a custom domain (AUTH0_MGMT_AUDIENCE, AUTH0_ID_TOKEN_ISSUER)', () => {
+  const CANONICAL_AUDIENCE = 'https://acme.eu.auth0.com/api/v2/';
+  const CUSTOM_ISSUER = 'https://login.acme.example/';
+  let stack: Stack;
+  beforeAll(async () => {
+    // The tenant answers on its own URL (AUTH0_BASE_URL) but issues tokens as the custom domain,
+    // and its Management API audience is the canonical tenant's.
+    const [verato, verifa, auth0, btcdirect] = await Promise.all([
+      startVeratoEmulator(),
+      startVerifaEmulator(),
+      startAuth0Emulator({ issuer: CUSTOM_ISSUER, managementAudience: CANONICAL_AUDIENCE }),
+      startBtcDirectEmulator(),
+    ]);
+    const all = [verato, verifa, auth0, btcdirect];
+    stack = await startStackOver(
+      { verato, verifa, auth0, btcdirect, all, close: async () => void (await Promise.all(all.map((e) => e.close()))) },
+      { env: { AUTH0_MGMT_AUDIENCE: CANONICAL_AUDIENCE, AUTH0_ID_TOKEN_ISSUER: CUSTOM_ISSUER } },
+    );
+  });
+  afterAll(() => stack.close());
+
+  it('asks for the configured audience, and a self-service link passes the ID token issuer check', async () => {
+    const auth0 = stack.emulators.auth0!;
+    const secondary = auth0.store.addUser({ userId: 'auth0|customdomain000001', email: 'custom.domain@example.com' });
+    const headers = {
+      authorization: `Bearer ${await stack.token({ sub: carol.auth0UserId, scopes: ['identities:read', 'identities:link'] })}`,
+      'x-auth0-user-authorization': `Bearer ${await auth0.mintUserToken(carol.auth0UserId)}`,
+    };
+    const input = { primaryId: `auth0:${carol.auth0UserId}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: await auth0.mintIdToken(secondary.user_id) };
+    const result = await stack.gql(LinkIdentitiesDocument, { input }, headers);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+    // The payload re-read the primary with the machine token, obtained for the canonical audience.
+    expect(result.data!.linkIdentities.primary!.linkedAccounts).toContainEqual({ id: `auth0:${secondary.user_id}`, via: 'PROVIDER_ACCOUNT' });
+    const [tokenRequest] = auth0.calls.filter((call) => call.path === '/oauth/token');
+    expect(tokenRequest.body).toMatchObject({ grant_type: 'client_credentials', audience: CANONICAL_AUDIENCE });
+  });
+});

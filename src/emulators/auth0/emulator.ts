@@ -15,13 +15,21 @@ export interface Auth0EmulatorOptions {
   searchLagMs?: number;
   /** The Management API token bucket (default 1000 burst, 1000 per second). */
   rateLimit?: RateLimitSettings;
+  /**
+   * The tenant as reached through a custom domain: the `iss` of its tokens and the Management
+   * API audience are these instead of ones derived from the served URL.
+   */
+  issuer?: string;
+  managementAudience?: string;
 }
 
 export type RunningAuth0Emulator = RunningEmulator & {
   store: Auth0Store;
   baseUrl: string;
-  /** The tenant's issuer, `${baseUrl}/`. */
+  /** The tenant's issuer, `${baseUrl}/` unless the `issuer` option says otherwise. */
   issuer: string;
+  /** The Management API audience, `${baseUrl}/api/v2/` unless the `managementAudience` option says otherwise. */
+  managementAudience: string;
   /**
    * Signs an ID token for `userId` as the tenant would issue it to the demo frontend (aud = its
    * client id), for `link_with`; overrides allow malformed tokens for negative tests.
@@ -44,13 +52,14 @@ export async function startAuth0Emulator(options: Auth0EmulatorOptions = {}): Pr
   const tenant = await Auth0Tenant.create(options.tokenTtlSeconds ?? 86_400);
   const rateLimit = new TokenBucket(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const running = await startEmulator('auth0', createAuth0Handler({ store, tenant, rateLimit }), { port: options.port });
-  tenant.setBaseUrl(running.url);
+  tenant.setBaseUrl(running.url, { issuer: options.issuer, managementAudience: options.managementAudience });
 
   return {
     ...running,
     store,
     baseUrl: running.url,
     issuer: tenant.issuer,
+    managementAudience: tenant.managementAudience,
     async mintIdToken(userId, overrides) {
       const user = store.getUser(userId);
       if (!user) throw new Error(`no Auth0 user ${userId} in the emulator`);

@@ -38,7 +38,7 @@ export class Auth0Client {
   /** The management token from /oauth/token; null with a static AUTH0_MGMT_TOKEN. */
   private readonly tokens: TokenCache<IssuedToken> | null;
 
-  constructor(private readonly options: ProviderClientOptions<Auth0Auth> & { idTokenAudiences: readonly string[] }) {
+  constructor(private readonly options: ProviderClientOptions<Auth0Auth> & { idTokenAudiences: readonly string[]; managementAudience: string; idTokenIssuer: string }) {
     const auth = options.auth;
     this.tokens =
       auth.kind === 'client_credentials'
@@ -49,7 +49,7 @@ export class Auth0Client {
             { store: options.shared.tokens, name: 'auth0-management' },
           )
         : null;
-    this.idTokens = new Auth0IdTokenVerifier(options.baseUrl, options.idTokenAudiences, options.policy.timeoutMs);
+    this.idTokens = new Auth0IdTokenVerifier(options.baseUrl, options.idTokenIssuer, options.idTokenAudiences, options.policy.timeoutMs);
     this.transport = new HttpTransport({
       provider: 'auth0',
       baseUrl: options.baseUrl,
@@ -151,7 +151,7 @@ export class Auth0Client {
       grant_type: 'client_credentials',
       client_id: auth.clientId,
       client_secret: auth.clientSecret,
-      audience: `${this.options.baseUrl.replace(/\/+$/, '')}/api/v2/`,
+      audience: this.options.managementAudience,
     };
     const response = await this.transport.send<TokenResponse>(ctx, {
       method: 'POST',
