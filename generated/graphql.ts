@@ -81,9 +81,11 @@ export type LinkIdentifierInput = {
 
 /** Link two identities as the same person. */
 export type LinkIdentitiesInput = {
+  /** Auth0 admin links only (without linkWith): the connection id (con_ + 16 letters or digits) of the secondary account, when the tenant has several database connections. */
+  connectionId?: string | null | undefined;
   /** Makes retries safe: the same key with the same input returns the first result without calling the provider again (kept 24 h; the same key with other input is refused). Up to 255 printable characters; a UUID is a good choice. */
   idempotencyKey?: string | null | undefined;
-  /** Auth0 only: the secondary account's ID token, proving the caller owns it. */
+  /** Auth0 only: the secondary account's ID token, proving the caller owns it (self-service linking). Sent to Auth0 with the primary user's own Auth0 token, which the request must carry in the x-auth0-user-authorization header. */
   linkWith?: string | null | undefined;
   /** The identity that survives (its Verato Link ID is kept; the Auth0 user that receives the login). */
   primaryId: string | number;
@@ -195,7 +197,7 @@ export type UserErrorCode =
   | 'SAME_IDENTITY'
   /** The providers cannot do this combination; the message names what is supported. */
   | 'UNSUPPORTED_OPERATION'
-  /** The forwarded BTC Direct user token is missing, expired or invalid. */
+  /** A forwarded user token (x-btcdirect-user-authorization, x-auth0-user-authorization) is missing, expired or invalid. */
   | 'USER_TOKEN_INVALID';
 
 export type GetIdentityQueryVariables = Exact<{

@@ -13,7 +13,7 @@ both, composed in-process from the two subgraphs' SDL. The gateway serves Graphi
 subgraph does, enforces @authenticated / @requiresScopes, and passes the subgraphs' errors
 (message and extensions.code) through unchanged.
 The identity subgraph gets a fresh random ROUTER_SECRET and answers only the gateway, which sends
-it as ${ROUTER_SECRET_HEADER}; the gateway forwards the client's ${PROPAGATED_HEADERS.join(' and ')} headers.
+it as ${ROUTER_SECRET_HEADER}; the gateway forwards the client's ${PROPAGATED_HEADERS.slice(0, -1).join(', ')} and ${PROPAGATED_HEADERS[PROPAGATED_HEADERS.length - 1]} headers.
   --port            gateway port (default ${DEV_SUPERGRAPH_PORTS.gateway})
   --identity-port   identity subgraph port (default ${DEV_SUPERGRAPH_PORTS.identity}; npm start uses it too: stop it first)
   --accounts-port   accounts subgraph port (default ${DEV_SUPERGRAPH_PORTS.accounts})

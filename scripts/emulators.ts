@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const lines = [
     `VERATO_BASE_URL=${emulators.verato!.baseUrl} VERATO_TOKEN=${DEMO_CREDENTIALS.verato.token}`,
     `VERIFA_BASE_URL=${emulators.verifa!.baseUrl} VERIFA_API_KEY=${DEMO_CREDENTIALS.verifa.apiKey}`,
-    `AUTH0_BASE_URL=${emulators.auth0!.baseUrl} AUTH0_CLIENT_ID=${DEMO_CREDENTIALS.auth0.clientId} AUTH0_CLIENT_SECRET=${DEMO_CREDENTIALS.auth0.clientSecret} AUTH0_ID_TOKEN_AUDIENCES=${DEMO_CREDENTIALS.auth0.clientId}`,
+    `AUTH0_BASE_URL=${emulators.auth0!.baseUrl} AUTH0_CLIENT_ID=${DEMO_CREDENTIALS.auth0.clientId} AUTH0_CLIENT_SECRET=${DEMO_CREDENTIALS.auth0.clientSecret} AUTH0_ID_TOKEN_AUDIENCES=${DEMO_CREDENTIALS.auth0.frontendClientId}`,
     `BTCDIRECT_BASE_URL=${emulators.btcdirect!.baseUrl} BTCDIRECT_API_KEY=${DEMO_CREDENTIALS.btcdirect.apiKey}`,
     Object.entries(callerIssuer.env).map(([name, value]) => `${name}=${value}`).join(' '),
   ];

@@ -116,6 +116,13 @@ describe('provider credentials', () => {
     expect(loadConfig({ AUTH0_ID_TOKEN_AUDIENCES: ' abc_1 , def-2,abc_1 ' }).auth0.idTokenAudiences).toEqual(['abc_1', 'def-2']);
   });
 
+  it('Auth0: AUTH0_MGMT_AUDIENCE and AUTH0_ID_TOKEN_ISSUER are URLs (unset = null, derived from AUTH0_BASE_URL)', () => {
+    expect(loadConfig({}).auth0).toMatchObject({ managementAudience: null, idTokenIssuer: null });
+    expect(loadConfig({ AUTH0_MGMT_AUDIENCE: 'https://acme.eu.auth0.com/api/v2/' }).auth0.managementAudience).toBe('https://acme.eu.auth0.com/api/v2/');
+    expectConfigError({ AUTH0_MGMT_AUDIENCE: 'acme.eu.auth0.com' }, 'AUTH0_MGMT_AUDIENCE');
+    expectConfigError({ AUTH0_ID_TOKEN_ISSUER: 'ftp://login.acme.example/' }, 'AUTH0_ID_TOKEN_ISSUER');
+  });
+
   it.each([
     ['an empty entry', 'abc,,def', 'empty entry'],
     ['a trailing comma', 'abc,', 'empty entry'],

@@ -22,6 +22,11 @@ export interface Caller {
 export interface ForwardedHeaders {
   /** `x-btcdirect-user-authorization`: the BTC Direct user token, sent on as `User-Authorization`. */
   btcDirectUserAuthorization: string | null;
+  /**
+   * `x-auth0-user-authorization`: the primary Auth0 user's own Management API token, sent on as
+   * `Authorization` for a self-service link (Auth0 accepts `link_with` only from it).
+   */
+  auth0UserAuthorization: string | null;
 }
 
 /** What every resolver of one GraphQL request gets. Built fresh per request. */

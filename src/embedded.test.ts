@@ -22,7 +22,7 @@ describe('resolveProviderEndpoints: which Auth0 applications may prove ownership
     const providers = await resolveProviderEndpoints(loadConfig({ ...REAL_PROVIDERS, AUTH0_BASE_URL: '', AUTH0_MGMT_TOKEN: '' }));
     try {
       expect(providers.embedded).toEqual(['auth0']);
-      expect(providers.endpoints.auth0.idTokenAudiences).toEqual([DEMO_CREDENTIALS.auth0.clientId]);
+      expect(providers.endpoints.auth0.idTokenAudiences).toEqual([DEMO_CREDENTIALS.auth0.frontendClientId]);
     } finally {
       await providers.close();
     }
@@ -37,5 +37,18 @@ describe('resolveProviderEndpoints: which Auth0 applications may prove ownership
     const set = await resolveProviderEndpoints(loadConfig({ ...REAL_PROVIDERS, AUTH0_ID_TOKEN_AUDIENCES: 'spa-app,mobile-app' }));
     expect(set.endpoints.auth0.idTokenAudiences).toEqual(['spa-app', 'mobile-app']);
     await set.close();
+  });
+
+  it('the Management API audience and the ID token issuer derive from AUTH0_BASE_URL unless set (custom domains)', async () => {
+    const derived = await resolveProviderEndpoints(loadConfig(REAL_PROVIDERS));
+    const base = derived.endpoints.auth0.baseUrl;
+    expect(derived.endpoints.auth0).toMatchObject({ managementAudience: `${base}/api/v2/`, idTokenIssuer: `${base}/` });
+    await derived.close();
+
+    const custom = await resolveProviderEndpoints(
+      loadConfig({ ...REAL_PROVIDERS, AUTH0_MGMT_AUDIENCE: 'https://acme.eu.auth0.com/api/v2/', AUTH0_ID_TOKEN_ISSUER: 'https://login.acme.example' }),
+    );
+    expect(custom.endpoints.auth0).toMatchObject({ baseUrl: base, managementAudience: 'https://acme.eu.auth0.com/api/v2/', idTokenIssuer: 'https://login.acme.example/' });
+    await custom.close();
   });
 });

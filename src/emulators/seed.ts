@@ -198,6 +198,11 @@ export const DEMO_VERATO_SOURCES = { auth0: 'AUTH0', verifa: 'VERIFA', btcdirect
 export const DEMO_CREDENTIALS = {
   verato: { token: 'demo-verato-bearer-token', username: 'demo-verato-user', password: 'demo-verato-password' },
   verifa: { apiKey: 'vk_sandbox_demo0000000000000000', version: '2026-01-01' },
-  auth0: { clientId: 'demo-auth0-client', clientSecret: 'demo-auth0-client-secret' },
+  auth0: {
+    clientId: 'demo-auth0-client',
+    clientSecret: 'demo-auth0-client-secret',
+    /** The demo frontend (a public single-page application): its users' tokens and ID tokens are issued to it. */
+    frontendClientId: 'demo-auth0-spa',
+  },
   btcdirect: { apiKey: 'demo-btcdirect-api-key', username: 'demo-partner', password: 'demo-partner-password' },
 } as const;

@@ -9,11 +9,13 @@ export interface LinkInput {
   secondaryId: string;
   /** The secondary Auth0 account's ID token (for callers who prove they own it). */
   linkWith?: string | null;
+  /** Admin Auth0 links: the secondary's database connection (`con_…`), when the tenant has several. */
+  connectionId?: string | null;
   reason?: string | null;
   idempotencyKey?: string | null;
 }
 
-export type UnlinkInput = Omit<LinkInput, 'linkWith'>;
+export type UnlinkInput = Omit<LinkInput, 'linkWith' | 'connectionId'>;
 
 /** What a provider answered to a link. */
 export interface LinkResult {
@@ -37,7 +39,7 @@ export async function linkIdentities(ctx: Context, input: LinkInput): Promise<Li
   const ids = parsePair(input);
   if (isUserError(ids)) return refused([ids]);
   const [primary, secondary] = ids;
-  const denied = await linkOwnershipProblem(ctx, primary, secondary, input.linkWith);
+  const denied = await linkOwnershipProblem(ctx, primary, secondary, input);
   if (denied) return refused([denied]);
   const done = ({ linkId }: LinkResult): LinkOutcome => ({ primaryId: input.primaryId, secondaryId: input.secondaryId, linkId, userErrors: [] });
   return runPairRoute(ctx, 'linkIdentities', { input, primary, secondary, done, refused }, [input.primaryId, input.secondaryId]);

@@ -2,6 +2,7 @@ import type { Context } from '../context';
 import type { GlobalId } from '../domain/global-id';
 import { isAdmin } from '../security/authorization';
 import { ownershipProofFor } from './dispatch';
+import type { LinkInput } from './link';
 import { userError, type UserErrorRecord } from './user-errors';
 
 /**
@@ -12,15 +13,15 @@ import { userError, type UserErrorRecord } from './user-errors';
  */
 export interface OwnershipProof<Id extends GlobalId> {
   /** Why the caller may not link these accounts, or null when it proved it owns both. */
-  link(ctx: Context, primary: Id, secondary: Id, linkWith: string | null | undefined): Promise<UserErrorRecord | null>;
+  link(ctx: Context, primary: Id, secondary: Id, proof: Pick<LinkInput, 'linkWith' | 'connectionId'>): Promise<UserErrorRecord | null>;
   /** Why the caller may not split the secondary off the primary, or null when it owns the primary. */
   unlink(ctx: Context, primary: Id, secondary: Id): UserErrorRecord | null;
 }
 
-export async function linkOwnershipProblem(ctx: Context, primary: GlobalId, secondary: GlobalId, linkWith: string | null | undefined): Promise<UserErrorRecord | null> {
+export async function linkOwnershipProblem(ctx: Context, primary: GlobalId, secondary: GlobalId, input: Pick<LinkInput, 'linkWith' | 'connectionId'>): Promise<UserErrorRecord | null> {
   if (isAdmin(ctx.caller)) return null;
   const proof = ownershipProofFor(primary, secondary);
-  return proof ? proof.link(ctx, primary, secondary, linkWith) : needsAdmin('linking');
+  return proof ? proof.link(ctx, primary, secondary, input) : needsAdmin('linking');
 }
 
 /** Unlinking splits an account off its owner: the caller must be that owner (or admin). */

@@ -11,6 +11,7 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["router-authorization"]',
   'req.headers["x-btcdirect-user-authorization"]',
+  'req.headers["x-auth0-user-authorization"]',
   'headers.authorization',
   'headers["x-api-key"]',
   'headers["user-authorization"]',

@@ -65,7 +65,9 @@ query DemoPeople($ids: [ID!]!) {
     query: `# Links Bob's work login into his main Auth0 user. Without the
 # identities:admin scope a caller must prove it owns both: its
 # token's subject as primaryId, the secondary's ID token in
-# linkWith.
+# linkWith, and Bob's own Auth0 token in the
+# "x-auth0-user-authorization" header (npm run token -- --help).
+# An admin may send connectionId instead of linkWith.
 mutation LinkBobsLogins($input: LinkIdentitiesInput!) {
   linkIdentities(input: $input) {
     linkId

@@ -108,7 +108,10 @@ export function createRequestListener(deps: HttpRoutesDeps): http.RequestListene
         graphql.contextFor({
           requestId,
           caller,
-          forwarded: { btcDirectUserAuthorization: headers.get('x-btcdirect-user-authorization') ?? null },
+          forwarded: {
+            btcDirectUserAuthorization: headers.get('x-btcdirect-user-authorization') ?? null,
+            auth0UserAuthorization: headers.get('x-auth0-user-authorization') ?? null,
+          },
         }),
     });
     closeWhenDraining(res);

@@ -160,24 +160,86 @@ describe('linkIdentities', () => {
     expect(undeclaredFields(call.body, componentSchema(doc, 'LinkUserIdentityRequestContent'), doc)).toEqual([]);
   });
 
-  it('Auth0 + Auth0 with linkWith: the body is {link_with} and nothing else', async () => {
+  it('Auth0 admin link with connectionId: {provider, user_id, connection_id} with the machine token', async () => {
+    const auth0 = stack.emulators.auth0!;
+    const primary = auth0.store.addUser({ userId: `auth0|${unique('ctcprimary')}`, email: `${unique('p')}@example.com` });
+    const secondary = auth0.store.addUser({ userId: `auth0|${unique('ctcsecondary')}`, email: `${unique('s')}@example.com` });
+    const requestId = unique('ct-link-auth0-con-');
+
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `auth0:${primary.user_id}`, secondaryId: `auth0:${secondary.user_id}`, connectionId: 'con_Db00000000000001' } },
+      { 'x-request-id': requestId },
+    );
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+
+    const call = theWrite('auth0');
+    expectAuth0Headers(call, requestId, { body: true });
+    expect(call.body).toEqual({ provider: 'auth0', user_id: secondary.user_id.split('|')[1], connection_id: 'con_Db00000000000001' });
+    const doc = loadSpec('DERIVED-auth0-management-users-identities.subset.openapi.yaml');
+    expect(undeclaredFields(call.body, componentSchema(doc, 'LinkUserIdentityRequestContent'), doc)).toEqual([]);
+    // The emulator accepted it: the secondary is an identity of the primary now.
+    expect(auth0.store.getUser(primary.user_id)!.identities.map((identity) => identity.user_id)).toContain(secondary.user_id.split('|')[1]);
+  });
+
+  it('Auth0 self-service link: {link_with} and nothing else, with the forwarded user token as Authorization', async () => {
     const auth0 = stack.emulators.auth0!;
     const primary = auth0.store.addUser({ userId: `auth0|${unique('ctlwprimary')}`, email: `${unique('p')}@example.com` });
     const secondary = auth0.store.addUser({ userId: `auth0|${unique('ctlwsecondary')}`, email: `${unique('s')}@example.com` });
     const idToken = await auth0.mintIdToken(secondary.user_id);
+    const userToken = await auth0.mintUserToken(primary.user_id);
     const requestId = unique('ct-link-auth0-lw-');
 
     const result = await stack.gql(
       LinkIdentitiesDocument,
       { input: { primaryId: `auth0:${primary.user_id}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: idToken } },
-      { 'x-request-id': requestId },
+      { 'x-request-id': requestId, 'x-auth0-user-authorization': `Bearer ${userToken}` },
     );
     expect(result.data!.linkIdentities.userErrors).toEqual([]);
 
     const call = theWrite('auth0');
     expect(`${call.method} ${call.path}`).toBe(`POST /api/v2/users/${encodeURIComponent(primary.user_id)}/identities`);
     expectAuth0Headers(call, requestId, { body: true });
+    expect(call.headers.authorization).toBe(credentialMarker(`Bearer ${userToken}`));
+    expect(call.headers).not.toHaveProperty('x-auth0-user-authorization');
     expect(call.body).toEqual({ link_with: credentialMarker(idToken) });
+    expect(auth0.store.getUser(secondary.user_id)).toBeUndefined();
+  });
+
+  it("Auth0 refuses link_with whose aud is not the user token's azp: INVALID_LINK_TOKEN", async () => {
+    const auth0 = stack.emulators.auth0!;
+    const primary = auth0.store.addUser({ userId: `auth0|${unique('ctazprimary')}`, email: `${unique('p')}@example.com` });
+    const secondary = auth0.store.addUser({ userId: `auth0|${unique('ctazsecondary')}`, email: `${unique('s')}@example.com` });
+    const idToken = await auth0.mintIdToken(secondary.user_id);
+    const otherApp = await auth0.mintUserToken(primary.user_id, { azp: 'another-frontend' });
+
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `auth0:${primary.user_id}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: idToken } },
+      { 'x-auth0-user-authorization': `Bearer ${otherApp}` },
+    );
+    expect(result.data!.linkIdentities.userErrors).toMatchObject([
+      { code: 'INVALID_LINK_TOKEN', field: 'linkWith', provider: 'AUTH0', message: "JWT (link_with) must have an aud claim that matches that of the calling token's azp." },
+    ]);
+    expect(theWrite('auth0').headers.authorization).toBe(credentialMarker(`Bearer ${otherApp}`));
+    expect(auth0.store.getUser(secondary.user_id)).toBeDefined();
+  });
+
+  it('Auth0: linkWith without the user token, with the token of another user, or a malformed connectionId costs no request', async () => {
+    const auth0 = stack.emulators.auth0!;
+    const primary = auth0.store.addUser({ userId: `auth0|${unique('ctnoprimary')}`, email: `${unique('p')}@example.com` });
+    const secondary = auth0.store.addUser({ userId: `auth0|${unique('ctnosecondary')}`, email: `${unique('s')}@example.com` });
+    const input = { primaryId: `auth0:${primary.user_id}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: await auth0.mintIdToken(secondary.user_id) };
+
+    const missing = await stack.gql(LinkIdentitiesDocument, { input });
+    expect(missing.data!.linkIdentities.userErrors).toMatchObject([{ code: 'USER_TOKEN_INVALID', provider: 'AUTH0', message: expect.stringContaining('x-auth0-user-authorization') }]);
+    const ofAlice = await auth0.mintUserToken(alice.auth0UserId);
+    const other = await stack.gql(LinkIdentitiesDocument, { input }, { 'x-auth0-user-authorization': `Bearer ${ofAlice}` });
+    expect(other.data!.linkIdentities.userErrors).toMatchObject([{ code: 'FORBIDDEN', field: 'primaryId', provider: 'AUTH0' }]);
+    const badConnection = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: input.primaryId, secondaryId: input.secondaryId, connectionId: 'con_tooShort' } });
+    expect(badConnection.data!.linkIdentities.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'connectionId', provider: 'AUTH0' }]);
+    expectNoWrites();
+    expect(auth0.calls).toEqual([]);
   });
 
   it("Verifa + Verifa: POST /api/v1/identities/{primary}/relationships {related_identity_id, relationship_type:'user_linked', note}", async () => {

@@ -139,23 +139,33 @@ describe('linkIdentities', () => {
     expect(writesTo(stack, 'verifa')).toHaveLength(1);
   });
 
-  it('Auth0 + Auth0 with linkWith: sends the ID token; the linked account shows on the primary', async () => {
+  it("Auth0 + Auth0 with linkWith: sends the ID token with the primary user's own token; the linked account shows on the primary", async () => {
     const idToken = await stack.emulators.auth0!.mintIdToken(danGoogle.userId);
+    const userToken = await stack.emulators.auth0!.mintUserToken(dan.auth0UserId);
     // danGoogle was linked in Verato above; in Auth0 it is still a standalone user.
-    const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${dan.auth0UserId}`, secondaryId: `auth0:${danGoogle.userId}`, linkWith: idToken } });
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `auth0:${dan.auth0UserId}`, secondaryId: `auth0:${danGoogle.userId}`, linkWith: idToken } },
+      { 'x-auth0-user-authorization': `Bearer ${userToken}` },
+    );
     expect(result.errors).toBeUndefined();
     const payload = result.data!.linkIdentities;
     expect(payload.userErrors).toEqual([]);
     expect(payload.primary!.linkedAccounts).toContainEqual({ id: `auth0:${danGoogle.userId}`, via: 'PROVIDER_ACCOUNT' });
     // Auth0 folds the secondary into the primary: it no longer exists as a user.
     expect(payload.secondary).toBeNull();
-    expect(writesTo(stack, 'auth0').map((c) => c.body)).toEqual([{ link_with: credentialMarker(idToken) }]);
+    expect(writesTo(stack, 'auth0').map((c) => [c.headers.authorization, c.body])).toEqual([[credentialMarker(`Bearer ${userToken}`), { link_with: credentialMarker(idToken) }]]);
   });
 
   it('Auth0: an ID token the tenant refuses is INVALID_LINK_TOKEN on linkWith', async () => {
     const secondary = stack.emulators.auth0!.store.addUser({ userId: 'auth0|linkwithrefused01', email: 'refused@example.com' });
     const forged = await stack.emulators.auth0!.mintIdToken(secondary.user_id, { alg: 'HS256' });
-    const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${carol.auth0UserId}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: forged } });
+    const userToken = await stack.emulators.auth0!.mintUserToken(carol.auth0UserId);
+    const result = await stack.gql(
+      LinkIdentitiesDocument,
+      { input: { primaryId: `auth0:${carol.auth0UserId}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: forged } },
+      { 'x-auth0-user-authorization': `Bearer ${userToken}` },
+    );
     expect(result.errors).toBeUndefined();
     expect(onlyError(result.data!.linkIdentities.userErrors)).toMatchObject({
       code: 'INVALID_LINK_TOKEN',
@@ -181,7 +191,13 @@ describe('linkIdentities', () => {
     const unknownPrimary = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: 'auth0:auth0|nobody000000000001', secondaryId: `auth0:${carol.auth0UserId}` } });
     expect(onlyError(unknownPrimary.data!.linkIdentities.userErrors)).toMatchObject({ code: 'NOT_FOUND', field: 'primaryId', provider: 'AUTH0', providerCode: 'inexistent_user' });
     const unknownSecondary = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${carol.auth0UserId}`, secondaryId: 'auth0:auth0|nobody000000000002' } });
-    expect(onlyError(unknownSecondary.data!.linkIdentities.userErrors)).toMatchObject({ code: 'NOT_FOUND', field: 'secondaryId', provider: 'AUTH0', providerCode: 'secondary_not_found' });
+    expect(onlyError(unknownSecondary.data!.linkIdentities.userErrors)).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'secondaryId',
+      provider: 'AUTH0',
+      providerCode: 'inexistent_identity_needs_connection',
+      message: 'Linking to an inexistent identity requires a connection.',
+    });
     expect(writesTo(stack, 'auth0')).toHaveLength(2);
   });
 
@@ -774,5 +790,44 @@ describe('transport failures stay GraphQL errors, and a write without a key is s
     expect(result.data).toBeNull();
     expect(result.errors![0].extensions).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', provider: 'VERIFA', retryable: true });
     expect(stack.emulators.verifa!.countCalls('POST')).toBe(1);
+  });
+});
+
+describe('Auth0 behind a custom domain (AUTH0_MGMT_AUDIENCE, AUTH0_ID_TOKEN_ISSUER)', () => {
+  const CANONICAL_AUDIENCE = 'https://acme.eu.auth0.com/api/v2/';
+  const CUSTOM_ISSUER = 'https://login.acme.example/';
+  let stack: Stack;
+  beforeAll(async () => {
+    // The tenant answers on its own URL (AUTH0_BASE_URL) but issues tokens as the custom domain,
+    // and its Management API audience is the canonical tenant's.
+    const [verato, verifa, auth0, btcdirect] = await Promise.all([
+      startVeratoEmulator(),
+      startVerifaEmulator(),
+      startAuth0Emulator({ issuer: CUSTOM_ISSUER, managementAudience: CANONICAL_AUDIENCE }),
+      startBtcDirectEmulator(),
+    ]);
+    const all = [verato, verifa, auth0, btcdirect];
+    stack = await startStackOver(
+      { verato, verifa, auth0, btcdirect, all, close: async () => void (await Promise.all(all.map((e) => e.close()))) },
+      { env: { AUTH0_MGMT_AUDIENCE: CANONICAL_AUDIENCE, AUTH0_ID_TOKEN_ISSUER: CUSTOM_ISSUER } },
+    );
+  });
+  afterAll(() => stack.close());
+
+  it('asks for the configured audience, and a self-service link passes the ID token issuer check', async () => {
+    const auth0 = stack.emulators.auth0!;
+    const secondary = auth0.store.addUser({ userId: 'auth0|customdomain000001', email: 'custom.domain@example.com' });
+    const headers = {
+      authorization: `Bearer ${await stack.token({ sub: carol.auth0UserId, scopes: ['identities:read', 'identities:link'] })}`,
+      'x-auth0-user-authorization': `Bearer ${await auth0.mintUserToken(carol.auth0UserId)}`,
+    };
+    const input = { primaryId: `auth0:${carol.auth0UserId}`, secondaryId: `auth0:${secondary.user_id}`, linkWith: await auth0.mintIdToken(secondary.user_id) };
+    const result = await stack.gql(LinkIdentitiesDocument, { input }, headers);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+    // The payload re-read the primary with the machine token, obtained for the canonical audience.
+    expect(result.data!.linkIdentities.primary!.linkedAccounts).toContainEqual({ id: `auth0:${secondary.user_id}`, via: 'PROVIDER_ACCOUNT' });
+    const [tokenRequest] = auth0.calls.filter((call) => call.path === '/oauth/token');
+    expect(tokenRequest.body).toMatchObject({ grant_type: 'client_credentials', audience: CANONICAL_AUDIENCE });
   });
 });

@@ -258,7 +258,11 @@ describe('ownership: no account takeover through linking', () => {
   afterAll(() => stack.close());
   beforeEach(() => stack.clearCalls());
 
-  const as = async (sub: string, scopes: string[] = [SCOPES.read, SCOPES.link]) => ({ authorization: `Bearer ${await stack.token({ sub, scopes })}` });
+  /** The caller's subgraph token, and its Auth0 user token forwarded as the router would. */
+  const as = async (sub: string, scopes: string[] = [SCOPES.read, SCOPES.link]) => ({
+    authorization: `Bearer ${await stack.token({ sub, scopes })}`,
+    'x-auth0-user-authorization': `Bearer ${await stack.emulators.auth0!.mintUserToken(sub)}`,
+  });
   type LinkResult = { linkIdentities: { primary: { linkedAccounts: { id: string }[] } | null; userErrors: { code: string; field: string }[] } };
   const link = async (input: Record<string, unknown>, headers: Record<string, string>) => (await stack.gql<LinkResult>(LINK, { input }, headers)).data!.linkIdentities;
 
@@ -300,7 +304,7 @@ describe('ownership: no account takeover through linking', () => {
     const refused = [
       accessToken,
       await stack.emulators.auth0!.mintIdToken(secondary, { claims: { aud: `${stack.emulators.auth0!.baseUrl}/api/v2/` } }),
-      await stack.emulators.auth0!.mintIdToken(secondary, { claims: { aud: [DEMO_CREDENTIALS.auth0.clientId, `${stack.emulators.auth0!.baseUrl}/api/v2/`] } }),
+      await stack.emulators.auth0!.mintIdToken(secondary, { claims: { aud: [DEMO_CREDENTIALS.auth0.frontendClientId, `${stack.emulators.auth0!.baseUrl}/api/v2/`] } }),
       await stack.emulators.auth0!.mintIdToken(secondary, { claims: { aud: 'another-application' } }),
       await stack.emulators.auth0!.mintIdToken(secondary, { claims: { exp: undefined } }),
       await stack.emulators.auth0!.mintIdToken(secondary, { claims: { iat: now - 7200, exp: now - 3600 } }),
@@ -319,12 +323,24 @@ describe('ownership: no account takeover through linking', () => {
     expect(upstreamCalls(stack)).toBe(0);
   });
 
-  it('links when the caller owns the primary and proves the secondary with its ID token (sent on as link_with)', async () => {
+  it('refuses, before any call, a link without the forwarded Auth0 user token or with the token of another user', async () => {
     const secondaryToken = await stack.emulators.auth0!.mintIdToken(BOB_WORK.slice('auth0:'.length));
-    const result = await link({ primaryId: BOB, secondaryId: BOB_WORK, linkWith: secondaryToken }, await as(bob.auth0UserId));
+    const { authorization } = await as(bob.auth0UserId);
+    expect((await link({ primaryId: BOB, secondaryId: BOB_WORK, linkWith: secondaryToken }, { authorization })).userErrors).toEqual([{ code: 'USER_TOKEN_INVALID', field: null }]);
+    const alicesToken = `Bearer ${await stack.emulators.auth0!.mintUserToken(alice.auth0UserId)}`;
+    const asAlice = { authorization, 'x-auth0-user-authorization': alicesToken };
+    expect((await link({ primaryId: BOB, secondaryId: BOB_WORK, linkWith: secondaryToken }, asAlice)).userErrors).toEqual([{ code: 'FORBIDDEN', field: 'primaryId' }]);
+    expect(upstreamCalls(stack)).toBe(0);
+  });
+
+  it("links when the caller owns the primary and proves the secondary with its ID token (sent on as link_with, with the user's own token)", async () => {
+    const secondaryToken = await stack.emulators.auth0!.mintIdToken(BOB_WORK.slice('auth0:'.length));
+    const headers = await as(bob.auth0UserId);
+    const result = await link({ primaryId: BOB, secondaryId: BOB_WORK, linkWith: secondaryToken }, headers);
     expect(result.userErrors).toEqual([]);
     expect(result.primary!.linkedAccounts.map((account) => account.id)).toContain(BOB_WORK);
     const [call] = stack.emulators.auth0!.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/identities'));
+    expect(call.headers.authorization).toBe(credentialMarker(headers['x-auth0-user-authorization']));
     expect(call.body).toEqual({ link_with: credentialMarker(secondaryToken) });
   });
 });
@@ -341,7 +357,10 @@ describe('ownership: linkWith proofs when the tenant cannot be asked, or no appl
   });
 
   const linkAsBob = async (current: Stack) => {
-    const headers = { authorization: `Bearer ${await current.token({ sub: bob.auth0UserId, scopes: [SCOPES.read, SCOPES.link] })}` };
+    const headers = {
+      authorization: `Bearer ${await current.token({ sub: bob.auth0UserId, scopes: [SCOPES.read, SCOPES.link] })}`,
+      'x-auth0-user-authorization': `Bearer ${await current.emulators.auth0!.mintUserToken(bob.auth0UserId)}`,
+    };
     const linkWith = await current.emulators.auth0!.mintIdToken(BOB_WORK.slice('auth0:'.length));
     return current.gql<{ linkIdentities: { userErrors: { code: string; field: string; message: string }[] } }>(LINK, { input: { primaryId: BOB, secondaryId: BOB_WORK, linkWith } }, headers);
   };

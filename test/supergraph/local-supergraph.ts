@@ -16,7 +16,7 @@ import { serveApollo, type ServedApollo } from './http';
  */
 
 /** Client headers every subgraph gets: the caller's token and the BTC Direct user token. */
-export const PROPAGATED_HEADERS = ['authorization', 'x-btcdirect-user-authorization'] as const;
+export const PROPAGATED_HEADERS = ['authorization', 'x-btcdirect-user-authorization', 'x-auth0-user-authorization'] as const;
 export const ROUTER_SECRET_HEADER = 'router-authorization';
 
 export const DEFAULT_SUBGRAPH_URLS = {

@@ -25,7 +25,7 @@ export function emulatorEnv(emulators: Emulators): Record<string, string> {
     AUTH0_BASE_URL: emulators.auth0!.baseUrl,
     AUTH0_CLIENT_ID: DEMO_CREDENTIALS.auth0.clientId,
     AUTH0_CLIENT_SECRET: DEMO_CREDENTIALS.auth0.clientSecret,
-    AUTH0_ID_TOKEN_AUDIENCES: DEMO_CREDENTIALS.auth0.clientId,
+    AUTH0_ID_TOKEN_AUDIENCES: DEMO_CREDENTIALS.auth0.frontendClientId,
     BTCDIRECT_BASE_URL: emulators.btcdirect!.baseUrl,
     BTCDIRECT_API_KEY: DEMO_CREDENTIALS.btcdirect.apiKey,
   };

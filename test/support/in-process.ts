@@ -20,6 +20,8 @@ export interface AsCaller {
   scopes?: readonly string[];
   /** The `x-btcdirect-user-authorization` header the router would forward. */
   btcDirectUserAuthorization?: string;
+  /** The `x-auth0-user-authorization` header the router would forward. */
+  auth0UserAuthorization?: string;
 }
 
 export interface InProcessSubgraph {
@@ -73,7 +75,7 @@ export async function startInProcess(options: { env?: Record<string, string>; lo
       const contextValue = contextFor({
         requestId: randomUUID(),
         caller: { subject: as.subject ?? 'test-admin', scopes: new Set(as.scopes ?? ALL_SCOPES) },
-        forwarded: { btcDirectUserAuthorization: as.btcDirectUserAuthorization ?? null },
+        forwarded: { btcDirectUserAuthorization: as.btcDirectUserAuthorization ?? null, auth0UserAuthorization: as.auth0UserAuthorization ?? null },
       });
       const query = typeof document === 'string' ? document : print(document);
       const response = await apollo.executeOperation<never>({ query, variables: variables as Record<string, unknown> | undefined }, { contextValue });

@@ -18,6 +18,7 @@ export function mutationContext(options: {
   identities?: Record<string, IdentityRecord>;
   veratoRecords?: Record<string, VeratoRecord>;
   btcDirectUserAuthorization?: string | null;
+  auth0UserAuthorization?: string | null;
   auth0IdTokenSubject?: string | null;
 } = {}) {
   const sourceMap: SourceMap = {
@@ -45,7 +46,7 @@ export function mutationContext(options: {
   const ctx = {
     requestId: 'req-1',
     caller: { subject: options.subject ?? 'auth0|caller', scopes: new Set<string>([SCOPES.link, ...(options.admin === false ? [] : [SCOPES.admin])]) },
-    forwarded: { btcDirectUserAuthorization: options.btcDirectUserAuthorization ?? null },
+    forwarded: { btcDirectUserAuthorization: options.btcDirectUserAuthorization ?? null, auth0UserAuthorization: options.auth0UserAuthorization ?? null },
     idempotency: new InMemoryIdempotencyStore(),
     call,
     loaders,

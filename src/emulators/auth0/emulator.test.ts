@@ -11,7 +11,7 @@ import { startAuth0Emulator, type RunningAuth0Emulator } from './emulator';
 import { MANAGEMENT_BASE_PATH, MANAGEMENT_ROUTES } from './handler';
 import type { IdTokenOverrides } from './tokens';
 
-const { clientId, clientSecret } = DEMO_CREDENTIALS.auth0;
+const { clientId, clientSecret, frontendClientId } = DEMO_CREDENTIALS.auth0;
 const [alice, bob, , dan] = DEMO_PEOPLE;
 const [bobWork, danGoogle] = DEMO_STANDALONE_AUTH0_USERS;
 
@@ -463,7 +463,13 @@ describe('POST /api/v2/users/{id}/identities', () => {
 
   it.each<[string, Record<string, string>, string]>([
     ['linking a user to itself', { provider: 'auth0', user_id: 'primaryb2' }, 'Main identity and the new one are the same.'],
-    ['an unknown secondary', { provider: 'google-oauth2', user_id: 'nobody' }, 'Provided secondary account not found.'],
+    ['an unknown social secondary', { provider: 'google-oauth2', user_id: 'nobody' }, 'Linking to an inexistent identity is not allowed.'],
+    ['an unknown database secondary without connection_id', { provider: 'auth0', user_id: 'nobody' }, 'Linking to an inexistent identity requires a connection.'],
+    [
+      'an unknown database secondary with connection_id',
+      { provider: 'auth0', user_id: 'nobody', connection_id: 'con_Db00000000000001' },
+      'Linking to an inexistent identity is not allowed.',
+    ],
     ['a provider without a connection', { provider: 'facebook', user_id: '1' }, 'The provider/connection is not configured.'],
     [
       'an unknown connection_id',
@@ -535,10 +541,16 @@ describe('POST /api/v2/users/{id}/identities', () => {
   it('links with link_with from a user token holding update:current_user_identities on its own user', async () => {
     const { primary } = addPair('a2');
     auth0.store.addUser({ userId: 'auth0|selfa2', email: 'selfa2@example.com', password: 'self-pw' });
-    const login = await passwordGrant('selfa2@example.com', 'self-pw', {
+    // The frontend's own login: its ID tokens and user tokens are both issued to it (aud = azp).
+    const login = await postToken({
+      grant_type: 'password',
+      client_id: frontendClientId,
+      username: 'selfa2@example.com',
+      password: 'self-pw',
       scope: 'openid update:current_user_identities',
       audience: `${auth0.url}/api/v2/`,
     });
+    expect(decodeJwt(login.json.access_token)).toMatchObject({ sub: 'auth0|selfa2', azp: frontendClientId });
     const idToken = await auth0.mintIdToken('google-oauth2|secondarya2');
     const own = await management('POST', `${userPath('auth0|selfa2')}/identities`, {
       token: login.json.access_token,
@@ -568,8 +580,30 @@ describe('POST /api/v2/users/{id}/identities', () => {
   ])('refuses link_with with %s', async (_case, overrides, message) => {
     if (!auth0.store.getUser('auth0|primarya3')) addPair('a3');
     const idToken = await auth0.mintIdToken('google-oauth2|secondarya3', overrides);
-    const answer = await management('POST', `${userPath('auth0|primarya3')}/identities`, { body: { link_with: idToken } });
+    const token = await auth0.mintUserToken('auth0|primarya3');
+    const answer = await management('POST', `${userPath('auth0|primarya3')}/identities`, { token, body: { link_with: idToken } });
     expectError(answer, 400, message);
+  });
+
+  it("refuses the frontend's ID token sent with the machine token: its aud is not the machine client (azp)", async () => {
+    const { primary } = addPair('a5');
+    const idToken = await auth0.mintIdToken('google-oauth2|secondarya5');
+    const answer = await management('POST', `${userPath(primary)}/identities`, { body: { link_with: idToken } });
+    expectError(answer, 400, "JWT (link_with) must have an aud claim that matches that of the calling token's azp.", 'invalid_body');
+    expect(auth0.store.getUser('google-oauth2|secondarya5')).toBeDefined();
+  });
+
+  it("refuses a user token without update:current_user_identities, or of another user than the primary", async () => {
+    const { primary } = addPair('a6');
+    const idToken = await auth0.mintIdToken('google-oauth2|secondarya6');
+    const readOnly = await auth0.mintUserToken(primary, { scope: 'openid read:current_user' });
+    const noScope = await management('POST', `${userPath(primary)}/identities`, { token: readOnly, body: { link_with: idToken } });
+    expectError(noScope, 403, 'Insufficient scope; expected: update:users, update:current_user_identities.', 'insufficient_scope');
+    const ofAlice = await auth0.mintUserToken(alice.auth0UserId);
+    const otherUser = await management('POST', `${userPath(primary)}/identities`, { token: ofAlice, body: { link_with: idToken } });
+    expectError(otherUser, 403, 'User to be acted on does not match subject in bearer token.');
+    const own = await management('POST', `${userPath(primary)}/identities`, { token: await auth0.mintUserToken(primary), body: { link_with: idToken } });
+    expect(own.status).toBe(201);
   });
 
   it('refuses a link_with that is not a JWT', async () => {
@@ -580,9 +614,11 @@ describe('POST /api/v2/users/{id}/identities', () => {
   it('answers 409 when the link_with account is already linked elsewhere', async () => {
     const { primary, secondary } = addPair('a4');
     const idToken = await auth0.mintIdToken(secondary);
-    expect((await management('POST', `${userPath(primary)}/identities`, { body: { link_with: idToken } })).status).toBe(201);
+    const linked = await management('POST', `${userPath(primary)}/identities`, { token: await auth0.mintUserToken(primary), body: { link_with: idToken } });
+    expect(linked.status).toBe(201);
     auth0.store.addUser({ userId: 'auth0|othera4', email: 'othera4@example.com' });
-    const again = await management('POST', `${userPath('auth0|othera4')}/identities`, { body: { link_with: idToken } });
+    const token = await auth0.mintUserToken('auth0|othera4');
+    const again = await management('POST', `${userPath('auth0|othera4')}/identities`, { token, body: { link_with: idToken } });
     expectError(again, 409, 'Specified identity already exists.');
   });
 });

@@ -26,13 +26,18 @@ export async function handleTokenRequest(
   if (grantType !== 'client_credentials' && grantType !== 'password') {
     return oauthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
   }
-  const { clientId, clientSecret } = DEMO_CREDENTIALS.auth0;
+  const { clientId, clientSecret, frontendClientId } = DEMO_CREDENTIALS.auth0;
+  // (inferred) the demo frontend is a public client: it logs users in without a secret, and
+  // cannot use client_credentials.
+  if (grantType === 'password' && params.client_id === frontendClientId && params.client_secret === undefined) {
+    return passwordGrant(params, store, tenant, frontendClientId);
+  }
   if (params.client_id !== clientId || params.client_secret !== clientSecret) {
     return oauthError(401, 'access_denied', 'Unauthorized');
   }
   return grantType === 'client_credentials'
     ? clientCredentialsGrant(params, tenant)
-    : passwordGrant(params, store, tenant);
+    : passwordGrant(params, store, tenant, clientId);
 }
 
 async function clientCredentialsGrant(params: TokenParams, tenant: Auth0Tenant): Promise<EmulatorResponse> {
@@ -64,9 +69,10 @@ async function clientCredentialsGrant(params: TokenParams, tenant: Auth0Tenant):
 
 /**
  * The resource-owner password grant: how a demo user proves they own an account and obtains the
- * ID token that `link_with` carries.
+ * ID token that `link_with` carries. Both tokens are issued to the client that asked (`azp` and
+ * the ID token's `aud`).
  */
-async function passwordGrant(params: TokenParams, store: Auth0Store, tenant: Auth0Tenant): Promise<EmulatorResponse> {
+async function passwordGrant(params: TokenParams, store: Auth0Store, tenant: Auth0Tenant, clientId: string): Promise<EmulatorResponse> {
   if (!params.username) return oauthError(400, 'invalid_request', 'Missing required parameter: username');
   if (!params.password) return oauthError(400, 'invalid_request', 'Missing required parameter: password');
   if (params.audience) {
@@ -80,7 +86,6 @@ async function passwordGrant(params: TokenParams, store: Auth0Store, tenant: Aut
   const requested = splitScopes(params.scope);
   const grantable = params.audience ? [...OIDC_SCOPES, ...USER_SELF_SCOPES] : OIDC_SCOPES;
   const scope = requested.filter((candidate) => grantable.includes(candidate)).join(' ');
-  const clientId = DEMO_CREDENTIALS.auth0.clientId;
   const accessToken = await tenant.signAccessToken({
     sub: user.user_id,
     audience: params.audience ? [params.audience, tenant.userinfoAudience] : tenant.userinfoAudience,

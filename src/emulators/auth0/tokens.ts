@@ -54,6 +54,7 @@ export interface AccessTokenRequest {
 /** The tenant's signing identity: RSA key pair, JWKS, and the tokens it issues and accepts. */
 export class Auth0Tenant {
   private url: string | undefined;
+  private overrides: { issuer?: string; managementAudience?: string } = {};
 
   private constructor(
     private readonly privateKey: KeyLike,
@@ -69,8 +70,9 @@ export class Auth0Tenant {
   }
 
   /** Set once the server listens; the tenant's issuer and audience derive from it. */
-  setBaseUrl(url: string): void {
+  setBaseUrl(url: string, overrides: { issuer?: string; managementAudience?: string } = {}): void {
     this.url = url;
+    this.overrides = overrides;
   }
 
   get baseUrl(): string {
@@ -79,11 +81,11 @@ export class Auth0Tenant {
   }
 
   get issuer(): string {
-    return `${this.baseUrl}/`;
+    return this.overrides.issuer ?? `${this.baseUrl}/`;
   }
 
   get managementAudience(): string {
-    return `${this.baseUrl}/api/v2/`;
+    return this.overrides.managementAudience ?? `${this.baseUrl}/api/v2/`;
   }
 
   get userinfoAudience(): string {

@@ -79,7 +79,9 @@ export async function linkIdentity(call: ManagementCall): Promise<EmulatorRespon
 
   const secondary = 'linkWith' in body ? await secondaryFromIdToken(call, body.linkWith) : secondaryFromFields(call, body);
   if (typeof secondary !== 'string') return secondary;
-  return linkAnswer(call.store.link(call.params.id, secondary));
+  const outcome = call.store.link(call.params.id, secondary);
+  if (!outcome.ok && outcome.reason === 'secondary-missing' && !('linkWith' in body)) return inexistentIdentity(body);
+  return linkAnswer(outcome);
 }
 
 /** DELETE /api/v2/users/{id}/identities/{provider}/{user_id}: unlink into a standalone user. */
@@ -169,6 +171,17 @@ function secondaryFromFields(
     return invalidBody('Provided secondary account not found.');
   }
   return secondaryUserId;
+}
+
+/**
+ * Mode (b) naming an account the tenant does not hold: (inferred) an `auth0` database identity
+ * without `connection_id` gets "… requires a connection.", any other "… is not allowed." (the
+ * documented texts; when Auth0 sends which is not documented).
+ */
+function inexistentIdentity(body: { provider: string; connectionId?: string }): EmulatorResponse {
+  return body.provider === 'auth0' && body.connectionId === undefined
+    ? invalidBody('Linking to an inexistent identity requires a connection.')
+    : invalidBody('Linking to an inexistent identity is not allowed.');
 }
 
 function linkAnswer(outcome: LinkOutcome): EmulatorResponse {

@@ -29,11 +29,16 @@ export const AUTH0_SEARCH_BATCH = 50;
  */
 export class Auth0Client {
   readonly transport: HttpTransport;
+  /**
+   * For calls sent with a caller's own Auth0 token: no machine token, and a 401/403 is that
+   * token's refusal (a user error), not the subgraph's credentials failing.
+   */
+  private readonly userTransport: HttpTransport;
   readonly idTokens: Auth0IdTokenVerifier;
   /** The management token from /oauth/token; null with a static AUTH0_MGMT_TOKEN. */
   private readonly tokens: TokenCache<IssuedToken> | null;
 
-  constructor(private readonly options: ProviderClientOptions<Auth0Auth> & { idTokenAudiences: readonly string[] }) {
+  constructor(private readonly options: ProviderClientOptions<Auth0Auth> & { idTokenAudiences: readonly string[]; managementAudience: string; idTokenIssuer: string }) {
     const auth = options.auth;
     this.tokens =
       auth.kind === 'client_credentials'
@@ -44,7 +49,7 @@ export class Auth0Client {
             { store: options.shared.tokens, name: 'auth0-management' },
           )
         : null;
-    this.idTokens = new Auth0IdTokenVerifier(options.baseUrl, options.idTokenAudiences, options.policy.timeoutMs);
+    this.idTokens = new Auth0IdTokenVerifier(options.baseUrl, options.idTokenIssuer, options.idTokenAudiences, options.policy.timeoutMs);
     this.transport = new HttpTransport({
       provider: 'auth0',
       baseUrl: options.baseUrl,
@@ -54,6 +59,16 @@ export class Auth0Client {
       rateBudget: options.rateBudget,
       errors: { errorCode: readAuth0ErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
       authHeaders: async (ctx) => ({ authorization: `Bearer ${await this.accessToken(ctx)}` }),
+    });
+    this.userTransport = new HttpTransport({
+      provider: 'auth0',
+      baseUrl: options.baseUrl,
+      policy: options.policy,
+      logger: options.logger,
+      metrics: options.metrics,
+      rateBudget: options.rateBudget,
+      errors: { errorCode: readAuth0ErrorCode, isCredentialFailure: () => false },
+      authHeaders: async () => ({}),
     });
   }
 
@@ -91,12 +106,17 @@ export class Auth0Client {
     return response.status === 404 ? null : response.body;
   }
 
-  /** `POST /api/v2/users/{primary}/identities`: answers the primary's identities. */
-  async linkIdentity(ctx: CallContext, primaryUserId: string, body: LinkIdentityBody): Promise<Auth0UserIdentity[]> {
-    const response = await this.transport.send<Auth0UserIdentity[]>(ctx, {
+  /**
+   * `POST /api/v2/users/{primary}/identities`: answers the primary's identities. Sent with the
+   * machine token, or with `userAuthorization` (the primary user's own token, self-service mode).
+   */
+  async linkIdentity(ctx: CallContext, primaryUserId: string, body: LinkIdentityBody, userAuthorization: string | null = null): Promise<Auth0UserIdentity[]> {
+    const transport = userAuthorization === null ? this.transport : this.userTransport;
+    const response = await transport.send<Auth0UserIdentity[]>(ctx, {
       method: 'POST',
       path: `/api/v2/users/${encodeURIComponent(primaryUserId)}/identities`,
       pathTemplate: '/api/v2/users/{id}/identities',
+      ...(userAuthorization !== null && { headers: { authorization: `Bearer ${userAuthorization}` } }),
       body,
       // Not idempotent (a second link answers 409): sent exactly once.
       retry: 'never',
@@ -118,7 +138,7 @@ export class Auth0Client {
   }
 
   async close(): Promise<void> {
-    await this.transport.close();
+    await Promise.all([this.transport.close(), this.userTransport.close()]);
   }
 
   private async accessToken(ctx: CallContext): Promise<string> {
@@ -131,7 +151,7 @@ export class Auth0Client {
       grant_type: 'client_credentials',
       client_id: auth.clientId,
       client_secret: auth.clientSecret,
-      audience: `${this.options.baseUrl.replace(/\/+$/, '')}/api/v2/`,
+      audience: this.options.managementAudience,
     };
     const response = await this.transport.send<TokenResponse>(ctx, {
       method: 'POST',

@@ -7,7 +7,7 @@ import { UpstreamConnectionError, UpstreamError, UpstreamUnavailableError } from
 import { Auth0IdTokenVerifier } from './id-token';
 
 const [bobWork] = DEMO_STANDALONE_AUTH0_USERS;
-const APP = DEMO_CREDENTIALS.auth0.clientId;
+const APP = DEMO_CREDENTIALS.auth0.frontendClientId;
 const TIMEOUT_MS = 2000;
 
 /** Against the Auth0 emulator as the tenant: its issuer, its JWKS over HTTP, the tokens it issues. */
@@ -16,7 +16,7 @@ describe('Auth0IdTokenVerifier: only an ID token of a configured application pro
   let verifier: Auth0IdTokenVerifier;
   beforeAll(async () => {
     auth0 = await startAuth0Emulator();
-    verifier = new Auth0IdTokenVerifier(auth0.baseUrl, [APP, 'another-app'], TIMEOUT_MS);
+    verifier = new Auth0IdTokenVerifier(auth0.baseUrl, auth0.issuer, [APP, 'another-app'], TIMEOUT_MS);
   });
   afterAll(() => auth0.close());
 
@@ -31,7 +31,6 @@ describe('Auth0IdTokenVerifier: only an ID token of a configured application pro
       body: JSON.stringify({
         grant_type: 'password',
         client_id: APP,
-        client_secret: DEMO_CREDENTIALS.auth0.clientSecret,
         username: bobWork.email,
         password: STANDALONE_PASSWORD,
         audience: `${auth0.baseUrl}/api/v2/`,
@@ -68,14 +67,14 @@ describe('Auth0IdTokenVerifier: only an ID token of a configured application pro
 
   it('with no configured application proves nothing, and does not even fetch the keys', async () => {
     auth0.clearCalls();
-    const unconfigured = new Auth0IdTokenVerifier(auth0.baseUrl, [], TIMEOUT_MS);
+    const unconfigured = new Auth0IdTokenVerifier(auth0.baseUrl, auth0.issuer, [], TIMEOUT_MS);
     expect(unconfigured.configured).toBe(false);
     expect(await unconfigured.subjectOf(await idToken())).toBeNull();
     expect(auth0.countCalls('GET', '/.well-known/jwks.json')).toBe(0);
   });
 
   it('a JWKS endpoint answering 503 is PROVIDER_UNAVAILABLE (an UpstreamError), not a refused token', async () => {
-    const fresh = new Auth0IdTokenVerifier(auth0.baseUrl, [APP], TIMEOUT_MS);
+    const fresh = new Auth0IdTokenVerifier(auth0.baseUrl, auth0.issuer, [APP], TIMEOUT_MS);
     auth0.setFaults({ status: 503, pathPrefix: '/.well-known/' });
     try {
       const error = await fresh.subjectOf(await idToken()).catch((thrown: unknown) => thrown);
@@ -102,7 +101,7 @@ describe('Auth0IdTokenVerifier: a tenant that cannot be reached', () => {
     const auth0 = await startAuth0Emulator();
     const token = await auth0.mintIdToken(bobWork.userId, { claims: { iss: `${url}/` } });
     await auth0.close();
-    const error = await new Auth0IdTokenVerifier(url, [APP], TIMEOUT_MS).subjectOf(token).catch((thrown: unknown) => thrown);
+    const error = await new Auth0IdTokenVerifier(url, `${url}/`, [APP], TIMEOUT_MS).subjectOf(token).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(UpstreamConnectionError);
     expect((error as UpstreamError).message).not.toContain(token);
   });

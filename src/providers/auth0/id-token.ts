@@ -34,9 +34,10 @@ export class Auth0IdTokenVerifier {
   private readonly issuer: string;
   private readonly audiences: ReadonlySet<string>;
 
-  constructor(baseUrl: string, audiences: readonly string[], private readonly timeoutMs: number) {
+  /** `issuer`: the `iss` of the tenant's ID tokens (differs from `baseUrl` behind a custom domain). */
+  constructor(baseUrl: string, issuer: string, audiences: readonly string[], private readonly timeoutMs: number) {
     const base = baseUrl.replace(/\/+$/, '');
-    this.issuer = `${base}/`;
+    this.issuer = issuer;
     this.audiences = new Set(audiences);
     this.keys = createRemoteJWKSet(new URL(`${base}${JWKS_PATH}`), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: timeoutMs });
   }

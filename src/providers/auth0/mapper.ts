@@ -3,6 +3,7 @@ import type { AccountRecord, IdentityRecord } from '../../domain/identity';
 import { emptyIdentity, isoDateTime } from '../../domain/normalize';
 import { UpstreamStatusError } from '../http/errors';
 import { ProviderRejection } from '../rejection';
+import type { Auth0LinkMode } from './link-mode';
 import type { Auth0Error, Auth0OAuthError, Auth0User, Auth0UserIdentity, LinkIdentityBody } from './wire';
 
 /** Auth0 wire <-> domain. The only place Auth0 field names are read or written. */
@@ -101,8 +102,21 @@ const KNOWN_MESSAGES: Record<string, { code: string; hint: string; field?: strin
   'JWT (link_with) contains an invalid sub claim.': { code: 'invalid_link_with', hint: 'The ID token subject is not a user of this tenant.', field: 'linkWith' },
   'JWT (link_with) contains an invalid aud claim.': { code: 'invalid_link_with', hint: 'The ID token was issued for another application.', field: 'linkWith' },
   "JWT (link_with) must have an aud claim that matches that of the calling token's azp.": { code: 'invalid_link_with', hint: 'The ID token was issued for another application.', field: 'linkWith' },
-  'The provider/connection is not configured.': { code: 'connection_not_configured', hint: 'The secondary account’s connection is not enabled in this tenant.' },
+  'The provider/connection is not configured.': { code: 'connection_not_configured', hint: 'The secondary account’s connection (or the connectionId given) is not enabled in this tenant.' },
   'Unable to link with the secondary account.': { code: 'unable_to_link', hint: 'Auth0 could not link these accounts.' },
+  'Linking to an inexistent identity requires a connection.': {
+    code: 'inexistent_identity_needs_connection',
+    hint: 'The secondary account does not exist; an admin link may name its database connection in connectionId.',
+    field: 'secondaryId',
+  },
+  'Linking to an inexistent identity is not allowed.': { code: 'inexistent_identity', hint: 'The secondary account does not exist in this tenant.', field: 'secondaryId' },
+  // Refusals of the forwarded user token (x-auth0-user-authorization); the machine token's are UpstreamAuthErrors.
+  'User to be acted on does not match subject in bearer token.': { code: 'subject_mismatch', hint: "Forward the primary user's own Auth0 token.", field: 'primaryId' },
+  'Insufficient scope; expected: update:users, update:current_user_identities.': {
+    code: 'user_token_scope',
+    hint: 'The forwarded Auth0 user token needs the update:current_user_identities scope.',
+  },
+  'Invalid token.': { code: 'user_token_invalid', hint: 'Forward a current Auth0 Management API token of the primary user.' },
   'The user does not exist.': { code: 'inexistent_user', hint: 'The primary account does not exist.', field: 'primaryId' },
   // (inferred) Auth0 does not document unlinking an identity that is not linked; this is the emulator's text.
   'The identity is not linked to this user.': { code: 'not_linked', hint: 'The secondary account is not linked to this user.', field: 'secondaryId' },
@@ -123,9 +137,10 @@ export function toRejection(error: unknown): ProviderRejection | null {
 }
 
 /**
- * The body linking a secondary account to a primary user: by the secondary's ID token when the
- * caller proved ownership with one, else by its connection and user id (admin mode).
+ * The body linking a secondary account to a primary user: only the secondary's ID token in
+ * self-service mode, else its provider and user id (and connection_id when given) in admin mode.
  */
-export function toLinkIdentityBody(secondary: { connection: string; userId: string }, linkWith?: string | null): LinkIdentityBody {
-  return linkWith ? { link_with: linkWith } : { provider: secondary.connection, user_id: secondary.userId };
+export function toLinkIdentityBody(secondary: { connection: string; userId: string }, mode: Auth0LinkMode): LinkIdentityBody {
+  if (mode.kind === 'self-service') return { link_with: mode.linkWith };
+  return { provider: secondary.connection, user_id: secondary.userId, ...(mode.connectionId !== null && { connection_id: mode.connectionId }) };
 }

@@ -12,6 +12,13 @@ export const auth0Refusals: RefusalMapping = {
     not_linked: 'NOT_LINKED',
     main_identity: 'INVALID_INPUT',
     invalid_link_with: 'INVALID_LINK_TOKEN',
+    inexistent_identity_needs_connection: 'NOT_FOUND',
+    inexistent_identity: 'NOT_FOUND',
+    connection_not_configured: 'INVALID_INPUT',
+    subject_mismatch: 'FORBIDDEN',
+    user_token_scope: 'USER_TOKEN_INVALID',
+    user_token_invalid: 'USER_TOKEN_INVALID',
+    invalid_token: 'USER_TOKEN_INVALID',
   },
   isRetryable: () => false,
 };

@@ -16,6 +16,7 @@ export const veratoRoutes = {
   /** POST /linkIdentities: the secondary's record joins the primary's Link ID, which survives. */
   linkIdentities: ((ctx, { input, primary, secondary, done, refused }) => {
     if (input.linkWith) return userError('INVALID_INPUT', 'linkWith is only used to link two Auth0 accounts.', { field: 'linkWith' });
+    if (input.connectionId != null) return userError('INVALID_INPUT', 'connectionId is only used to link two Auth0 accounts.', { field: 'connectionId' });
     return {
       upstreamIdempotency: false,
       execute: async ({ retry }) => {

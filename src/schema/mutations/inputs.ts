@@ -15,8 +15,18 @@ export class LinkIdentitiesInput {
   @Field(() => ID, { description: 'The identity linked into the primary.' })
   secondaryId!: string;
 
-  @Field(() => String, { nullable: true, description: "Auth0 only: the secondary account's ID token, proving the caller owns it." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Auth0 only: the secondary account's ID token, proving the caller owns it (self-service linking). Sent to Auth0 with the primary user's own Auth0 token, which the request must carry in the x-auth0-user-authorization header.",
+  })
   linkWith?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Auth0 admin links only (without linkWith): the connection id (con_ + 16 letters or digits) of the secondary account, when the tenant has several database connections.',
+  })
+  connectionId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Why they are linked (stored as the Verifa relationship note).' })
   reason?: string | null;

@@ -15,7 +15,7 @@ export const UserErrorCode = enumFromList(USER_ERROR_CODES, {
     MERGE_NOT_ALLOWED: 'The provider does not allow this merge (e.g. the secondary is already merged or redacted).',
     IDENTIFIER_IN_USE: 'The BTC Direct identifier is already linked to another user.',
     INVALID_LINK_TOKEN: "The secondary account's ID token (`linkWith`) was refused.",
-    USER_TOKEN_INVALID: "The forwarded BTC Direct user token is missing, expired or invalid.",
+    USER_TOKEN_INVALID: 'A forwarded user token (x-btcdirect-user-authorization, x-auth0-user-authorization) is missing, expired or invalid.',
     PENDING_REVIEW: 'The provider is still reviewing a document; retry later.',
     UNSUPPORTED_OPERATION: 'The providers cannot do this combination; the message names what is supported.',
     IDEMPOTENCY_KEY_REUSED: 'The idempotency key was used before with different input.',
