@@ -19,7 +19,7 @@ import {
 
 /** Federation directives the SDL uses; v2.9 is the newest spec `@apollo/subgraph` 2.14 and routers agree on. */
 const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes", "@cost", "@listSize"])';
 
 const RESOLVERS: NonEmptyArray<Function> = [
   IdentityResolver,
