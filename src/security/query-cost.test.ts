@@ -35,8 +35,10 @@ describe('query cost of the identity schema, read from its @cost / @listSize', (
     expect(estimate('{ identity(id: "x") { relationships { nodes { id } } } }').cost).toBe(2 + 2 + 25);
     // identities counts the ids it is given, each one a provider read.
     expect(estimate('query ($ids: [ID!]!) { identities(ids: $ids) { id } }', { ids: ['a', 'b', 'c'] }).cost).toBe(6);
-    // linkedAccounts assumes 10 accounts; a mutation root field weighs 10, its input object 1.
-    expect(estimate('{ identity(id: "x") { linkedAccounts { identity { id } } } }').cost).toBe(2 + 10 * (1 + 2));
+    // linkedAccounts assumes 4 accounts.
+    expect(estimate('{ identity(id: "x") { linkedAccounts { identity { id } } } }').cost).toBe(2 + 4 * (1 + 2));
+    // A mutation root field weighs 10, its input object 1.
+    expect(estimate('mutation { linkIdentities(input: { primaryId: "a", secondaryId: "b" }) { linkId } }').cost).toBe(10 + 1);
   });
 
   it('a profile page with two hops of 10 fits; four hops of 50 and three of 25 do not', () => {

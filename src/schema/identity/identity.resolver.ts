@@ -16,8 +16,8 @@ export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 /** Demand control: a field that makes a provider round trip (or reads one's answer). */
 const PROVIDER_CALL = cost(QUERY_COST.providerCallWeight);
-/** A person's accounts across the four providers and their Verato cluster, for the cost estimate. */
-const LINKED_ACCOUNTS_ASSUMED = 10;
+/** For the cost estimate: a person's accounts, one in each of the four providers. */
+const LINKED_ACCOUNTS_ASSUMED = 4;
 
 @Resolver(() => Identity)
 export class IdentityResolver {
