@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { buildSchema, parse, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { DEMO_PEOPLE } from '../emulators/seed';
+import { EXAMPLE_OPERATIONS } from '../playground/examples';
 import { buildIdentitySubgraphSchema } from '../schema/build-subgraph-schema';
 import { startInProcess, type InProcessSubgraph } from '../../test/support/in-process';
 import { QUERY_COST, createQueryCost } from './query-cost';
@@ -15,8 +16,8 @@ function hops(count: number, size: number | string, { connection = 'nodes { rela
   return inner;
 }
 
-function estimator(schemaText?: string) {
-  const schema = schemaText ? buildSchema(schemaText) : buildIdentitySubgraphSchema();
+function estimator(source: string | GraphQLSchema) {
+  const schema = typeof source === 'string' ? buildSchema(source) : source;
   const queryCost = createQueryCost(schema);
   return (text: string, variables: Record<string, unknown> = {}) => {
     const document = parse(text);
@@ -26,7 +27,8 @@ function estimator(schemaText?: string) {
 }
 
 describe('query cost of the identity schema, read from its @cost / @listSize', () => {
-  const estimate = estimator();
+  const schema = buildIdentitySubgraphSchema();
+  const estimate = estimator(schema);
 
   it('follows the formula: objects 1, provider calls 2, scalars 0, each page size multiplies its nodes', () => {
     // identity 2 + relationships 2 + 10 × (Relationship 1 + related 2)
@@ -63,6 +65,26 @@ describe('query cost of the identity schema, read from its @cost / @listSize', (
     const levels = 25;
     const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Identity { ${i === levels - 1 ? 'cluster { linkId }' : `...F${i + 1} a${i}: displayName ...F${i + 1}`} }`);
     expect(estimate(`{ identity(id: "x") { ...F0 } } ${fragments.join(' ')}`).cost).toBe(2 + 2 ** (levels - 1) * 2);
+  });
+
+  it("every operation the project ships (typed operations, playground tabs) fits the limit", () => {
+    const operationsDir = join(__dirname, '..', '..', 'test', 'operations');
+    const texts = [
+      ...readdirSync(operationsDir).map((file) => [file, readFileSync(join(operationsDir, file), 'utf8'), undefined] as const),
+      ...EXAMPLE_OPERATIONS.map((example, index) => [`playground tab ${index + 1}`, example.query, example.variables] as const),
+    ];
+    const over: string[] = [];
+    // Typed operations with their largest lists: 100 ids, pages of the default 25.
+    for (const [source, text, given] of texts) {
+      const document = parse(text);
+      for (const operation of document.definitions) {
+        if (operation.kind !== 'OperationDefinition') continue;
+        const variables = given ?? Object.fromEntries((operation.variableDefinitions ?? []).map((definition) => [definition.variable.name.value, definition.variable.name.value === 'ids' ? Array(100).fill('x') : 25]));
+        const { cost, path } = createQueryCost(schema).estimate(document, operation, variableValuesOf(operation, variables));
+        if (cost > QUERY_COST.maxCost) over.push(`${source} ${operation.name?.value ?? ''}: ${cost} (${path})`);
+      }
+    }
+    expect(over).toEqual([]);
   });
 
   it('names the costliest path with its page sizes', () => {

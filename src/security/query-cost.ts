@@ -72,8 +72,8 @@ export interface CostEstimate {
   cost: number;
   /** The costliest chain of fields, as `a.b(first: 10).c`. */
   path: string;
-  /** The sized fields (`Type.field`) the operation uses, with the sizes they were given. */
-  sizedFields: string[];
+  /** The paged fields the operation uses, as `relationships(first: N)`. */
+  pagedFields: string[];
 }
 
 interface Scored {
@@ -192,7 +192,7 @@ export function createQueryCost(schema: GraphQLSchema, limits: typeof QUERY_COST
 
         const size = costs.listSize ? sizeOf(field, node, costs.listSize) : undefined;
         if (costs.listSize && size !== undefined) {
-          used.add(`${parent.name}.${name}`);
+          used.add(`${name}(${costs.listSize.slicingArguments[0] ?? 'first'}: N)`);
           const slicing = costs.listSize.slicingArguments.filter((arg) => node.arguments?.some((given) => given.name.value === arg));
           label += `(${slicing.length ? slicing.map((arg) => `${arg}: ${size}`).join(', ') : `${size} by default`})`;
           if (costs.listSize.sizedFields.length) sizedChildren = new Map(costs.listSize.sizedFields.map((sized) => [sized, size]));
@@ -215,7 +215,7 @@ export function createQueryCost(schema: GraphQLSchema, limits: typeof QUERY_COST
 
       const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
       const scored = root ? scoreSelections(root, operation.selectionSet, null) : { cost: 0, path: '' };
-      return { cost: scored.cost, path: scored.path, sizedFields: [...used] };
+      return { cost: scored.cost, path: scored.path, pagedFields: [...used] };
     },
   };
 }
@@ -259,9 +259,9 @@ function checkSizedFields(typeName: string, field: GraphQLField<unknown, unknown
 
 /** The refusal's message: what counted, how to fit, the costliest part, the limit. */
 export function costRefusalMessage(estimate: CostEstimate, maxCost: number, limits: typeof QUERY_COST = QUERY_COST): string {
-  const sized = estimate.sizedFields.map((coordinate) => `\`${coordinate.split('.')[1]}(first: N)\``);
+  const sized = estimate.pagedFields.map((paged) => `\`${paged}\``);
   const multipliers = sized.length
-    ? `each ${[...new Set(sized)].join(', ')} multiplies its subtree (its nodes or edges) by N`
+    ? `each ${sized.join(', ')} multiplies its subtree (its nodes or edges) by N`
     : `each list multiplies its subtree by its size (${limits.defaultListSize} when the schema gives none)`;
   return (
     `This operation is estimated to cost ${estimate.cost}, over the limit of ${maxCost}. Each object costs 1, each field that calls a provider ` +
