@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'PROVIDER_RATE_LIMITED',
   'PROVIDER_ERROR',
   'INTERNAL_SERVER_ERROR',
+  // The same code Apollo Router's demand control gives, for the same estimate.
+  'COST_ESTIMATED_TOO_EXPENSIVE',
   // Apollo Server's own request-level codes, kept as they are.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',

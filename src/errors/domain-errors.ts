@@ -20,6 +20,14 @@ export class BadUserInputError extends DomainError {
   }
 }
 
+/** An operation's estimated cost is over the limit (checked before anything executes). */
+export class CostEstimatedTooExpensiveError extends DomainError {
+  readonly code = 'COST_ESTIMATED_TOO_EXPENSIVE';
+  constructor(message: string, details: { cost: number; maxCost: number; path: string }) {
+    super(message, 'COST_ESTIMATED_TOO_EXPENSIVE', { ...details, http: { status: 400 } });
+  }
+}
+
 /** No verified caller (missing, expired or forged token). */
 export class UnauthenticatedError extends DomainError {
   readonly code = 'UNAUTHENTICATED';

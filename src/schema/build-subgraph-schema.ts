@@ -19,7 +19,7 @@ import {
 
 /** Federation directives the SDL uses; v2.12 is the first spec with `@cacheTag` (Apollo Router's response-cache invalidation, Router ≥ 2.10). */
 const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.12", import: ["@key", "@shareable", "@authenticated", "@requiresScopes", "@cacheTag"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.12", import: ["@key", "@shareable", "@authenticated", "@requiresScopes", "@cacheTag", "@cost", "@listSize"])';
 
 const RESOLVERS: NonEmptyArray<Function> = [
   IdentityResolver,

@@ -18,6 +18,8 @@ import {
   type ValueNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { CostEstimatedTooExpensiveError } from '../errors/domain-errors';
+import { QUERY_COST, costRefusalMessage, createQueryCost, type QueryCost } from './query-cost';
 
 /**
  * Limits every operation must pass before it executes. The numbers are graphql-armor's
@@ -29,7 +31,6 @@ export const OPERATION_LIMITS = Object.freeze({
   maxAliases: 15,
   maxDirectives: 50,
   maxTokens: 2_000,
-  maxCost: 5_000,
   /** Representations in one `_entities` call, and ids in one `identities(ids:)` call. */
   maxListArgument: 100,
 });
@@ -45,7 +46,7 @@ function boundedListArgument(parentType: string, field: string): string | undefi
     : undefined;
 }
 
-/** graphql-armor's validation rules and plugins (depth, aliases, directives, tokens, cost, suggestions). */
+/** graphql-armor's validation rules and plugins (depth, aliases, directives, tokens, suggestions). */
 export function armorProtection(options: { hideSuggestions: boolean }) {
   return new ApolloArmor({
     maxDepth: { n: OPERATION_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
@@ -53,7 +54,8 @@ export function armorProtection(options: { hideSuggestions: boolean }) {
     maxDirectives: { n: OPERATION_LIMITS.maxDirectives },
     // Its Apollo hook answers a syntax error with HTTP 500; tokens are counted in `countTokensUpTo` instead.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: OPERATION_LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+    // Its cost limit cannot read @cost / @listSize; see query-cost.ts.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: options.hideSuggestions },
   }).protect();
 }
@@ -196,11 +198,14 @@ export function variableValuesOf(operation: OperationDefinitionNode, given: Read
 }
 
 /**
- * Refuses (HTTP 400, BAD_USER_INPUT) before anything executes: an operation that asks for more
- * than 100 `_entities` representations or `identities(ids:)` anywhere in its document, and one
- * whose root alone would exceed the request's upstream call budget.
+ * Refuses (HTTP 400) before anything executes: an operation that asks for more than 100
+ * `_entities` representations or `identities(ids:)` anywhere in its document (BAD_USER_INPUT),
+ * one whose estimated cost is over the limit (COST_ESTIMATED_TOO_EXPENSIVE), and one whose root
+ * alone would exceed the request's upstream call budget (BAD_USER_INPUT).
  */
-export function requestLimitsPlugin(options: { upstreamBudget: number }): ApolloServerPlugin {
+export function requestLimitsPlugin(options: { upstreamBudget: number; maxCost?: number }): ApolloServerPlugin {
+  const maxCost = options.maxCost ?? QUERY_COST.maxCost;
+  const costs = new WeakMap<object, QueryCost>();
   return {
     async requestDidStart() {
       return {
@@ -209,6 +214,10 @@ export function requestLimitsPlugin(options: { upstreamBudget: number }): Apollo
           const variables = variableValuesOf(operation, request.variables);
           const [tooLong] = validate(schema, document, [listArgumentLimitRule(variables)]);
           if (tooLong) throw tooLong;
+          let queryCost = costs.get(schema);
+          if (!queryCost) costs.set(schema, (queryCost = createQueryCost(schema)));
+          const cost = queryCost.estimate(document, operation, variables);
+          if (cost.cost > maxCost) throw new CostEstimatedTooExpensiveError(costRefusalMessage(cost, maxCost), { cost: cost.cost, maxCost, path: cost.path });
           const estimate = estimateRootUpstreamCalls(document, operation, variables);
           if (estimate > options.upstreamBudget) {
             throw new GraphQLError(

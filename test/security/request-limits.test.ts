@@ -48,6 +48,21 @@ describe('list arguments and the upstream call budget (default 200)', () => {
     expect(upstreamCalls(stack)).toBe(0);
   });
 
+  it('answers an operation over the cost limit with HTTP 400 and COST_ESTIMATED_TOO_EXPENSIVE, and runs two hops of 10', async () => {
+    const hops = (n: number) =>
+      `query Hops($id: ID!) { identity(id: $id) { relationships(first: ${n}) { nodes { related { displayName relationships(first: ${n}) { nodes { related { displayName } } } } } } } }`;
+    const refused = await stack.gql(hops(50), { id: ALICE_AUTH0 });
+    expect(refused.status).toBe(400);
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: 7754, maxCost: 5000 });
+    expect(refused.errors![0].message).toMatch(/each `relationships\(first: N\)` multiplies its subtree/);
+    expect(upstreamCalls(stack)).toBe(0);
+
+    const profile = await stack.gql(hops(10), { id: ALICE_AUTH0 });
+    expect(profile.status).toBe(200);
+    expect(profile.errors).toBeUndefined();
+  });
+
   it('refuses 15 aliases x 100 ids before any upstream call, naming the budget', async () => {
     const aliases = Array.from({ length: 15 }, (_, i) => `a${i}: identities(ids: $ids) { id }`).join(' ');
     const refused = await stack.gql(`query Aliased($ids: [ID!]!) { ${aliases} }`, { ids: ids(100) });

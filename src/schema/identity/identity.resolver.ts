@@ -7,17 +7,23 @@ import type { AccountRecord, ClusterMemberRecord, ClusterRecord, IdentityRecord,
 import { BadUserInputError } from '../../errors/domain-errors';
 import { reportPartialFailure } from '../../errors/partial-failures';
 import { OPERATION_LIMITS } from '../../security/operation-limits';
+import { QUERY_COST, cost, listSize } from '../../security/query-cost';
 import { SCOPES, requiresScopes } from '../../security/scopes';
 import { decodeOffsetCursor, encodeOffsetCursor } from '../pagination';
 import { Cluster, ClusterMember, Identity, LinkedAccount, Relationship, RelationshipConnection } from './identity.type';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
+/** Demand control: a field that makes a provider round trip (or reads one's answer). */
+const PROVIDER_CALL = cost(QUERY_COST.providerCallWeight);
+/** For the cost estimate: a person's accounts, one in each of the four providers. */
+const LINKED_ACCOUNTS_ASSUMED = 4;
 
 @Resolver(() => Identity)
 export class IdentityResolver {
   @Authorized(SCOPES.read)
   @Directive(requiresScopes(SCOPES.read))
+  @Directive(PROVIDER_CALL)
   @Query(() => Identity, { nullable: true, description: 'One identity by global id; null when the provider does not know it.' })
   identity(@Arg('id', () => ID, { description: 'Global id, e.g. "verifa:idn_abc123".' }) id: string, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
     return ctx.loaders.identity(parseGlobalId(id, 'id'));
@@ -25,6 +31,7 @@ export class IdentityResolver {
 
   @Authorized(SCOPES.read)
   @Directive(requiresScopes(SCOPES.read))
+  @Directive(PROVIDER_CALL)
   @Query(() => [Identity], {
     nullable: 'items',
     description: `Several identities at once, in the order asked, with null for ids no provider knows (at most ${OPERATION_LIMITS.maxListArgument}, checked before execution).`,
@@ -48,6 +55,7 @@ export class IdentityResolver {
     return identity.documentNumber;
   }
 
+  @Directive(listSize({ assumedSize: LINKED_ACCOUNTS_ASSUMED }))
   @FieldResolver(() => [LinkedAccount], {
     description:
       'The other accounts that are the same person: logins linked in the provider (Auth0 identities), the other members of ' +
@@ -69,6 +77,8 @@ export class IdentityResolver {
     return [...accounts.values()];
   }
 
+  @Directive(PROVIDER_CALL)
+  @Directive(listSize({ slicingArguments: ['first'], sizedFields: ['nodes'] }))
   @FieldResolver(() => RelationshipConnection, {
     nullable: true,
     description:
@@ -89,6 +99,7 @@ export class IdentityResolver {
     return toConnection(page ?? { records: [], totalCount: 0, offset, hasNextPage: false });
   }
 
+  @Directive(PROVIDER_CALL)
   @FieldResolver(() => Cluster, { nullable: true, description: 'The Verato golden record this identity belongs to; null when Verato does not know it.' })
   async cluster(@Root() identity: IdentityRecord, @Ctx() ctx: Context): Promise<ClusterRecord | null> {
     return (await ctx.loaders.veratoRecordFor(identity.id))?.cluster ?? null;
@@ -97,6 +108,7 @@ export class IdentityResolver {
 
 @Resolver(() => LinkedAccount)
 export class LinkedAccountResolver {
+  @Directive(PROVIDER_CALL)
   @FieldResolver(() => Identity, { nullable: true, description: "The account's identity, read from its own provider; null when that provider holds it only inside another record (e.g. a login linked into an Auth0 user)." })
   identity(@Root() account: AccountRecord, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
     return ctx.loaders.identity(account.id);
@@ -105,6 +117,7 @@ export class LinkedAccountResolver {
 
 @Resolver(() => Relationship)
 export class RelationshipResolver {
+  @Directive(PROVIDER_CALL)
   @FieldResolver(() => Identity, { nullable: true, description: 'The related identity (for Verato edges, the first active record of the related cluster).' })
   async related(@Root() relationship: RelationshipRecord, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
     if (relationship.relatedId) return ctx.loaders.identity(relationship.relatedId);
@@ -116,6 +129,7 @@ export class RelationshipResolver {
 
 @Resolver(() => ClusterMember)
 export class ClusterMemberResolver {
+  @Directive(PROVIDER_CALL)
   @FieldResolver(() => Identity, { nullable: true, description: "The member's identity, read from its own provider." })
   identity(@Root() member: ClusterMemberRecord, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
     return ctx.loaders.identity(member.id);
