@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createMetrics } from '../observability/metrics';
 import { Keyring } from '../shared-state/keyring';
 import { connectRedis, type RedisConnection } from '../shared-state/redis';
-import { describeWithRedis, eventually, startTestRedis, type TestRedis } from '../../test/support/redis';
+import { describeWithRedis, eventually, startTestRedis, type TestRedis, LOADED_MACHINE_REDIS_TIMEOUT_MS } from '../../test/support/redis';
 import { callsPerWindow, createRateBudget, RateBudgetExceededError, type RateBudget } from './rate-budget';
 
 const FAR = () => Date.now() + 30_000;
@@ -85,7 +85,7 @@ describeWithRedis('rate budget shared through a real redis-server', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    connections = [connectRedis({ url: server.url }), connectRedis({ url: server.url })];
+    connections = [connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS }), connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS })];
     await Promise.all(connections.map((c) => c.waitUntilReady()));
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { readSharedStateConfig } from '../config';
 import { createSharedState } from '../shared-state';
 import { Keyring } from '../shared-state/keyring';
 import { connectRedis, type RedisConnection } from '../shared-state/redis';
-import { describeWithRedis, dumpRedis, startTestRedis, type TestRedis } from '../../test/support/redis';
+import { describeWithRedis, dumpRedis, startTestRedis, type TestRedis, LOADED_MACHINE_REDIS_TIMEOUT_MS } from '../../test/support/redis';
 import { ReadThrough, SingleFlight, type Loaded } from './read-through';
 import { InProcessRecordCache, RedisRecordCache, type RecordCache } from './record-cache';
 
@@ -237,7 +237,7 @@ describeWithRedis('RedisRecordCache against a real redis-server', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    connections = [connectRedis({ url: server.url }), connectRedis({ url: server.url })];
+    connections = [connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS }), connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS })];
     await Promise.all(connections.map((c) => c.waitUntilReady()));
     caches = [new RedisRecordCache<Person>(connections[0], keys, 'test-user', { invalidationHoldMs: 10_000 }), new RedisRecordCache<Person>(connections[1], keys, 'test-user', { invalidationHoldMs: 10_000 })];
     inspect = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { describeWithRedis, dumpRedis, eventually, startTestRedis, type TestRedis } from '../../test/support/redis';
+import { describeWithRedis, dumpRedis, eventually, startTestRedis, type TestRedis, LOADED_MACHINE_REDIS_TIMEOUT_MS } from '../../test/support/redis';
 import { Keyring } from './keyring';
 import { ProviderTokenStore, type ProviderToken } from './provider-tokens';
 import { connectRedis, type RedisConnection } from './redis';
@@ -60,7 +60,7 @@ describeWithRedis('ProviderTokenStore shared through a real redis-server', () =>
 
   beforeAll(async () => {
     server = await startTestRedis();
-    connections = [connectRedis({ url: server.url }), connectRedis({ url: server.url })];
+    connections = [connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS }), connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS })];
     await Promise.all(connections.map((c) => c.waitUntilReady()));
     inspect = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
   });

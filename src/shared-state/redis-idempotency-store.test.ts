@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { describeIdempotencyBehaviour } from '../../test/support/idempotency-behaviour';
-import { describeWithRedis, dumpRedis, eventually, startTestRedis, type TestRedis } from '../../test/support/redis';
+import { describeWithRedis, dumpRedis, eventually, startTestRedis, type TestRedis, LOADED_MACHINE_REDIS_TIMEOUT_MS } from '../../test/support/redis';
 import { IDEMPOTENCY_TTL_MS } from '../mutations/idempotency';
 import { SharedStateUnavailableError } from './errors';
 import { Keyring } from './keyring';
@@ -22,7 +22,7 @@ describeWithRedis('RedisIdempotencyStore', () => {
 
   beforeAll(async () => {
     server = await startTestRedis();
-    connections = [connectRedis({ url: server.url }), connectRedis({ url: server.url })];
+    connections = [connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS }), connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS })];
     await Promise.all(connections.map((c) => c.waitUntilReady()));
     replicas = [storeOn(connections[0]), storeOn(connections[1])];
     inspect = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 });

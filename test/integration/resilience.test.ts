@@ -190,7 +190,8 @@ describe('circuit breaker', () => {
         VERIFA_RETRIES: '0',
         VERIFA_BREAKER_WINDOW_MS: '5000',
         VERIFA_BREAKER_MIN_CALLS: '5',
-        VERIFA_BREAKER_HALF_OPEN_MS: '500',
+        // Long enough that a loaded machine does not reach half-open before the open-circuit check.
+        VERIFA_BREAKER_HALF_OPEN_MS: '3000',
       },
     });
   });
@@ -213,7 +214,7 @@ describe('circuit breaker', () => {
     expect((await fetch(`http://127.0.0.1:${stack.subgraph.port}/ready`)).status).toBe(200);
 
     verifa.setFaults(null);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     const recovered = await stack.gql(BOTH, { verifa: VERIFA_ALICE, auth0: AUTH0_ALICE });
     expect(recovered.errors).toBeUndefined();
     expect(await metric(stack, 'identity_circuit_breaker_transitions_total', 'state="half_open"')).toBeGreaterThanOrEqual(1);

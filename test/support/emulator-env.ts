@@ -13,6 +13,9 @@ export const LOAD_TOLERANT_TIMEOUTS: Record<string, string> = {
   VERIFA_TIMEOUT_MS: '8000',
   AUTH0_TIMEOUT_MS: '8000',
   BTCDIRECT_TIMEOUT_MS: '8000',
+  // A loaded machine can take longer than the 100 ms default for a Redis reply, which would turn
+  // a cache write into a miss; an outage (refused connection) still fails at once.
+  REDIS_COMMAND_TIMEOUT_MS: '2000',
 };
 
 /** The provider variables that point the subgraph's ordinary configuration at these emulators. */

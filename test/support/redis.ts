@@ -11,6 +11,12 @@ import { createServer } from 'node:net';
  */
 
 export const REDIS_SERVER = 'redis-server';
+
+/**
+ * Command timeout for suites that assert shared behaviour: a loaded machine can take longer than
+ * the 100 ms default, and a timed-out command falls back to per-process state (the outage path).
+ */
+export const LOADED_MACHINE_REDIS_TIMEOUT_MS = 2000;
 export const REDIS_MISSING = `redis-server not found: install it with "apt-get install -y redis-server" (the Redis suites are skipped without it)`;
 
 export const redisInstalled = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0;
