@@ -1,5 +1,6 @@
 import { demoPasswordFor, STANDALONE_PASSWORD } from '../src/emulators/auth0/store';
 import { DEMO_CREDENTIALS, DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS } from '../src/emulators/seed';
+import { DEMO_BTCDIRECT_USERS, demoBtcDirectUserToken } from '../src/emulators/btcdirect/emulator';
 import { loadDevIssuer, DEV_AUDIENCE, DEV_ISSUER } from '../src/security/dev-issuer';
 import { ALL_SCOPES } from '../src/security/scopes';
 
@@ -7,6 +8,7 @@ const DEFAULT_AUTH0_URL = 'http://127.0.0.1:4103';
 
 const HELP = `npm run -s token -- [--sub SUBJECT] [--scope "SCOPES"] [--expires-in SECONDS] [--issuer I] [--audience A]
 npm run -s token -- --auth0-user USER_ID [--auth0-url URL]
+npm run -s token -- --btcdirect-user NAME [--expires-in SECONDS]
 
 Prints a bearer token signed by the embedded dev issuer (the one the subgraph trusts when
 AUTH_JWKS_URL is not set). Use it as: Authorization: Bearer <token>
@@ -14,6 +16,8 @@ AUTH_JWKS_URL is not set). Use it as: Authorization: Bearer <token>
   --scope       space-separated scopes (default: "identities:read"); all of them: "${ALL_SCOPES.join(' ')}"
   --expires-in  lifetime in seconds (default 3600; negative for an already expired token)
   --issuer, --audience   override the claims (default ${DEV_ISSUER} / ${DEV_AUDIENCE}), e.g. to test refusals
+  --btcdirect-user   instead, a BTC Direct user token for a demo person (${DEMO_BTCDIRECT_USERS.join(', ')}) that the
+                BTC Direct emulator accepts; send it as x-btcdirect-user-authorization: Bearer <token>
 
 With --auth0-user, logs that demo Auth0 user in to the demo frontend application of the Auth0
 emulator (the password grant; default ${DEFAULT_AUTH0_URL}, the one "npm run emulators" starts) and
@@ -36,6 +40,12 @@ async function main(): Promise<void> {
   if (auth0User !== undefined) {
     const { accessToken, idToken } = await auth0UserTokens(option('--auth0-url') ?? DEFAULT_AUTH0_URL, auth0User);
     process.stdout.write(`AUTH0_USER_TOKEN=${accessToken}\nAUTH0_ID_TOKEN=${idToken}\n`);
+    return;
+  }
+  const btcDirectUser = option('--btcdirect-user');
+  if (btcDirectUser !== undefined) {
+    const expiresIn = option('--expires-in');
+    process.stdout.write(`${await demoBtcDirectUserToken(btcDirectUser, expiresIn === undefined ? undefined : Number(expiresIn))}\n`);
     return;
   }
   const issuer = await loadDevIssuer();

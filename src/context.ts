@@ -44,6 +44,8 @@ export interface Context {
   logger: Logger;
   /** Errors of fields that still resolved with partial data; added to the response by the server. */
   partialFailures: GraphQLError[];
+  /** Set when a mutation answered the stored outcome of an earlier request with its idempotency key (an `Idempotent-Replayed` response header). */
+  idempotentReplay: boolean;
 }
 
 export interface ContextDeps {
@@ -85,5 +87,6 @@ export function createContext(deps: ContextDeps, request: RequestFacts): Context
     clients: deps.clients,
     logger: deps.logger,
     partialFailures: [],
+    idempotentReplay: false,
   };
 }

@@ -11,6 +11,8 @@ import type { RefusalWording, UserErrorRecord } from './user-errors';
 /** Every mutation outcome is plain data (it may be stored for idempotent replays). */
 export interface Outcome {
   userErrors: UserErrorRecord[];
+  /** True on the stored outcome of an earlier request with the same idempotency key (set by the runner, never stored). */
+  replayed?: boolean;
 }
 
 /** How a write may be sent: retried only when a key makes a repeat harmless; Verifa gets the key itself. */

@@ -51,7 +51,8 @@ export async function runRoute<O extends Outcome>(
     if (claim.state === 'replay') {
       // The write happened in an earlier request: read what it touched as fresh as after the write.
       ctx.loaders.forget(route.touches);
-      return claim.outcome as O;
+      ctx.idempotentReplay = true;
+      return { ...(claim.outcome as O), replayed: true };
     }
     if (claim.state === 'mismatch') {
       return onRefusal([userError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was already used with different input.', { field: 'idempotencyKey' })]);

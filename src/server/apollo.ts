@@ -14,6 +14,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { operationPlugin } from '../observability/operation-plugin';
 import { playgroundPlugin } from '../playground/playground';
+import { replayHeaderPlugin } from './replay-header-plugin';
 import type { ProviderClients } from '../providers/provider-clients';
 import { buildIdentitySubgraphSchema } from '../schema/build-subgraph-schema';
 import type { DevIssuer } from '../security/dev-issuer';
@@ -83,6 +84,7 @@ export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<Su
       ...armor.plugins,
       requestLimitsPlugin({ upstreamBudget: config.limits.upstreamBudget }),
       operationPlugin(logger, metrics, { maxOperationNames: config.metricsMaxOperationNames }),
+      replayHeaderPlugin(),
       playgroundPlugin({ enabled: config.playground, devIssuer: deps.devIssuer ?? null }),
     ],
   });

@@ -10,6 +10,7 @@ import type { CallerVerifier } from '../security/caller-auth';
 import { OPERATION_LIMITS, type TokenLimit } from '../security/operation-limits';
 import { routerSecretMatches } from '../security/router-secret';
 import { headerMapOf, sendApolloResponse } from './apollo-http';
+import { CompressedPage } from './compressed-page';
 import type { SubgraphApollo } from './apollo';
 import { closeAfterAnswer, readJsonBody } from './request-body';
 
@@ -35,6 +36,7 @@ const NO_CALLER: Caller = { subject: 'anonymous', scopes: new Set() };
 export function createRequestListener(deps: HttpRoutesDeps): http.RequestListener {
   const { config, clients, logger, metrics, graphql, callers, tokenLimit, isStopping } = deps;
   const { requestTimeoutMs, maxOperationBytes } = config.limits;
+  const playgroundPage = new CompressedPage();
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://subgraph.local');
@@ -115,6 +117,9 @@ export function createRequestListener(deps: HttpRoutesDeps): http.RequestListene
         }),
     });
     closeWhenDraining(res);
+    if (caller === NO_CALLER && response.body.kind === 'complete' && response.headers.get('content-type')?.startsWith('text/html')) {
+      return playgroundPage.send(req, res, response.status ?? 200, response.headers, response.body.string);
+    }
     await sendApolloResponse(res, response);
   }
 

@@ -1,9 +1,10 @@
 import { decodeJwt } from 'jose';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import { chromium, type Browser } from 'playwright-core';
 import { startSubgraph, type RunningSubgraph } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
-import { EXAMPLE_OPERATIONS } from '../../src/playground/examples';
+import { EXAMPLE_COMMENT_MAX_COLUMNS, EXAMPLE_OPERATIONS } from '../../src/playground/examples';
 import { PLAYGROUND_TOKEN_LIFETIME_SECONDS, PLAYGROUND_TOKEN_SUBJECT } from '../../src/playground/playground';
 import { ALL_SCOPES } from '../../src/security/scopes';
 import { startStack, type Stack } from '../support/stack';
@@ -40,6 +41,24 @@ function externalReferences(html: string): string[] {
   return patterns.flatMap((pattern) => html.match(pattern) ?? []);
 }
 
+/** The page as sent (not decompressed), for an Accept-Encoding. */
+function rawPage(url: string, acceptEncoding: string): Promise<{ headers: http.IncomingHttpHeaders; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(new URL('/graphql', url), { headers: { accept: 'text/html', 'accept-encoding': acceptEncoding } }, (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () => resolve({ headers: response.headers, bytes }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The BTC Direct user token in a tab's headers, if any. */
+function pageBtcDirectUserToken(html: string): string | null {
+  return /\\"x-btcdirect-user-authorization\\": \\"Bearer ([A-Za-z0-9._-]+)\\"/.exec(html)?.[1] ?? null;
+}
+
 /** The bearer token in the page's headers editor, if any. */
 function pageToken(html: string): string | null {
   return /\\"authorization\\": \\"Bearer ([A-Za-z0-9._-]+)\\"/.exec(html)?.[1] ?? null;
@@ -72,22 +91,44 @@ describe('playground over HTTP, embedded mode', () => {
     expect(claims.exp! - claims.iat!).toBe(PLAYGROUND_TOKEN_LIFETIME_SECONDS);
   });
 
-  it('runs every example operation, in order, on the demo dataset with the page’s token', async () => {
-    const token = pageToken((await getPage(subgraph.url)).html)!;
-    for (const { query, variables } of EXAMPLE_OPERATIONS) {
+  it('runs every example operation, in order, on the demo dataset with the page’s tokens', async () => {
+    const { html } = await getPage(subgraph.url);
+    const token = pageToken(html)!;
+    const btcDirectUser = pageBtcDirectUserToken(html);
+    expect(btcDirectUser).not.toBeNull();
+    for (const { query, variables, forwardsBtcDirectUser } of EXAMPLE_OPERATIONS) {
       const response = await fetch(subgraph.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          ...(forwardsBtcDirectUser ? { 'x-btcdirect-user-authorization': `Bearer ${btcDirectUser}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const result = (await response.json()) as { data?: Record<string, { userErrors?: { code: string }[] } | null>; errors?: unknown };
       expect({ query, errors: result.errors }).toEqual({ query, errors: undefined });
       const payload = Object.values(result.data!)[0];
-      // Only linkIdentifier needs a BTC Direct user token the page cannot hold.
-      const expectedUserErrors = query.includes('linkIdentifier(') ? [expect.objectContaining({ code: 'USER_TOKEN_INVALID' })] : [];
-      expect(payload && 'userErrors' in payload ? payload.userErrors : []).toEqual(expectedUserErrors);
+      expect(payload && 'userErrors' in payload ? payload.userErrors : []).toEqual([]);
     }
     expect(EXAMPLE_OPERATIONS[0].query).toMatch(/^query Alice\b/m);
+    expect(EXAMPLE_OPERATIONS.filter((example) => example.forwardsBtcDirectUser).map((example) => /mutation (\w+)/.exec(example.query)?.[1])).toEqual(['LinkPartnerIdentifier']);
+  });
+
+  it('serves the page compressed by Accept-Encoding (br, then gzip), with Vary: Accept-Encoding', async () => {
+    const plain = await rawPage(subgraph.url, 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    for (const [accept, encoding] of [['gzip, deflate, br', 'br'], ['gzip', 'gzip'], ['br;q=0, gzip', 'gzip']] as const) {
+      const page = await rawPage(subgraph.url, accept);
+      expect({ encoding: page.headers['content-encoding'], vary: page.headers.vary, length: Number(page.headers['content-length']) }).toEqual({ encoding, vary: 'Accept-Encoding', length: page.bytes });
+      expect(page.bytes).toBeLessThan(plain.bytes / 3);
+    }
+    expect((await getPage(subgraph.url)).html.includes('renderYogaGraphiQL')).toBe(true);
+  });
+
+  it('keeps comment lines of the examples within the editor’s width', () => {
+    const long = EXAMPLE_OPERATIONS.flatMap(({ query }) => query.split('\n')).filter((line) => line.startsWith('#') && line.length > EXAMPLE_COMMENT_MAX_COLUMNS);
+    expect(long).toEqual([]);
   });
 });
 
@@ -171,6 +212,76 @@ describeInBrowser('playground in Chromium, offline', () => {
       const offMachine = requested.filter((url) => !/^(?:data|blob):/.test(url) && !['127.0.0.1', 'localhost'].includes(new URL(url).hostname));
       expect(requested.length).toBeGreaterThan(0);
       expect(offMachine).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
+
+  it.each([1280, 1440, 1920])(
+    'at %i px a first click on each tab activates it',
+    async (width) => {
+      const context = await browser!.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(subgraph!.url);
+      await page.locator('.graphiql-execute-button').waitFor();
+      const tabs = page.locator('.graphiql-tab');
+      expect(await tabs.count()).toBe(EXAMPLE_OPERATIONS.length);
+      const active: number[] = [];
+      for (const index of [...Array(EXAMPLE_OPERATIONS.length).keys()].reverse()) {
+        await tabs.nth(index).locator('.graphiql-tab-button').click();
+        await page.locator('.graphiql-tab-active').first().waitFor();
+        active.push(await tabs.evaluateAll((elements) => elements.findIndex((element) => element.classList.contains('graphiql-tab-active'))));
+      }
+      expect(active).toEqual([...Array(EXAMPLE_OPERATIONS.length).keys()].reverse());
+      await context.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
+
+  it(
+    'gives the example idempotency keys new values at every page load, also in tabs kept from an earlier load',
+    async () => {
+      // Page-side code as text: this program is compiled without the DOM library.
+      const keysOf = async (page: import('playwright-core').Page) =>
+        page.evaluate<string[]>('Object.keys(localStorage).flatMap((name) => localStorage.getItem(name).match(/playground-[0-9a-f-]{36}/g) || [])');
+      const stored = "Object.keys(localStorage).some((name) => /playground-/.test(localStorage.getItem(name)))";
+      const context = await browser!.newContext({ viewport: { width: 1600, height: 1200 } });
+      const page = await context.newPage();
+      await page.goto(subgraph!.url);
+      await page.locator('.graphiql-execute-button').waitFor();
+      await page.waitForFunction(stored);
+      const first = await keysOf(page);
+      await page.reload();
+      await page.locator('.graphiql-execute-button').waitFor();
+      const second = await keysOf(page);
+      const other = await browser!.newContext();
+      const otherPage = await other.newPage();
+      await otherPage.goto(subgraph!.url);
+      await otherPage.locator('.graphiql-execute-button').waitFor();
+      await otherPage.waitForFunction(stored);
+      const third = await keysOf(otherPage);
+      expect(first.length).toBeGreaterThan(0);
+      expect([...first, ...second, ...third].some((key) => key === 'playground-00000000-0000-0000-0000-000000000000')).toBe(false);
+      expect(new Set([...new Set(first), ...new Set(second), ...new Set(third)]).size).toBe(new Set(first).size + new Set(second).size + new Set(third).size);
+      await other.close();
+      await context.close();
+    },
+    BROWSER_TIMEOUT_MS,
+  );
+
+  it(
+    'runs the linkIdentifier tab as it comes: its headers forward the demo BTC Direct user token',
+    async () => {
+      const context = await browser!.newContext({ viewport: { width: 1600, height: 1200 } });
+      const page = await context.newPage();
+      await page.goto(subgraph!.url);
+      await page.locator('.graphiql-tab-button', { hasText: 'LinkPartnerIdentifier' }).click();
+      const answer = page.waitForResponse((response) => response.request().method() === 'POST' && response.request().postDataJSON()?.operationName === 'LinkPartnerIdentifier');
+      await page.locator('.graphiql-execute-button').click();
+      const response = await answer;
+      expect(response.request().headers()['x-btcdirect-user-authorization']).toMatch(/^Bearer /);
+      const result = (await response.json()) as { data?: { linkIdentifier: { userErrors: unknown[]; identity: { displayName: string } | null } }; errors?: unknown };
+      expect(result).toEqual({ data: { linkIdentifier: expect.objectContaining({ userErrors: [], identity: expect.objectContaining({ displayName: 'Alice Martin' }) }) } });
       await context.close();
     },
     BROWSER_TIMEOUT_MS,

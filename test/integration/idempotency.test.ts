@@ -1,3 +1,4 @@
+import { print } from 'graphql';
 import { LinkIdentifierDocument, LinkIdentitiesDocument, UnlinkIdentitiesDocument } from '../../generated/graphql';
 import { DEMO_PEOPLE } from '../../src/emulators/seed';
 import { startStack, type Stack } from '../support/stack';
@@ -36,9 +37,10 @@ describe('idempotency keys', () => {
     expect(fixed.data!.linkIdentifier).toMatchObject({ identity: { id: `btcdirect:${input.identifier}` }, userErrors: [] });
     expect(stack.emulators.btcdirect!.store.ownerOf(input.identifier)?.email).toBe(bob.email);
 
-    // Now the key holds the success: a repeat replays it without another call.
+    // Now the key holds the success: a repeat replays it without another call, and says so.
+    expect(fixed.data!.linkIdentifier.replayed).toBe(false);
     const replay = await linkIdentifier(input, bobToken);
-    expect(replay.data).toEqual(fixed.data);
+    expect(replay.data!.linkIdentifier).toEqual({ ...fixed.data!.linkIdentifier, replayed: true });
     expect(stack.emulators.btcdirect!.countCalls('POST', LINK_IDENTIFIER)).toBe(2);
   });
 
@@ -47,7 +49,7 @@ describe('idempotency keys', () => {
     const first = await linkIdentifier(input, bobToken);
     expect(first.data!.linkIdentifier.userErrors).toMatchObject([{ code: 'IDENTIFIER_IN_USE', providerCode: 'ER706' }]);
     const again = await linkIdentifier(input, bobToken);
-    expect(again.data).toEqual(first.data);
+    expect(again.data!.linkIdentifier).toEqual({ ...first.data!.linkIdentifier, replayed: true });
     expect(stack.emulators.btcdirect!.countCalls('POST', LINK_IDENTIFIER)).toBe(1);
   });
 
@@ -63,6 +65,33 @@ describe('idempotency keys', () => {
     expect(unlinked.errors).toBeUndefined();
     expect(unlinked.data!.unlinkIdentities.userErrors).toEqual([]);
     expect(stack.emulators.verifa!.countCalls('DELETE', `/api/v1/identities/${dan.verifaId}/relationships/`)).toBe(1);
+  });
+});
+
+describe('a replay over HTTP', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('carries replayed: true and an Idempotent-Replayed: true header; the first answer neither', async () => {
+    const bobToken = await stack.emulators.btcdirect!.loginUser(bob.email, bob.btcPassword);
+    const body = JSON.stringify({ query: print(LinkIdentifierDocument), variables: { input: { identifier: identifier('header'), idempotencyKey: 'replay-header' } } });
+    const send = async () => {
+      const response = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token()}`, 'x-btcdirect-user-authorization': `Bearer ${bobToken}` },
+        body,
+      });
+      const result = (await response.json()) as { data: { linkIdentifier: { replayed: boolean; userErrors: unknown[] } } };
+      return { header: response.headers.get('idempotent-replayed'), payload: result.data.linkIdentifier };
+    };
+    const first = await send();
+    expect(first).toMatchObject({ header: null, payload: { replayed: false, userErrors: [] } });
+    const again = await send();
+    expect(again).toMatchObject({ header: 'true', payload: { replayed: true, userErrors: [] } });
+    expect(stack.emulators.btcdirect!.countCalls('POST', LINK_IDENTIFIER)).toBe(1);
   });
 });
 

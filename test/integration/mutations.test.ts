@@ -578,7 +578,7 @@ describe('linkIdentifier', () => {
     const fresh = identifier('bobnew');
     const result = await link(fresh, { 'x-btcdirect-user-authorization': `Bearer ${bobToken}` });
     expect(result.errors).toBeUndefined();
-    expect(result.data!.linkIdentifier).toEqual({ identity: { id: `btcdirect:${fresh}`, displayName: 'Bob Jansen' }, userErrors: [] });
+    expect(result.data!.linkIdentifier).toEqual({ replayed: false, identity: { id: `btcdirect:${fresh}`, displayName: 'Bob Jansen' }, userErrors: [] });
     expect(stack.emulators.btcdirect!.store.ownerOf(fresh)?.email).toBe(bob.email);
     expect(stack.emulators.btcdirect!.countCalls('POST', '/api/v2/user/link-identifier')).toBe(1);
   });

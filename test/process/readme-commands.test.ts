@@ -34,4 +34,24 @@ describe('README commands', () => {
     expect(scripts.prepare).toBe('node scripts/build.js --skip-without-compiler');
     expect(scripts.start).toBe('exec node dist/src/index.js');
   });
+
+  it('every sh block that uses $SECRET defines it first', () => {
+    const blocks = [...README.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]).filter((block) => block.includes('$SECRET'));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) expect(block.indexOf('SECRET=$(')).toBeGreaterThanOrEqual(0);
+    for (const block of blocks) expect(block.indexOf('SECRET=$(')).toBeLessThan(block.indexOf('$SECRET'));
+  });
+
+  it('says a birthDate asked without a token is UNAUTHENTICATED (the anonymous caller), FORBIDDEN only for a token without the scope', () => {
+    const flat = README.replace(/\s+/g, ' ');
+    expect(flat).toContain('birth dates (`birthDate` is null with an `UNAUTHENTICATED` error)');
+    expect(flat).toContain('null with a `FORBIDDEN` error for a token without it, and `UNAUTHENTICATED` for a request without a token');
+  });
+
+  it('documents the BTC Direct user token command the token script offers', () => {
+    const script = readFileSync(join(ROOT, 'scripts', 'token.ts'), 'utf8');
+    expect(script).toContain('--btcdirect-user');
+    expect(README).toContain('npm run -s token -- --btcdirect-user alice');
+    expect(README).toContain('-H "x-btcdirect-user-authorization: Bearer $BTC_USER"');
+  });
 });

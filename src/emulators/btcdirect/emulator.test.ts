@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SPECS_DIR, declaredOperations, loadSpec, responseSchema, undeclaredFields } from '../../../test/support/openapi-subset';
 import { DEMO_CREDENTIALS, DEMO_PEOPLE } from '../seed';
-import { startBtcDirectEmulator, type RunningBtcDirectEmulator } from './emulator';
+import { demoBtcDirectUserToken, startBtcDirectEmulator, type RunningBtcDirectEmulator } from './emulator';
 import { ERROR_CATALOG, type ErCode } from './errors';
 import { BTCDIRECT_ROUTES } from './handler';
 
@@ -180,6 +180,16 @@ describe('POST /api/v1/user/login', () => {
 });
 
 describe('GET /api/v1/user/info', () => {
+  it('accepts a demo user token minted without a login (npm run token -- --btcdirect-user), as the login would issue it', async () => {
+    for (const [who, person] of [['bob', bob], [carol.email, carol]] as const) {
+      const answer = await userInfo(userAuthorization(await demoBtcDirectUserToken(who)));
+      expect({ status: answer.status, email: (answer.json as { emailAddress?: string }).emailAddress }).toEqual({ status: 200, email: person.email });
+    }
+    await expect(demoBtcDirectUserToken('nobody')).rejects.toThrow('one of: alice, bob, carol, dan');
+    const expired = await userInfo(userAuthorization(await demoBtcDirectUserToken('bob', -10)));
+    expectEr(expired, 'ER701', 400);
+  });
+
   it('describes the user named by the user token', async () => {
     const token = await btc.loginUser(alice.email, alice.btcPassword);
     const answer = await userInfo(userAuthorization(token));

@@ -1,7 +1,8 @@
 import { startEmulator, type RunningEmulator } from '../harness';
 import { createBtcDirectHandler, type BtcDirectAnswers, type LinkIdentifierSuccess } from './handler';
-import { BtcDirectStore } from './store';
-import { BtcDirectTokens } from './tokens';
+import { DEMO_PEOPLE } from '../seed';
+import { BtcDirectStore, demoBtcDirectUserId } from './store';
+import { BtcDirectTokens, mintDemoUserToken } from './tokens';
 
 export interface BtcDirectEmulatorOptions {
   port?: number;
@@ -45,4 +46,14 @@ export async function startBtcDirectEmulator(options: BtcDirectEmulatorOptions =
       return tokens.issueToken('user', user.id);
     },
   };
+}
+
+/** The demo people a BTC Direct user token can be minted for, by given name: alice, bob, carol, dan. */
+export const DEMO_BTCDIRECT_USERS: readonly string[] = DEMO_PEOPLE.map((person) => person.givenName.toLowerCase());
+
+/** A user token for a demo person (by given name or e-mail) that every seeded BTC Direct emulator accepts. */
+export async function demoBtcDirectUserToken(who: string, expiresInSeconds?: number): Promise<string> {
+  const person = DEMO_PEOPLE.find((candidate) => candidate.givenName.toLowerCase() === who.toLowerCase() || candidate.email === who);
+  if (!person) throw new Error(`no demo BTC Direct user "${who}"; one of: ${DEMO_BTCDIRECT_USERS.join(', ')}`);
+  return mintDemoUserToken(demoBtcDirectUserId(person), expiresInSeconds);
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DEMO_PEOPLE, type DemoPerson } from '../seed';
 
 /** One BTC Direct account. Its internal id is never shown to partners (contract A6). */
@@ -22,6 +22,8 @@ export interface BtcDirectUser {
 }
 
 export interface NewBtcDirectUser {
+  /** Default: a random UUID. */
+  id?: string;
   email: string;
   password: string;
   firstName: string;
@@ -57,7 +59,7 @@ export class BtcDirectStore {
     if (this.userByEmail(input.email)) throw new Error(`a BTC Direct user with e-mail ${input.email} already exists`);
     const registrationDate = input.registrationDate ?? new Date().toISOString();
     const user: BtcDirectUser = {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       email: input.email,
       password: input.password,
       firstName: input.firstName,
@@ -131,8 +133,18 @@ export class BtcDirectStore {
   }
 }
 
+/**
+ * A demo person's BTC Direct user id: fixed, so a user token can be minted for them without a
+ * login (`npm run token -- --btcdirect-user alice`, the playground's linkIdentifier tab).
+ */
+export function demoBtcDirectUserId(person: DemoPerson): string {
+  const hex = createHash('sha256').update(`btcdirect-demo-user\u0000${person.email}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 function newUserFromPerson(person: DemoPerson): NewBtcDirectUser {
   return {
+    id: demoBtcDirectUserId(person),
     email: person.email,
     password: person.btcPassword,
     firstName: person.givenName,

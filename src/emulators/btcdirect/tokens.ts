@@ -25,12 +25,19 @@ interface RefreshGrant {
 const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Issues and checks BTC Direct's JWTs (HS256, signed with a secret only this emulator knows) and
+ * The emulators' signing secret: a demo value like the demo API key, the same in every emulator,
+ * so tokens for the demo users can be minted without a login (mintDemoUserToken). Tokens it
+ * signs are trusted by nothing but these emulators.
+ */
+const DEMO_SIGNING_SECRET = new TextEncoder().encode('btcdirect-emulator-demo-signing-secret-not-for-production');
+
+/**
+ * Issues and checks BTC Direct's JWTs (HS256, signed with the emulators' demo secret) and
  * their refresh tokens. A refresh token lasts a month and its validity restarts at each use
  * (contract A1).
  */
 export class BtcDirectTokens {
-  private readonly secret = randomBytes(32);
+  private readonly secret = DEMO_SIGNING_SECRET;
   private readonly refreshGrants = new Map<string, RefreshGrant>();
   private readonly revokedTokenIds = new Set<string>();
 
@@ -70,13 +77,24 @@ export class BtcDirectTokens {
   }
 
   async issueToken(kind: TokenKind, subject: string): Promise<string> {
-    const ttl = kind === 'partner' ? this.lifetimes.partnerSeconds : this.lifetimes.userSeconds;
-    return new SignJWT({ kind })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(subject)
-      .setJti(randomUUID())
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
-      .sign(this.secret);
+    return signToken(kind, subject, kind === 'partner' ? this.lifetimes.partnerSeconds : this.lifetimes.userSeconds);
   }
+}
+
+/**
+ * A user token for a demo BTC Direct user, as POST /api/v1/user/login would issue it (default
+ * lifetime 3600 s, as documented), accepted by any emulator holding the demo dataset.
+ */
+export function mintDemoUserToken(userId: string, expiresInSeconds = 3600): Promise<string> {
+  return signToken('user', userId, expiresInSeconds);
+}
+
+function signToken(kind: TokenKind, subject: string, ttl: number): Promise<string> {
+  return new SignJWT({ kind })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+    .sign(DEMO_SIGNING_SECRET);
 }

@@ -222,7 +222,7 @@ describe('linkIdentifier', () => {
   it('links the identifier to the user of the forwarded token; the payload reads that user through it', async () => {
     const fresh = identifier('bobnew');
     const result = await subgraph.execute(LinkIdentifierDocument, { input: { identifier: fresh } }, asBob());
-    expect(result).toEqual({ data: { linkIdentifier: { identity: { id: `btcdirect:${fresh}`, displayName: 'Bob Jansen' }, userErrors: [] } } });
+    expect(result).toEqual({ data: { linkIdentifier: { replayed: false, identity: { id: `btcdirect:${fresh}`, displayName: 'Bob Jansen' }, userErrors: [] } } });
     expect(btcdirect().store.ownerOf(fresh)?.email).toBe(bob.email);
     expect(btcdirect().countCalls('POST', LINK_IDENTIFIER)).toBe(1);
   });
@@ -251,10 +251,10 @@ describe('linkIdentifier', () => {
   it('idempotency: a replay answers the first result without a call; other input with the key is refused; keys are per caller', async () => {
     const input = { identifier: identifier('replay'), idempotencyKey: 'link-identifier-once' };
     const first = await subgraph.execute(LinkIdentifierDocument, { input }, asBob());
-    expect(first.data!.linkIdentifier).toEqual({ identity: { id: `btcdirect:${input.identifier}`, displayName: 'Bob Jansen' }, userErrors: [] });
+    expect(first.data!.linkIdentifier).toEqual({ replayed: false, identity: { id: `btcdirect:${input.identifier}`, displayName: 'Bob Jansen' }, userErrors: [] });
 
     const replay = await subgraph.execute(LinkIdentifierDocument, { input }, asBob());
-    expect(replay).toEqual(first);
+    expect(replay).toEqual({ ...first, data: { linkIdentifier: { ...first.data!.linkIdentifier, replayed: true } } });
 
     const otherInput = await subgraph.execute(LinkIdentifierDocument, { input: { ...input, identifier: identifier('other') } }, asBob());
     expect(onlyError(otherInput.data!.linkIdentifier.userErrors)).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey', retryable: false });
@@ -262,7 +262,7 @@ describe('linkIdentifier', () => {
 
     // Another caller's same key is its own key: its request is sent (linking the same identifier again is a no-op success).
     const otherCaller = await subgraph.execute(LinkIdentifierDocument, { input }, { ...asBob(), subject: 'another-partner-service' });
-    expect(otherCaller.data!.linkIdentifier.userErrors).toEqual([]);
+    expect(otherCaller.data!.linkIdentifier).toMatchObject({ replayed: false, userErrors: [] });
     expect(btcdirect().countCalls('POST', LINK_IDENTIFIER)).toBe(2);
   });
 });

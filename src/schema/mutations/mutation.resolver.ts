@@ -5,6 +5,7 @@ import { linkIdentifier, type LinkIdentifierOutcome } from '../../mutations/link
 import { linkIdentities, unlinkIdentities, type LinkOutcome, type UnlinkOutcome } from '../../mutations/link';
 import { mergeIdentities, type MergeOutcome } from '../../mutations/merge';
 import { createRelationship, type RelationshipOutcome } from '../../mutations/relationships';
+import type { Outcome } from '../../mutations/route';
 import { SCOPES, requiresScopes } from '../../security/scopes';
 import { Cluster, Identity } from '../identity/identity.type';
 import { CreateRelationshipInput, LinkIdentifierInput, LinkIdentitiesInput, MergeIdentitiesInput, UnlinkIdentitiesInput } from './inputs';
@@ -29,7 +30,7 @@ export class MutationResolver {
   @Directive(requiresScopes(SCOPES.link))
   @Mutation(() => LinkIdentitiesPayload, { description: 'Link two identities as the same person (Verato link, Auth0 account link, or Verifa user_linked relationship, by the ids\' providers).' })
   linkIdentities(@Arg('input', () => LinkIdentitiesInput, { description: 'Which identities to link.' }) input: LinkIdentitiesInput, @Ctx() ctx: Context): Promise<LinkOutcome> {
-    return linkIdentities(ctx, input);
+    return withReplayed(linkIdentities(ctx, input));
   }
 
   @Authorized(SCOPES.link)
@@ -37,7 +38,7 @@ export class MutationResolver {
   @Directive(requiresScopes(SCOPES.link))
   @Mutation(() => UnlinkIdentitiesPayload, { description: 'Split two linked identities apart (Verato unlink, Auth0 unlink, or removal of the Verifa user_linked relationship).' })
   unlinkIdentities(@Arg('input', () => UnlinkIdentitiesInput, { description: 'Which identities to unlink.' }) input: UnlinkIdentitiesInput, @Ctx() ctx: Context): Promise<UnlinkOutcome> {
-    return unlinkIdentities(ctx, input);
+    return withReplayed(unlinkIdentities(ctx, input));
   }
 
   @Authorized(SCOPES.merge)
@@ -45,7 +46,7 @@ export class MutationResolver {
   @Directive(requiresScopes(SCOPES.merge))
   @Mutation(() => MergeIdentitiesPayload, { description: 'Fold the secondary identity into the primary (two Verifa identities or two Verato records); `dryRun` previews it.' })
   mergeIdentities(@Arg('input', () => MergeIdentitiesInput, { description: 'Which identities to merge, and how.' }) input: MergeIdentitiesInput, @Ctx() ctx: Context): Promise<MergeOutcome> {
-    return mergeIdentities(ctx, input);
+    return withReplayed(mergeIdentities(ctx, input));
   }
 
   @Authorized(SCOPES.relationshipsWrite)
@@ -53,7 +54,7 @@ export class MutationResolver {
   @Directive(requiresScopes(SCOPES.relationshipsWrite))
   @Mutation(() => CreateRelationshipPayload, { description: 'Record a typed relationship between two Verifa identities, or between the Link IDs of two Verato records.' })
   createRelationship(@Arg('input', () => CreateRelationshipInput, { description: 'The relationship to record.' }) input: CreateRelationshipInput, @Ctx() ctx: Context): Promise<RelationshipOutcome> {
-    return createRelationship(ctx, input);
+    return withReplayed(createRelationship(ctx, input));
   }
 
   @Authorized(SCOPES.link)
@@ -61,9 +62,15 @@ export class MutationResolver {
   @Directive(requiresScopes(SCOPES.link))
   @Mutation(() => LinkIdentifierPayload, { description: 'Link a partner identifier to the BTC Direct user named by the forwarded x-btcdirect-user-authorization token.' })
   linkIdentifier(@Arg('input', () => LinkIdentifierInput, { description: 'The identifier to link.' }) input: LinkIdentifierInput, @Ctx() ctx: Context): Promise<LinkIdentifierOutcome> {
-    return linkIdentifier(ctx, input);
+    return withReplayed(linkIdentifier(ctx, input));
   }
 }
+
+/** Outcomes not answered from the idempotency store say so too (`replayed` is non-null). */
+const withReplayed = async <O extends Outcome>(outcome: Promise<O>): Promise<O> => {
+  const answered = await outcome;
+  return { ...answered, replayed: answered.replayed ?? false };
+};
 
 const load = (ctx: Context, id: string | null) => (id ? ctx.loaders.identity(id) : Promise.resolve(null));
 const clusterOf = async (ctx: Context, id: string | null) => (id ? ((await ctx.loaders.veratoRecordFor(id))?.cluster ?? null) : null);

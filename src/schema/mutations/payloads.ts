@@ -4,6 +4,9 @@ import { UserError } from './user-error.type';
 
 @ObjectType({ description: 'Result of linkIdentities.' })
 export class LinkIdentitiesPayload {
+  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  replayed!: boolean;
+
   @Field(() => String, { nullable: true, description: 'The Verato Link ID both records now share, when Verato did the link.' })
   linkId!: string | null;
 
@@ -13,6 +16,9 @@ export class LinkIdentitiesPayload {
 
 @ObjectType({ description: 'Result of unlinkIdentities.' })
 export class UnlinkIdentitiesPayload {
+  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  replayed!: boolean;
+
   @Field(() => [UserError], { description: 'Why nothing was unlinked; empty on success.' })
   userErrors!: UserError[];
 }
@@ -59,6 +65,9 @@ export class TransferSummary {
 
 @ObjectType({ description: 'Result of mergeIdentities.' })
 export class MergeIdentitiesPayload {
+  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  replayed!: boolean;
+
   @Field(() => Boolean, { description: 'True when nothing was changed and the payload shows what the merge would do.' })
   dryRun!: boolean;
 
@@ -74,6 +83,9 @@ export class MergeIdentitiesPayload {
 
 @ObjectType({ description: 'Result of createRelationship.' })
 export class CreateRelationshipPayload {
+  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  replayed!: boolean;
+
   @Field(() => Relationship, { nullable: true, description: 'The relationship as the provider recorded it.' })
   relationship!: Relationship | null;
 
@@ -83,6 +95,9 @@ export class CreateRelationshipPayload {
 
 @ObjectType({ description: 'Result of linkIdentifier.' })
 export class LinkIdentifierPayload {
+  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  replayed!: boolean;
+
   @Field(() => [UserError], { description: 'Why the identifier was not linked; empty on success.' })
   userErrors!: UserError[];
 }
