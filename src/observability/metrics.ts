@@ -93,6 +93,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['result'] as const,
       registers,
     }),
+    veratoNotificationPolls: new Counter({
+      name: 'identity_verato_notification_polls_total',
+      help: "Polls of Verato's /searchNotifications change feed, by result: changed (cached Verato records dropped), unchanged, skipped (another replica polls this period) or failed.",
+      labelNames: ['result'] as const,
+      registers,
+    }),
     budgetRefusals: new Counter({
       name: 'identity_rate_budget_refusals_total',
       help: "Provider calls refused without being sent: the fleet-wide rate budget had no call left within the request deadline.",

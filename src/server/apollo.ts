@@ -9,6 +9,7 @@ import { formatError } from '../errors/format-error';
 import type { LoaderOptions } from '../loaders/create-loaders';
 import { createSharedState, type SharedState } from '../shared-state';
 import { createProviderCaches } from '../loaders/provider-caches';
+import { createVeratoNotificationPoller, type VeratoNotificationPoller } from '../loaders/verato-notifications';
 import { mapProviders } from '../providers';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -43,19 +44,32 @@ export interface SubgraphApollo {
   contextFor(request: RequestFacts): Context;
   /** Parsed and validated operations, keyed by their text. */
   documents: BoundedDocumentStore;
+  /** The Verato change-feed poller: runs from `apollo.start()` to `apollo.stop()`. */
+  veratoNotifications: VeratoNotificationPoller;
 }
 
 export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<SubgraphApollo> {
   const { config, logger, metrics } = deps;
   const cacheTtlSeconds = mapProviders<Record<ProviderName, number>>((module) => config[module.name].cacheTtlSeconds ?? config.sharedState.cacheTtlSeconds);
   const shared = deps.shared ?? createSharedState({ ...config.sharedState, redisUrl: null }, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys });
+  // Once per process: the record caches every request's loaders read through.
+  const caches = createProviderCaches(shared, cacheTtlSeconds, logger);
+  const veratoNotifications = createVeratoNotificationPoller({
+    client: deps.clients.verato,
+    caches,
+    shared,
+    // Nothing to drop while Verato's records are not cached.
+    periodSeconds: cacheTtlSeconds.verato > 0 ? config.verato.notificationsPollSeconds : 0,
+    requestDeadlineMs: config.requestDeadlineMs,
+    logger,
+    metrics,
+  });
   const contextDeps: ContextDeps = {
     clients: deps.clients,
     logger,
     metrics,
     shared,
-    // Once per process: the record caches every request's loaders read through.
-    caches: createProviderCaches(shared, cacheTtlSeconds, logger),
+    caches,
     routerCache: createRouterInvalidation(config.routerInvalidation, logger, metrics),
     requestDeadlineMs: config.requestDeadlineMs,
     upstreamBudget: config.limits.upstreamBudget,
@@ -86,8 +100,14 @@ export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<Su
       operationPlugin(logger, metrics, { maxOperationNames: config.metricsMaxOperationNames }),
       replayHeaderPlugin(),
       playgroundPlugin({ enabled: config.playground, devIssuer: deps.devIssuer ?? null }),
+      {
+        async serverWillStart() {
+          veratoNotifications.start();
+          return { serverWillStop: () => veratoNotifications.stop() };
+        },
+      },
     ],
   });
   await apollo.start();
-  return { apollo, contextFor: (request) => createContext(contextDeps, request), documents };
+  return { apollo, contextFor: (request) => createContext(contextDeps, request), documents, veratoNotifications };
 }

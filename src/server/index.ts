@@ -4,7 +4,7 @@ import type { Context } from '../context';
 import { createCallerVerifier } from '../security/caller-auth';
 import type { BoundedDocumentStore } from '../security/document-store';
 import { createTokenLimit, type TokenLimit } from '../security/operation-limits';
-import { createSubgraphApollo, type SubgraphApolloDeps } from './apollo';
+import { createSubgraphApollo, type SubgraphApollo, type SubgraphApolloDeps } from './apollo';
 import { createRequestListener } from './http-routes';
 
 export type AppDeps = Omit<SubgraphApolloDeps, 'devIssuer'>;
@@ -12,6 +12,8 @@ export type AppDeps = Omit<SubgraphApolloDeps, 'devIssuer'>;
 export interface App {
   httpServer: http.Server;
   apollo: ApolloServer<Context>;
+  /** The Verato change-feed poller (stopped by `stop`). */
+  veratoNotifications: SubgraphApollo['veratoNotifications'];
   /** The caches keyed by operation text (both bounded by bytes). */
   operationCaches: { documents: BoundedDocumentStore; tokenLimit: TokenLimit };
   /** Stops taking requests (`/ready` turns 503) and waits at most `graceMs` for those in flight. */
@@ -49,6 +51,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   return {
     httpServer,
     apollo: graphql.apollo,
+    veratoNotifications: graphql.veratoNotifications,
     operationCaches: { documents: graphql.documents, tokenLimit },
     async stop(graceMs = SHUTDOWN_GRACE_MS) {
       stopping = true;

@@ -144,6 +144,25 @@ describe('Verato (POST envelopes on the Person stack)', () => {
   });
 });
 
+describe('Verato change feed (the notification poller)', () => {
+  it('searchNotifications with every required field: page 0 of a window of ISO date-times, the poll id as trackingId', async () => {
+    stack.clearCalls();
+    await stack.subgraph.app.veratoNotifications.pollOnce();
+    const calls = callsOf('verato');
+    expect(summary(calls)).toEqual(['POST /link-ws/svc/searchNotifications']);
+    const [call] = calls;
+    expect(call.headers.authorization).toBe(credentialMarker(`Bearer ${DEMO_CREDENTIALS.verato.token}`));
+    expect(call.headers['content-type']).toBe('application/json');
+    const body = call.body as { trackingId: string; content: { startDate: string; endDate: string } };
+    expect(body).toEqual({
+      trackingId: expect.stringMatching(/^verato-notifications-/),
+      content: { pageNumber: 0, pageSize: 100, startDate: expect.any(String), endDate: expect.any(String) },
+    });
+    for (const date of [body.content.startDate, body.content.endDate]) expect(new Date(date).toISOString()).toBe(date);
+    expect(Date.parse(body.content.startDate)).toBeLessThanOrEqual(Date.parse(body.content.endDate));
+  });
+});
+
 describe('Verifa (REST GETs with pinned headers)', () => {
   it('GET /identities/{id} and its relationships with limit/offset, X-API-Key, Verifa-Version and Key-Inflection: snake', async () => {
     stack.clearCalls();

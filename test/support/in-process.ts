@@ -6,6 +6,7 @@ import { PROVIDERS } from '../../src/domain/provider-name';
 import { resolveProviderEndpoints } from '../../src/embedded';
 import { startEmulators } from '../../src/emulators';
 import type { LoaderOptions } from '../../src/loaders/create-loaders';
+import type { PollResult } from '../../src/loaders/verato-notifications';
 import { createLogger } from '../../src/observability/logger';
 import { createMetrics } from '../../src/observability/metrics';
 import { createProviderClients } from '../../src/providers/provider-clients';
@@ -37,6 +38,8 @@ export interface InProcessSubgraph {
     variables?: TVars,
     as?: AsCaller,
   ): Promise<FormattedExecutionResult<TData>>;
+  /** One poll of Verato's change feed, as the background poller runs it. */
+  pollVeratoNotifications(): Promise<PollResult>;
   /** Upstream calls received by all four emulators since the last `reset`. */
   upstreamCalls(): number;
   /** Forgets the recorded calls and clears every fault knob. */
@@ -60,6 +63,8 @@ export async function startInProcess(options: { env?: Record<string, string>; lo
     LOG_LEVEL: 'silent',
     // No record cache across requests (call counts per request); cache tests set it themselves.
     CACHE_TTL_SECONDS: '0',
+    // No background poll of Verato's change feed (its calls would land in the counts); tests of it call `pollVeratoNotifications`.
+    VERATO_NOTIFICATIONS_POLL_SECONDS: '0',
     ...options.env,
   });
   const logger = createLogger({ level: config.logLevel });
@@ -67,7 +72,7 @@ export async function startInProcess(options: { env?: Record<string, string>; lo
   const providers = await resolveProviderEndpoints(config);
   const shared = createSharedState(config.sharedState, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys, metrics, logger });
   const clients = createProviderClients(config, providers.endpoints, logger, metrics, shared);
-  const { apollo, contextFor } = await createSubgraphApollo({ config, clients, shared, logger, metrics, loaderOptions: options.loaderOptions });
+  const { apollo, contextFor, veratoNotifications } = await createSubgraphApollo({ config, clients, shared, logger, metrics, loaderOptions: options.loaderOptions });
 
   return {
     emulators,
@@ -82,6 +87,7 @@ export async function startInProcess(options: { env?: Record<string, string>; lo
       if (response.body.kind !== 'single') throw new Error('expected a single result (no @defer or @stream here)');
       return response.body.singleResult;
     },
+    pollVeratoNotifications: () => veratoNotifications.pollOnce(),
     upstreamCalls: () => emulators.all.reduce((n, emulator) => n + emulator.receivedCalls(), 0),
     reset() {
       for (const emulator of emulators.all) {

@@ -91,6 +91,8 @@ async function subgraphOver(emulators: Emulators, callerIssuer: Awaited<ReturnTy
     // No record cache across requests: the call-count tests count every request's provider calls.
     // Tests of the cache set CACHE_TTL_SECONDS (or <P>_CACHE_TTL_SECONDS) themselves.
     CACHE_TTL_SECONDS: '0',
+    // No background poll of Verato's change feed unless a test asks for it.
+    VERATO_NOTIFICATIONS_POLL_SECONDS: '0',
     ...(typeof options.env === 'function' ? options.env(emulators) : options.env),
   };
   const config = loadConfig(env);

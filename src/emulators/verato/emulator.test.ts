@@ -370,6 +370,47 @@ describe('relationships', () => {
   });
 });
 
+describe('searchNotifications', () => {
+  const ALL_TIME = { startDate: '2000-01-01T00:00:00Z', endDate: '2999-01-01T00:00:00Z' };
+
+  it('has no notification for the seed, one per write made through its API, oldest first', async () => {
+    expect((await call('/searchNotifications', { pageNumber: 0, pageSize: 10, ...ALL_TIME })).content).toMatchObject({ totalElements: 0, hasNext: false, notifications: [] });
+    await call('/linkIdentities', { linkToSource: auth0Of(bob), source: source('AUTH0', bobWork.userId) });
+    await call('/unlinkIdentities', { unlinkFromSource: auth0Of(bob), source: source('AUTH0', bobWork.userId) });
+    await call('/mergeIdentities', { toSurviveSource: auth0Of(carol), toRetireSource: crmOf(carol) });
+    const reply = await call('/searchNotifications', { pageNumber: 0, pageSize: 10, ...ALL_TIME });
+    expect(reply.success).toBe(true);
+    expect(reply.content.totalElements).toBe(3);
+    const [link, unlink, merge] = reply.content.notifications;
+    expect(link).toMatchObject({
+      notificationType: 'LINK',
+      notificationLowerCaseBody: { source: 'AUTH0', nativeId: bobWork.userId, newLinkId: bob.veratoLinkId },
+    });
+    expect(JSON.parse(link.body)).toEqual(link.notificationLowerCaseBody);
+    expect(unlink).toMatchObject({ notificationType: 'UNLINK', notificationLowerCaseBody: { previousLinkId: bob.veratoLinkId } });
+    expect(merge).toMatchObject({
+      notificationType: 'MERGE',
+      notificationLowerCaseBody: { survivingNativeId: carol.auth0UserId, retiredSource: 'CRM', retiredNativeId: carol.crmId, newLinkId: carol.veratoLinkId },
+    });
+  });
+
+  it('pages, and keeps to the window [startDate, endDate)', async () => {
+    await call('/mergeIdentities', { toSurviveSource: auth0Of(carol), toRetireSource: crmOf(carol) });
+    await call('/unmergeIdentities', { unmergeFromSource: auth0Of(carol), unmergeSource: crmOf(carol) });
+    const first = await call('/searchNotifications', { pageNumber: 0, pageSize: 1, ...ALL_TIME });
+    const second = await call('/searchNotifications', { pageNumber: 1, pageSize: 1, ...ALL_TIME });
+    expect(first.content).toMatchObject({ hasNext: true, totalElements: 2, notifications: [{ notificationType: 'MERGE' }] });
+    expect(second.content).toMatchObject({ hasNext: false, notifications: [{ notificationType: 'UNMERGE' }] });
+    const ts = first.content.notifications[0].ts;
+    expect((await call('/searchNotifications', { pageNumber: 0, pageSize: 10, startDate: ALL_TIME.startDate, endDate: ts })).content.totalElements).toBe(0);
+  });
+
+  it('refuses a request without its required fields, inside the envelope', async () => {
+    const reply = await call('/searchNotifications', { pageNumber: 0, pageSize: 10, startDate: ALL_TIME.startDate });
+    expect(reply).toMatchObject({ success: false, message: 'endDate is required' });
+  });
+});
+
 describe('contract: the Person OpenAPI spec declares what the emulator serves', () => {
   const personSpec = loadSpec('verato/verato-person-openapi.yml');
   const servedPaths = [...Object.keys(READ_OPERATIONS), ...Object.keys(WRITE_OPERATIONS)];
@@ -397,6 +438,7 @@ describe('contract: the Person OpenAPI spec declares what the emulator serves', 
         }),
       ],
       ['/deleteRelationshipService', await call('/deleteRelationshipService', { id: 'rel-0002' })],
+      ['/searchNotifications', await call('/searchNotifications', { pageNumber: 0, pageSize: 100, startDate: '2000-01-01T00:00:00Z', endDate: '2999-01-01T00:00:00Z' })],
     ];
     expect(replies.map(([path]) => path).sort()).toEqual([...servedPaths].sort());
     for (const [path, reply] of replies) {

@@ -51,11 +51,69 @@ const searchRelationshipsService: VeratoOperation = {
   },
 };
 
+/** (inferred) the tenant's name in every notification and reply. */
+const CUSTOMER_ID = 'emulator';
+/** (inferred) the largest page the service serves. */
+const MAX_NOTIFICATION_PAGE_SIZE = 1000;
+
+/**
+ * searchNotifications: the change feed between `startDate` (inclusive) and `endDate` (exclusive),
+ * oldest first, one page of it (`pageNumber` from 0). The bounds' inclusiveness and the page base
+ * are (inferred).
+ */
+const searchNotifications: VeratoOperation = {
+  run(content, store) {
+    const pageNumber = requireInteger(content, 'pageNumber', 0, Number.MAX_SAFE_INTEGER);
+    const pageSize = requireInteger(content, 'pageSize', 1, MAX_NOTIFICATION_PAGE_SIZE);
+    const start = requireDate(content, 'startDate');
+    const end = requireDate(content, 'endDate');
+    if (end < start) throw new VeratoBusinessError('endDate must not be before startDate');
+    const matching = store.notifications().filter((notification) => {
+      const ts = Date.parse(notification.ts);
+      return ts >= start && ts < end;
+    });
+    const page = matching.slice(pageNumber * pageSize, (pageNumber + 1) * pageSize);
+    return {
+      message: '',
+      content: {
+        customerId: CUSTOMER_ID,
+        hasNext: (pageNumber + 1) * pageSize < matching.length,
+        totalElements: matching.length,
+        notifications: page.map((notification) => ({
+          partitionKey: CUSTOMER_ID,
+          service: 'link-ws',
+          customerId: CUSTOMER_ID,
+          notificationType: notification.notificationType,
+          body: JSON.stringify(notification.body),
+          notificationLowerCaseBody: notification.body,
+          ts: notification.ts,
+          username: 'emulator',
+        })),
+      },
+    };
+  },
+};
+
 export const READ_OPERATIONS: Record<string, VeratoOperation> = {
   '/v2/identityIdQuery': identityIdQuery,
   '/v2/nativeIdQuery': nativeIdQuery,
   '/searchRelationshipsService': searchRelationshipsService,
+  '/searchNotifications': searchNotifications,
 };
+
+function requireInteger(content: RequestContent, field: string, min: number, max: number): number {
+  const value = content[field];
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new VeratoBusinessError(`${field} is required`);
+  if (value < min || value > max) throw new VeratoBusinessError(`${field} must be between ${min} and ${max}`);
+  return value;
+}
+
+function requireDate(content: RequestContent, field: string): number {
+  const value = requireString(content, field);
+  const epochMs = Date.parse(value);
+  if (Number.isNaN(epochMs)) throw new VeratoBusinessError(`${field} must be a date-time`);
+  return epochMs;
+}
 
 function responseFormatNames(content: RequestContent): string[] {
   const names = content.responseIdentityFormatNames;

@@ -102,6 +102,35 @@ export interface NewRelationship {
   endDate?: string;
 }
 
+/**
+ * One entry of the change feed `/searchNotifications` answers, in the `NotificationData` shape.
+ * The notification types and which body fields each carries are (inferred): the spec lists the
+ * fields of `NotificationLowerCaseBody` without saying which event sets which.
+ */
+export interface VeratoNotification {
+  notificationType: VeratoNotificationType;
+  ts: string;
+  body: VeratoNotificationBody;
+}
+
+export type VeratoNotificationType = 'LINK' | 'UNLINK' | 'MERGE' | 'UNMERGE' | 'RELATIONSHIP_ADD' | 'RELATIONSHIP_DELETE';
+
+export interface VeratoNotificationBody {
+  source?: string;
+  nativeId?: string;
+  survivingSource?: string;
+  survivingNativeId?: string;
+  retiredSource?: string;
+  retiredNativeId?: string;
+  previousLinkId?: string;
+  newLinkId?: string;
+}
+
+// (inferred) a relationship event names its subject in previousLinkId and its object in newLinkId.
+
+/** (inferred) how much of the feed a tenant keeps; the emulator forgets the oldest beyond it. */
+export const MAX_KEPT_NOTIFICATIONS = 10_000;
+
 export interface RelationshipFilter {
   filterBySubjectVeratoId?: string;
   filterByObjectVeratoId?: string;
@@ -145,6 +174,9 @@ export class VeratoStore {
   private highestLinkNumber = 0;
   private relationshipNumber = 0;
   private readonly relationshipVerbs: ReadonlySet<string>;
+  private readonly feed: VeratoNotification[] = [];
+  /** The seed's own writes are the tenant's starting state, not changes. */
+  private seeding = false;
 
   /** `relationshipVerbs`: the verbs of this tenant's relationship definitions (default: the catalogue's). */
   constructor(options: { relationshipVerbs?: readonly string[] } = {}) {
@@ -157,10 +189,31 @@ export class VeratoStore {
     this.relationships.clear();
     this.highestLinkNumber = 0;
     this.relationshipNumber = 0;
+    this.feed.length = 0;
+  }
+
+  /** The change feed in time order (oldest first), at most MAX_KEPT_NOTIFICATIONS. */
+  notifications(): readonly VeratoNotification[] {
+    return this.feed;
+  }
+
+  private notify(notificationType: VeratoNotificationType, body: VeratoNotificationBody): void {
+    if (this.seeding) return;
+    this.feed.push({ notificationType, ts: new Date().toISOString(), body });
+    if (this.feed.length > MAX_KEPT_NOTIFICATIONS) this.feed.splice(0, this.feed.length - MAX_KEPT_NOTIFICATIONS);
   }
 
   /** Loads the demo dataset: one four-record cluster per person, the standalone Auth0 users, the relationships. */
   seed(): void {
+    this.seeding = true;
+    try {
+      this.seedDemo();
+    } finally {
+      this.seeding = false;
+    }
+  }
+
+  private seedDemo(): void {
     for (const person of DEMO_PEOPLE) this.addPerson(person);
     DEMO_STANDALONE_AUTH0_USERS.forEach((user, index) => {
       const person = demoPerson(user.personKey);
@@ -230,7 +283,11 @@ export class VeratoStore {
     const incoming = this.requireActiveRecord(source, 'linked');
     requireDistinct(target, incoming);
     // (inferred) linking records that already share a Link ID is a no-op success.
-    if (incoming.linkId !== target.linkId) this.absorbCluster(incoming.linkId, target.linkId);
+    if (incoming.linkId !== target.linkId) {
+      const previousLinkId = incoming.linkId;
+      this.absorbCluster(incoming.linkId, target.linkId);
+      this.notify('LINK', { source: source.name, nativeId: source.id, previousLinkId, newLinkId: target.linkId });
+    }
     return target.linkId;
   }
 
@@ -242,7 +299,9 @@ export class VeratoStore {
     requireSameCluster(staying, leaving);
     const unlinkedId = this.allocateLinkId();
     // (inferred) records retired into the leaving record go with it.
+    const previousLinkId = leaving.linkId;
     for (const record of [leaving, ...this.recordsMergedInto(leaving.source)]) record.linkId = unlinkedId;
+    this.notify('UNLINK', { source: source.name, nativeId: source.id, previousLinkId, newLinkId: unlinkedId });
     return { unlinkedId, unlinkedFromId: staying.linkId };
   }
 
@@ -251,8 +310,17 @@ export class VeratoStore {
     const survivor = this.requireActiveRecord(toSurviveSource, 'merged');
     const retiring = this.requireActiveRecord(toRetireSource, 'merged');
     requireDistinct(survivor, retiring);
+    const previousLinkId = retiring.linkId;
     if (retiring.linkId !== survivor.linkId) this.absorbCluster(retiring.linkId, survivor.linkId);
     retiring.mergedInto = { source: { ...survivor.source }, at: new Date().toISOString() };
+    this.notify('MERGE', {
+      survivingSource: survivor.source.name,
+      survivingNativeId: survivor.source.id,
+      retiredSource: retiring.source.name,
+      retiredNativeId: retiring.source.id,
+      previousLinkId,
+      newLinkId: survivor.linkId,
+    });
     return survivor.linkId;
   }
 
@@ -268,7 +336,9 @@ export class VeratoStore {
     }
     requireSameCluster(active, retired);
     retired.mergedInto = undefined;
+    const previousLinkId = retired.linkId;
     retired.linkId = this.allocateLinkId();
+    this.notify('UNMERGE', { source: unmergeSource.name, nativeId: unmergeSource.id, previousLinkId, newLinkId: retired.linkId });
     return { unmergedId: retired.linkId, unmergedFromId: active.linkId };
   }
 
@@ -301,6 +371,7 @@ export class VeratoStore {
       endDate: input.endDate,
     };
     this.relationships.set(id, relationship);
+    this.notify('RELATIONSHIP_ADD', { previousLinkId: relationship.subjectVeratoId, newLinkId: relationship.objectVeratoId });
     return relationship;
   }
 
@@ -320,7 +391,10 @@ export class VeratoStore {
   }
 
   deleteRelationship(id: string): void {
-    if (!this.relationships.delete(id)) throw new VeratoBusinessError(`Could not find relationship with id ${id}`);
+    const relationship = this.relationships.get(id);
+    if (!relationship) throw new VeratoBusinessError(`Could not find relationship with id ${id}`);
+    this.relationships.delete(id);
+    this.notify('RELATIONSHIP_DELETE', { previousLinkId: relationship.subjectVeratoId, newLinkId: relationship.objectVeratoId });
   }
 
   private requireRecord(source: VeratoSource): SourceRecord {

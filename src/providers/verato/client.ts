@@ -8,6 +8,7 @@ import {
   isEnvelope,
   isIdentityQueryReply,
   isLinkIdReply,
+  isSearchNotificationsReply,
   isSearchRelationshipsReply,
   type AddRelationshipContent,
   type AddRelationshipReply,
@@ -16,6 +17,8 @@ import {
   type LinkIdentitiesReply,
   type MergeIdentitiesContent,
   type MergeIdentitiesReply,
+  type SearchNotificationsContent,
+  type SearchNotificationsReply,
   type SearchRelationshipsContent,
   type SearchRelationshipsReply,
   type UnlinkIdentitiesContent,
@@ -83,6 +86,11 @@ export class VeratoClient {
     const content: SearchRelationshipsContent = { relationshipFilter: { filterBySubjectOrObjectVeratoId: linkId } };
     const reply = await this.call<SearchRelationshipsReply>(ctx, '/searchRelationshipsService', content, 'read', isSearchRelationshipsReply);
     return reply?.relationships ?? [];
+  }
+
+  /** One page of the change feed (merge/link/unlink events) between `startDate` and `endDate`. */
+  async searchNotifications(ctx: CallContext, content: SearchNotificationsContent): Promise<SearchNotificationsReply> {
+    return (await this.call<SearchNotificationsReply>(ctx, '/searchNotifications', content, 'read', isSearchNotificationsReply)) ?? {};
   }
 
   async linkIdentities(ctx: CallContext, content: LinkIdentitiesContent, retry: 'safe' | 'never'): Promise<LinkIdentitiesReply> {

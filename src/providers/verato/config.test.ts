@@ -101,3 +101,15 @@ describe('VERATO_CLIENT_CERT, VERATO_CLIENT_KEY, VERATO_CA', () => {
     expect(error.message).toBe('VERATO_CLIENT_KEY: is not the private key of the certificate in VERATO_CLIENT_CERT');
   });
 });
+
+describe('VERATO_NOTIFICATIONS_POLL_SECONDS', () => {
+  it('defaults to 30; 0 turns the poll off', () => {
+    expect(read({}).notificationsPollSeconds).toBe(30);
+    expect(read({ VERATO_NOTIFICATIONS_POLL_SECONDS: '0' }).notificationsPollSeconds).toBe(0);
+    expect(read({ VERATO_NOTIFICATIONS_POLL_SECONDS: '5' }).notificationsPollSeconds).toBe(5);
+  });
+
+  it('refuses what is not a whole number of seconds in range', () => {
+    for (const value of ['-1', 'soon', '1.5', '86400']) expect(configErrorOf({ VERATO_NOTIFICATIONS_POLL_SECONDS: value }).message).toContain('VERATO_NOTIFICATIONS_POLL_SECONDS');
+  });
+});

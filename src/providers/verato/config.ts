@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError, oneOf, providerSettings, quote, secretOrPair, type EnvReader, type ProviderSettings } from '../../env';
+import { ConfigError, integer, oneOf, providerSettings, quote, secretOrPair, type EnvReader, type ProviderSettings } from '../../env';
 import { DEFAULT_SOURCE_MAP, parseSourceMap, type SourceMap } from './source-map';
 import { stackOfPath, VERATO_STACK_NAMES, VERATO_STACKS, type VeratoStack } from './stacks';
 
@@ -21,7 +21,12 @@ export type VeratoSettings = ProviderSettings<VeratoAuth> & {
   tls: VeratoTls | null;
   /** VERATO_RELATIONSHIP_VERBS: the verbs of the tenant's relationship definitions. */
   relationshipVerbs: readonly string[];
+  /** VERATO_NOTIFICATIONS_POLL_SECONDS: period of the /searchNotifications poller; 0 = off. */
+  notificationsPollSeconds: number;
 };
+
+export const DEFAULT_NOTIFICATIONS_POLL_SECONDS = 30;
+const MAX_NOTIFICATIONS_POLL_SECONDS = 3_600;
 
 /**
  * The verbs of Verato's documented relationship-definition catalogue (contract §1.4, both
@@ -64,6 +69,7 @@ export function readVeratoConfig(read: EnvReader): VeratoSettings {
     stack,
     tls: readTls(read),
     relationshipVerbs: parseRelationshipVerbs(read('VERATO_RELATIONSHIP_VERBS')),
+    notificationsPollSeconds: integer(read, 'VERATO_NOTIFICATIONS_POLL_SECONDS', DEFAULT_NOTIFICATIONS_POLL_SECONDS, 0, MAX_NOTIFICATIONS_POLL_SECONDS),
   };
 }
 
@@ -129,4 +135,5 @@ export const VERATO_HELP = [
   '  VERATO_CA                 PEM file of the CA(s) to trust for Verato (default: the system CAs)',
   '  VERATO_SOURCE_MAP         Verato source code per provider (VERIFA=verifa,AUTH0=auth0,BTCDIRECT=btcdirect)',
   '  VERATO_RELATIONSHIP_VERBS the verbs of the tenant\'s relationship definitions, comma-separated (default: Verato\'s catalogue)',
+  '  VERATO_NOTIFICATIONS_POLL_SECONDS  period of the /searchNotifications poll that drops cached Verato records changed outside the subgraph (default 30; 0 = off)',
 ];

@@ -141,6 +141,40 @@ export interface SearchRelationshipsReply {
   relationships?: VeratoRelationship[];
 }
 
+/** searchNotifications request `content`: one page of the change feed between two instants. */
+export interface SearchNotificationsContent {
+  pageNumber: number;
+  pageSize: number;
+  /** ISO date-time. */
+  startDate: string;
+  /** ISO date-time. */
+  endDate: string;
+}
+
+/** `NotificationLowerCaseBody`: the records and Link IDs a change names. */
+export interface VeratoNotificationBody {
+  source?: string;
+  nativeId?: string;
+  survivingSource?: string;
+  survivingNativeId?: string;
+  retiredSource?: string;
+  retiredNativeId?: string;
+  previousLinkId?: string;
+  newLinkId?: string;
+}
+
+export interface VeratoNotification {
+  notificationType?: string;
+  ts?: string;
+  notificationLowerCaseBody?: VeratoNotificationBody;
+}
+
+export interface SearchNotificationsReply {
+  hasNext?: boolean;
+  totalElements?: number;
+  notifications?: VeratoNotification[];
+}
+
 export interface AddRelationshipContent {
   relationship: {
     relationshipVerb: string;
@@ -237,6 +271,16 @@ function isRelationship(value: unknown): boolean {
 
 export function isSearchRelationshipsReply(value: unknown): value is SearchRelationshipsReply {
   return isRecord(value) && optional(value.relationships, (list) => arrayOf(list, isRelationship));
+}
+
+export function isSearchNotificationsReply(value: unknown): value is SearchNotificationsReply {
+  return (
+    isRecord(value) &&
+    optional(value.hasNext, isBoolean) &&
+    optional(value.notifications, (list) =>
+      arrayOf(list, (item) => isRecord(item) && optional(item.notificationType, isString) && optional(item.notificationLowerCaseBody, isRecord)),
+    )
+  );
 }
 
 export function isAddRelationshipReply(value: unknown): value is AddRelationshipReply {
