@@ -87,7 +87,7 @@ export type LinkIdentitiesInput = {
   linkWith?: string | null | undefined;
   /** The identity that survives (its Verato Link ID is kept; the Auth0 user that receives the login). */
   primaryId: string | number;
-  /** Why they are linked (stored as the Verifa relationship note). */
+  /** Why they are linked: stored as the Verifa relationship note, and in Verato's auditLogMap (inferred). Auth0 has nowhere to record it, so a link of two Auth0 users does not send it. */
   reason?: string | null | undefined;
   /** The identity linked into the primary. */
   secondaryId: string | number;
@@ -101,7 +101,7 @@ export type MergeIdentitiesInput = {
   idempotencyKey?: string | null | undefined;
   /** The identity that survives. */
   primaryId: string | number;
-  /** Why they are merged (kept by Verifa). */
+  /** Why they are merged: Verifa's merge reason, or Verato's auditLogMap (inferred). */
   reason?: string | null | undefined;
   /** Verifa: erase the secondary's personal data after the merge. */
   redactSecondary?: boolean | null | undefined;
@@ -157,7 +157,7 @@ export type UnlinkIdentitiesInput = {
   idempotencyKey?: string | null | undefined;
   /** The identity that stays where it is. */
   primaryId: string | number;
-  /** Why they are unlinked. */
+  /** Why they are unlinked: recorded in Verato's auditLogMap (inferred). Verifa's relationship DELETE and Auth0's unlink take no body, so for two Verifa identities or two Auth0 users it is not sent. */
   reason?: string | null | undefined;
   /** The identity split out of it. */
   secondaryId: string | number;
@@ -187,6 +187,8 @@ export type UserErrorCode =
   | 'NOT_FOUND'
   /** The accounts are not linked, so they cannot be unlinked. */
   | 'NOT_LINKED'
+  /** The record to unmerge is not merged (retired), so there is nothing to split out. */
+  | 'NOT_MERGED'
   /** The provider is still reviewing a document; retry later. */
   | 'PENDING_REVIEW'
   /** The provider refused for another reason (see `providerCode`). */

@@ -81,6 +81,27 @@ export class CreateRelationshipPayload {
   userErrors!: UserError[];
 }
 
+@ObjectType({ description: 'Result of unmergeIdentities.' })
+export class UnmergeIdentitiesPayload {
+  @Field(() => String, { nullable: true, description: 'The new Verato Link ID of the record split out.' })
+  unmergedLinkId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The Verato Link ID the primary stays in.' })
+  unmergedFromLinkId!: string | null;
+
+  @Field(() => [UserError], { description: 'Why nothing was unmerged; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'Result of deleteRelationship.' })
+export class DeleteRelationshipPayload {
+  @Field(() => ID, { nullable: true, description: 'The id of the relationship removed.' })
+  deletedId!: string | null;
+
+  @Field(() => [UserError], { description: 'Why nothing was removed; empty on success.' })
+  userErrors!: UserError[];
+}
+
 @ObjectType({ description: 'Result of linkIdentifier.' })
 export class LinkIdentifierPayload {
   @Field(() => [UserError], { description: 'Why the identifier was not linked; empty on success.' })
