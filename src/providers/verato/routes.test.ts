@@ -151,6 +151,10 @@ describe('Verato routes', () => {
     clients.verato.unmergeIdentities.mockRejectedValue(new ProviderRejection({ provider: 'verato', providerCode: 'success_false', message: 'Verato refused unmergeIdentities.' }));
     expect((await unmergeIdentities(ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toMatchObject([{ code: 'NOT_MERGED', field: 'secondaryId', provider: 'verato' }]);
     expect((await unmergeIdentities(ctx, { primaryId: CRM, secondaryId: VERIFA })).userErrors).toMatchObject([{ code: 'UNSUPPORTED_OPERATION' }]);
+
+    const elsewhere = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-2', 'MERGED') } });
+    elsewhere.clients.verato.unmergeIdentities.mockRejectedValue(new ProviderRejection({ provider: 'verato', providerCode: 'success_false', message: 'Verato refused unmergeIdentities.' }));
+    expect((await unmergeIdentities(elsewhere.ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toMatchObject([{ code: 'NOT_MERGED', field: 'primaryId', provider: 'verato' }]);
   });
 
   it('deletes a relationship by its id (deleteRelationshipService); a refusal is NOT_FOUND', async () => {
