@@ -8,10 +8,10 @@ import { btcDirectRoutes } from '../providers/btcdirect/routes';
 import { veratoRoutes } from '../providers/verato/routes';
 import { verifaRoutes } from '../providers/verifa/routes';
 import type { LinkInput, LinkOutcome, LinkResult, UnlinkInput, UnlinkOutcome } from './link';
-import type { MergeInput, MergeOutcome, MergePreview, MergeResult } from './merge';
+import type { MergeInput, MergeOutcome, MergePreview, MergeResult, UnmergeInput, UnmergeOutcome, UnmergeResult } from './merge';
 import type { OwnershipProof } from './ownership';
-import type { CreateRelationshipInput, RelationshipOutcome } from './relationships';
-import type { IdOf, PairRequest, PairRoute } from './route';
+import type { CreateRelationshipInput, DeleteRelationshipOutcome, DeleteRelationshipRequest, RelationshipOutcome } from './relationships';
+import type { IdOf, PairRequest, PairRoute, PairWrite } from './route';
 import { userError, type UserErrorRecord } from './user-errors';
 
 /**
@@ -38,11 +38,23 @@ export const PAIR_DISPATCH: { [M in PairMutation]: PairDispatch<M> } = {
     sameProvider: { verato: veratoRoutes.mergeIdentities, verifa: verifaRoutes.mergeIdentities },
     supported: 'two Verifa identities (POST /identities/merge) or two Verato source records (POST /mergeIdentities)',
   },
+  unmergeIdentities: {
+    sameProvider: { verato: veratoRoutes.unmergeIdentities },
+    supported: 'two Verato source records, the secondary merged (retired) into the primary (POST /unmergeIdentities)',
+  },
   createRelationship: {
     sameProvider: { verato: veratoRoutes.createRelationship, verifa: verifaRoutes.createRelationship },
     supported: 'two Verifa identities (POST /identities/{id}/relationships) or two Verato records, joined by their Link IDs (addRelationshipService)',
   },
 };
+
+/** deleteRelationship has one identity: the one whose relationships listed the relationship. */
+const DELETE_RELATIONSHIP: { [P in ProviderName]?: DeleteRelationshipRoute<IdOf<P>> } = {
+  verifa: verifaRoutes.deleteRelationship,
+  verato: veratoRoutes.deleteRelationship,
+};
+const DELETE_RELATIONSHIP_SUPPORTED =
+  'a relationship of a Verifa identity (DELETE /identities/{id}/relationships/{relationship_id}) or of a Verato record\'s Link ID (deleteRelationshipService)';
 
 /** mergeIdentities with dryRun: computed from reads, for the providers that merge. */
 const MERGE_PREVIEWS: { [P in ProviderName]?: MergePreviewRoute<IdOf<P>> } = {
@@ -61,12 +73,15 @@ export interface PairMutations {
   linkIdentities: { input: LinkInput; result: LinkResult; outcome: LinkOutcome };
   unlinkIdentities: { input: UnlinkInput; result: void; outcome: UnlinkOutcome };
   mergeIdentities: { input: MergeInput; result: MergeResult; outcome: MergeOutcome };
+  unmergeIdentities: { input: UnmergeInput; result: UnmergeResult; outcome: UnmergeOutcome };
   createRelationship: { input: CreateRelationshipInput; result: RelationshipRecord; outcome: RelationshipOutcome };
 }
 export type PairMutation = keyof PairMutations;
 
 export type PairRouteOf<M extends PairMutation, Id extends GlobalId = GlobalId> = PairRoute<PairMutations[M]['input'], PairMutations[M]['result'], PairMutations[M]['outcome'], Id>;
 export type PairRequestOf<M extends PairMutation, Id extends GlobalId = GlobalId> = PairRequest<PairMutations[M]['input'], PairMutations[M]['result'], PairMutations[M]['outcome'], Id>;
+/** The route of one provider for deleteRelationship; a user error refuses before any call. */
+export type DeleteRelationshipRoute<Id extends GlobalId = GlobalId> = (ctx: Context, request: DeleteRelationshipRequest<Id>) => PairWrite<DeleteRelationshipOutcome> | UserErrorRecord;
 export type MergePreviewRoute<Id extends GlobalId = GlobalId> = (ctx: Context, request: PairRequestOf<'mergeIdentities', Id>) => Promise<MergePreview>;
 
 interface PairDispatch<M extends PairMutation> {
@@ -83,6 +98,10 @@ export function pairRouteFor<M extends PairMutation>(mutation: M, primary: Globa
 
 export function mergePreviewFor(primary: GlobalId, secondary: GlobalId): MergePreviewRoute | UserErrorRecord {
   return sameProviderEntry(MERGE_PREVIEWS, primary, secondary) ?? unsupported('mergeIdentities', PAIR_DISPATCH.mergeIdentities.supported);
+}
+
+export function deleteRelationshipRouteFor(identity: GlobalId): DeleteRelationshipRoute | UserErrorRecord {
+  return (DELETE_RELATIONSHIP[identity.provider] as DeleteRelationshipRoute | undefined) ?? unsupported('deleteRelationship', DELETE_RELATIONSHIP_SUPPORTED);
 }
 
 /** How the caller proves it owns these two accounts, when their provider allows self-service. */

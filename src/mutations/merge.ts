@@ -79,3 +79,31 @@ function mergeProblem(primary: IdentityRecord | null, secondary: IdentityRecord 
   }
   return null;
 }
+
+export interface UnmergeInput {
+  primaryId: string;
+  secondaryId: string;
+  reason?: string | null;
+  idempotencyKey?: string | null;
+}
+
+/** What a provider answered to an unmerge: the Link IDs the two records are in afterwards. */
+export interface UnmergeResult {
+  unmergedLinkId: string | null;
+  unmergedFromLinkId: string | null;
+}
+
+export interface UnmergeOutcome extends Outcome, UnmergeResult {
+  primaryId: string | null;
+  secondaryId: string | null;
+}
+
+/** unmergeIdentities: the secondary, merged (retired) into the primary earlier, is split out again. */
+export async function unmergeIdentities(ctx: Context, input: UnmergeInput): Promise<UnmergeOutcome> {
+  const refused = (userErrors: UserErrorRecord[]): UnmergeOutcome => ({ primaryId: null, secondaryId: null, unmergedLinkId: null, unmergedFromLinkId: null, userErrors });
+  const ids = parsePair(input);
+  if (isUserError(ids)) return refused([ids]);
+  const [primary, secondary] = ids;
+  const done = (result: UnmergeResult): UnmergeOutcome => ({ primaryId: input.primaryId, secondaryId: input.secondaryId, ...result, userErrors: [] });
+  return runPairRoute(ctx, 'unmergeIdentities', { input, primary, secondary, done, refused }, [input.primaryId, input.secondaryId]);
+}

@@ -10,11 +10,13 @@ import { ClusterMemberResolver, IdentityResolver, LinkedAccountResolver, Relatio
 import { Identity } from './identity/identity.type';
 import {
   CreateRelationshipPayloadResolver,
+  DeleteRelationshipPayloadResolver,
   LinkIdentifierPayloadResolver,
   LinkIdentitiesPayloadResolver,
   MergeIdentitiesPayloadResolver,
   MutationResolver,
   UnlinkIdentitiesPayloadResolver,
+  UnmergeIdentitiesPayloadResolver,
 } from './mutations/mutation.resolver';
 
 /** Federation directives the SDL uses; v2.12 is the first spec with `@cacheTag` (Apollo Router's response-cache invalidation, Router ≥ 2.10). */
@@ -31,6 +33,8 @@ const RESOLVERS: NonEmptyArray<Function> = [
   UnlinkIdentitiesPayloadResolver,
   MergeIdentitiesPayloadResolver,
   CreateRelationshipPayloadResolver,
+  UnmergeIdentitiesPayloadResolver,
+  DeleteRelationshipPayloadResolver,
   LinkIdentifierPayloadResolver,
 ];
 

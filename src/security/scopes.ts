@@ -6,9 +6,9 @@ export const SCOPES = {
   pii: 'identities:pii',
   /** linkIdentities, unlinkIdentities, linkIdentifier. */
   link: 'identities:link',
-  /** mergeIdentities. */
+  /** mergeIdentities, unmergeIdentities. */
   merge: 'identities:merge',
-  /** createRelationship. */
+  /** createRelationship, deleteRelationship. */
   relationshipsWrite: 'relationships:write',
   /** Lifts ownership checks: link any accounts, not only the caller's own. */
   admin: 'identities:admin',

@@ -1,9 +1,11 @@
 import {
   CreateRelationshipDocument,
+  DeleteRelationshipDocument,
   LinkIdentifierDocument,
   LinkIdentitiesDocument,
   MergeIdentitiesDocument,
   UnlinkIdentitiesDocument,
+  UnmergeIdentitiesDocument,
 } from '../../generated/graphql';
 import { credentialMarker } from '../../src/emulators/call-log';
 import type { RecordedCall } from '../../src/emulators/harness';
@@ -480,6 +482,135 @@ describe('createRelationship', () => {
     const result = await stack.gql(CreateRelationshipDocument, { input: { sourceId: `verifa:${alice.verifaId}`, relatedId: `verifa:${bob.verifaId}`, customType: 'same_ssn' } });
     expect(result.data!.createRelationship.userErrors.map((e) => e.code)).toEqual(['INVALID_INPUT']);
     expect(stack.emulators.all.map((emulator) => emulator.calls.length)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('deleteRelationship', () => {
+  it('Verifa: DELETE /api/v1/identities/{identity}/relationships/{relationship_id} without a body; both directions go', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const source = verifa.addIdentity();
+    const related = verifa.addIdentity();
+    const relationship = verifa.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'family_member' });
+    const requestId = unique('ct-delrel-verifa-');
+
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: relationship.id, identityId: `verifa:${source.id}` } }, { 'x-request-id': requestId });
+    expect(result.data!.deleteRelationship).toMatchObject({ deletedId: relationship.id, userErrors: [], identity: { id: `verifa:${source.id}`, relationships: { nodes: [] } } });
+
+    const call = theWrite('verifa');
+    expect(`${call.method} ${call.path}`).toBe(`DELETE /api/v1/identities/${source.id}/relationships/${relationship.id}`);
+    expectVerifaHeaders(call, requestId, { body: false });
+    expect(call.body).toBeUndefined();
+    expect(verifa.relationshipsFrom(related.id)).toEqual([]);
+  });
+
+  it("Verifa: a system relationship is refused with Verifa's 422, answered as a userError; it stays", async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const source = verifa.addIdentity();
+    const related = verifa.addIdentity();
+    const relationship = verifa.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'same_address' });
+
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: relationship.id, identityId: `verifa:${source.id}` } });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id', provider: 'VERIFA', providerCode: 'validation_error' }]);
+    expect(theWrite('verifa').method).toBe('DELETE');
+    expect(verifa.relationshipsFrom(source.id).map((r) => r.id)).toEqual([relationship.id]);
+  });
+
+  it('Verifa: an unknown relationship is NOT_FOUND', async () => {
+    const source = stack.emulators.verifa!.store.addIdentity();
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: 'idrel_unknown1', identityId: `verifa:${source.id}` } });
+    expect(result.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'VERIFA', providerCode: 'not_found' }]);
+  });
+
+  it('Verato: POST /link-ws/svc/deleteRelationshipService {trackingId, content:{id}}', async () => {
+    const verato = stack.emulators.verato!.store;
+    const subject = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-DELREL-A') } });
+    const object = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-DELREL-B') } });
+    const relationship = verato.addRelationship({ relationshipVerb: 'is guardian for', subjectVeratoId: subject.linkId, objectVeratoId: object.linkId, domain: 'Person' });
+    const requestId = unique('ct-delrel-verato-');
+
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: relationship.id!, identityId: `verato:CRM:${subject.source.id}` } }, { 'x-request-id': requestId });
+    expect(result.data!.deleteRelationship).toMatchObject({ deletedId: relationship.id, userErrors: [], identity: { relationships: { nodes: [] } } });
+
+    const call = theWrite('verato');
+    expect(`${call.method} ${call.path}`).toBe('POST /link-ws/svc/deleteRelationshipService');
+    expectVeratoHeaders(call, requestId);
+    expect(call.body).toEqual({ trackingId: requestId, content: { id: relationship.id } });
+    expectVeratoSpecBody('deleteRelationshipService', call.body);
+  });
+
+  it('Verato: an unknown relationship id is refused (success:false) and answered NOT_FOUND', async () => {
+    const record = stack.emulators.verato!.store.addSourceRecord({ source: { name: 'CRM', id: unique('CT-DELREL-C') } });
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: 'R-unknown', identityId: `verato:CRM:${record.source.id}` } });
+    expect(result.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'VERATO' }]);
+  });
+});
+
+describe('unmergeIdentities', () => {
+  it('Verato: POST /link-ws/svc/unmergeIdentities {trackingId, content:{unmergeFromSource, unmergeSource}, auditLogMap:{reason}}', async () => {
+    const verato = stack.emulators.verato!.store;
+    const survivor = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-UNMERGE-A') } });
+    const retired = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-UNMERGE-B') } });
+    verato.mergeIdentities(survivor.source, retired.source);
+    const requestId = unique('ct-unmerge-verato-');
+
+    const result = await stack.gql(
+      UnmergeIdentitiesDocument,
+      { input: { primaryId: `verato:CRM:${survivor.source.id}`, secondaryId: `verato:CRM:${retired.source.id}`, reason: 'different people' } },
+      { 'x-request-id': requestId },
+    );
+    const payload = result.data!.unmergeIdentities;
+    expect(payload).toMatchObject({ userErrors: [], unmergedFromLinkId: survivor.linkId, secondary: { status: 'ACTIVE', cluster: { linkId: payload.unmergedLinkId } } });
+    expect(payload.unmergedLinkId).not.toBe(survivor.linkId);
+
+    const call = theWrite('verato');
+    expect(`${call.method} ${call.path}`).toBe('POST /link-ws/svc/unmergeIdentities');
+    expectVeratoHeaders(call, requestId);
+    expect(call.body).toEqual({ trackingId: requestId, content: { unmergeFromSource: survivor.source, unmergeSource: retired.source }, auditLogMap: { reason: 'different people' } });
+    // auditLogMap is a portal-only envelope field (inferred); the rest is as the spec declares.
+    const { auditLogMap: _audit, ...declared } = call.body as Record<string, unknown>;
+    expectVeratoSpecBody('unmergeIdentities', declared);
+  });
+
+  it('Verato: a record that is not merged is refused and answered NOT_MERGED', async () => {
+    const verato = stack.emulators.verato!.store;
+    const a = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-UNMERGE-C') } });
+    const b = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-UNMERGE-D') }, linkId: a.linkId });
+    const result = await stack.gql(UnmergeIdentitiesDocument, { input: { primaryId: `verato:CRM:${a.source.id}`, secondaryId: `verato:CRM:${b.source.id}` } });
+    expect(result.data!.unmergeIdentities.userErrors).toMatchObject([{ code: 'NOT_MERGED', field: 'secondaryId', provider: 'VERATO' }]);
+    expect(theWrite('verato').body).not.toHaveProperty('auditLogMap');
+  });
+
+  it('Verifa identities: UNSUPPORTED_OPERATION and no request', async () => {
+    const result = await stack.gql(UnmergeIdentitiesDocument, { input: { primaryId: `verifa:${alice.verifaId}`, secondaryId: `verifa:${bob.verifaId}` } });
+    expect(result.data!.unmergeIdentities.userErrors.map((e) => e.code)).toEqual(['UNSUPPORTED_OPERATION']);
+    expectNoWrites();
+  });
+});
+
+describe('unlinkIdentities of a Verifa pair over several pages of relationships', () => {
+  it('reads every page first, then deletes every user_linked edge to the secondary', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const primary = verifa.addIdentity();
+    const secondary = verifa.addIdentity();
+    const first = verifa.addRelationship({ source_identity_id: primary.id, related_identity_id: secondary.id, relationship_type: 'user_linked' });
+    for (let i = 0; i < 100; i++) {
+      verifa.addRelationship({ source_identity_id: primary.id, related_identity_id: verifa.addIdentity().id, relationship_type: 'user_linked' });
+    }
+    // The secondary's own user_linked edge to the primary: its opposite direction is on the primary's list, after the first page.
+    const second = verifa.addRelationship({ source_identity_id: secondary.id, related_identity_id: primary.id, relationship_type: 'user_linked' });
+
+    const result = await stack.gql(UnlinkIdentitiesDocument, { input: { primaryId: `verifa:${primary.id}`, secondaryId: `verifa:${secondary.id}` } });
+    expect(result.data!.unlinkIdentities.userErrors).toEqual([]);
+
+    const lists = callsOf('verifa').filter((call) => call.method === 'GET' && call.path === `/api/v1/identities/${primary.id}/relationships`);
+    expect(lists.slice(0, 2).map((call) => call.query.offset)).toEqual(['0', '100']);
+    expect(writesOf('verifa').map((call) => call.method)).toEqual(['DELETE', 'DELETE']);
+    expect(writesOf('verifa')[0].path).toBe(`/api/v1/identities/${primary.id}/relationships/${first.id}`);
+    expect(verifa.relationshipsFrom(primary.id).filter((r) => r.related_identity_id === secondary.id)).toEqual([]);
+    expect(verifa.relationshipsFrom(secondary.id)).toEqual([]);
+    expect(verifa.findRelationship(second.id)).toBeUndefined();
+    expect(verifa.relationshipsFrom(primary.id)).toHaveLength(100);
   });
 });
 

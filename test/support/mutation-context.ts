@@ -26,7 +26,7 @@ export function mutationContext(options: {
     providerFor: (source) => (['AUTH0', 'VERIFA', 'BTCDIRECT'].includes(source) ? (source.toLowerCase() as 'auth0') : undefined),
   };
   const clients = {
-    verato: { linkIdentities: jest.fn(), unlinkIdentities: jest.fn(), mergeIdentities: jest.fn(), addRelationship: jest.fn() },
+    verato: { linkIdentities: jest.fn(), unlinkIdentities: jest.fn(), mergeIdentities: jest.fn(), unmergeIdentities: jest.fn(), addRelationship: jest.fn(), deleteRelationship: jest.fn() },
     verifa: { createRelationship: jest.fn(), listRelationships: jest.fn(), deleteRelationship: jest.fn(), merge: jest.fn() },
     auth0: {
       linkIdentity: jest.fn().mockResolvedValue([]),

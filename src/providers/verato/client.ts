@@ -12,6 +12,8 @@ import {
   isSearchRelationshipsReply,
   type AddRelationshipContent,
   type AddRelationshipReply,
+  type DeleteRelationshipContent,
+  type DeleteRelationshipReply,
   type IdentityQueryReply,
   type LinkIdentitiesContent,
   type LinkIdentitiesReply,
@@ -23,6 +25,8 @@ import {
   type SearchRelationshipsReply,
   type UnlinkIdentitiesContent,
   type UnlinkIdentitiesReply,
+  type UnmergeIdentitiesContent,
+  type UnmergeIdentitiesReply,
   type VeratoEnvelope,
   type VeratoFormatName,
   type VeratoRelationship,
@@ -31,6 +35,14 @@ import {
 } from './wire';
 import { isRecord } from '../http/shape';
 import { VERATO_STACKS, type VeratoStack } from './stacks';
+
+/** (inferred) What a write records in the envelope's auditLogMap: the mutation's reason. */
+export type VeratoAudit = Record<string, string>;
+
+/** The auditLogMap of a write with this reason, none without one. */
+export function veratoAudit(reason: string | null | undefined): VeratoAudit | undefined {
+  return reason ? { reason } : undefined;
+}
 
 const QUERY_FORMATS: VeratoFormatName[] = ['DEFAULT', 'GROUP_BY_SOURCE'];
 
@@ -93,18 +105,29 @@ export class VeratoClient {
     return (await this.call<SearchNotificationsReply>(ctx, '/searchNotifications', content, 'read', isSearchNotificationsReply)) ?? {};
   }
 
-  async linkIdentities(ctx: CallContext, content: LinkIdentitiesContent, retry: 'safe' | 'never'): Promise<LinkIdentitiesReply> {
-    return (await this.call<LinkIdentitiesReply>(ctx, '/linkIdentities', content, retry, isLinkIdReply)) ?? {};
+  async linkIdentities(ctx: CallContext, content: LinkIdentitiesContent, retry: 'safe' | 'never', audit?: VeratoAudit): Promise<LinkIdentitiesReply> {
+    return (await this.call<LinkIdentitiesReply>(ctx, '/linkIdentities', content, retry, isLinkIdReply, audit)) ?? {};
   }
 
-  async unlinkIdentities(ctx: CallContext, content: UnlinkIdentitiesContent, retry: 'safe' | 'never'): Promise<UnlinkIdentitiesReply> {
-    const reply = await this.call<UnlinkIdentitiesReply>(ctx, '/unlinkIdentities', content, retry, isRecord);
+  async unlinkIdentities(ctx: CallContext, content: UnlinkIdentitiesContent, retry: 'safe' | 'never', audit?: VeratoAudit): Promise<UnlinkIdentitiesReply> {
+    const reply = await this.call<UnlinkIdentitiesReply>(ctx, '/unlinkIdentities', content, retry, isRecord, audit);
     if (!reply) throw this.emptyReply('/unlinkIdentities');
     return reply;
   }
 
-  async mergeIdentities(ctx: CallContext, content: MergeIdentitiesContent, retry: 'safe' | 'never'): Promise<MergeIdentitiesReply> {
-    return (await this.call<MergeIdentitiesReply>(ctx, '/mergeIdentities', content, retry, isLinkIdReply)) ?? {};
+  async mergeIdentities(ctx: CallContext, content: MergeIdentitiesContent, retry: 'safe' | 'never', audit?: VeratoAudit): Promise<MergeIdentitiesReply> {
+    return (await this.call<MergeIdentitiesReply>(ctx, '/mergeIdentities', content, retry, isLinkIdReply, audit)) ?? {};
+  }
+
+  /** The retired record is re-activated alone under a new Link ID. */
+  async unmergeIdentities(ctx: CallContext, content: UnmergeIdentitiesContent, retry: 'safe' | 'never', audit?: VeratoAudit): Promise<UnmergeIdentitiesReply> {
+    const reply = await this.call<UnmergeIdentitiesReply>(ctx, '/unmergeIdentities', content, retry, isRecord, audit);
+    if (!reply) throw this.emptyReply('/unmergeIdentities');
+    return reply;
+  }
+
+  async deleteRelationship(ctx: CallContext, content: DeleteRelationshipContent, retry: 'safe' | 'never'): Promise<DeleteRelationshipReply> {
+    return (await this.call<DeleteRelationshipReply>(ctx, '/deleteRelationshipService', content, retry, isRecord)) ?? {};
   }
 
   async addRelationship(ctx: CallContext, content: AddRelationshipContent, retry: 'safe' | 'never'): Promise<VeratoRelationship> {
@@ -128,8 +151,9 @@ export class VeratoClient {
     content: unknown,
     retry: 'read' | 'safe' | 'never',
     replyShape: (value: unknown) => boolean,
+    audit?: VeratoAudit,
   ): Promise<C | undefined> {
-    const body: VeratoRequest<unknown> = { trackingId: ctx.requestId, content };
+    const body: VeratoRequest<unknown> = { trackingId: ctx.requestId, content, ...(audit ? { auditLogMap: audit } : {}) };
     const response = await this.transport.send<VeratoEnvelope<C>>(ctx, {
       method: 'POST',
       path,

@@ -9,6 +9,7 @@ import type {
   LinkIdentitiesContent,
   MergeIdentitiesContent,
   UnlinkIdentitiesContent,
+  UnmergeIdentitiesContent,
   VeratoAddress,
   VeratoIdentity,
   VeratoIdentityPerSource,
@@ -154,6 +155,11 @@ export function toUnlinkContent(primary: GlobalId, secondary: GlobalId, sourceMa
 /** Retires the secondary's record into the primary's. */
 export function toMergeContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): MergeIdentitiesContent {
   return { toSurviveSource: veratoSourceFor(primary, sourceMap), toRetireSource: veratoSourceFor(secondary, sourceMap) };
+}
+
+/** Splits the retired secondary's record out of the primary's it was merged into. */
+export function toUnmergeContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): UnmergeIdentitiesContent {
+  return { unmergeFromSource: veratoSourceFor(primary, sourceMap), unmergeSource: veratoSourceFor(secondary, sourceMap) };
 }
 
 /** An active Person relationship from one Link ID to another. */

@@ -43,3 +43,21 @@ export function refusalReason(write: VeratoPairWrite, primary: VeratoRecord | nu
   }
   return null;
 }
+
+/**
+ * Why Verato refused an unmerge, from the records read after it: both must exist, (documented)
+ * "only succeeds if unmergeSource is retired/merged", and (inferred) into the primary's Link ID;
+ * null when their state explains nothing.
+ */
+export function unmergeRefusalReason(from: VeratoRecord | null, retired: VeratoRecord | null): UserErrorRecord | null {
+  const missing = !from ? 'primaryId' : !retired ? 'secondaryId' : null;
+  if (missing) return userError('NOT_FOUND', `Verato holds no source record for ${missing}.`, { field: missing, provider: 'verato', providerCode: 'success_false' });
+  if (retired!.identity.status !== 'MERGED') {
+    return userError('NOT_MERGED', 'The secondary record is not merged (retired) in Verato, so there is nothing to unmerge.', { field: 'secondaryId', provider: 'verato', providerCode: 'success_false' });
+  }
+  // A retired record stays listed in the cluster it was merged into.
+  if (from!.cluster?.linkId !== retired!.cluster?.linkId) {
+    return userError('NOT_MERGED', "The secondary record is merged into another Link ID than the primary's.", { field: 'primaryId', provider: 'verato', providerCode: 'success_false' });
+  }
+  return null;
+}

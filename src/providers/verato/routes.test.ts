@@ -1,7 +1,7 @@
 import { emptyIdentity } from '../../domain/normalize';
 import { linkIdentities, unlinkIdentities } from '../../mutations/link';
-import { mergeIdentities } from '../../mutations/merge';
-import { createRelationship } from '../../mutations/relationships';
+import { mergeIdentities, unmergeIdentities } from '../../mutations/merge';
+import { createRelationship, deleteRelationship } from '../../mutations/relationships';
 import { ProviderRejection } from '../rejection';
 import { mutationContext } from '../../../test/support/mutation-context';
 
@@ -19,7 +19,7 @@ describe('Verato routes', () => {
     const { ctx, clients, call } = mutationContext();
     clients.verato.linkIdentities.mockResolvedValue({ linkId: 'L-1' });
     const outcome = await linkIdentities(ctx, { primaryId: CRM, secondaryId: WEB, idempotencyKey: 'k' });
-    expect(clients.verato.linkIdentities).toHaveBeenCalledWith(call, { linkToSource: { name: 'CRM', id: 'CRM-1004' }, source: { name: 'WEB', id: 'W-77' } }, 'safe');
+    expect(clients.verato.linkIdentities).toHaveBeenCalledWith(call, { linkToSource: { name: 'CRM', id: 'CRM-1004' }, source: { name: 'WEB', id: 'W-77' } }, 'safe', undefined);
     expect(outcome).toEqual({ primaryId: CRM, secondaryId: WEB, linkId: 'L-1', userErrors: [] });
   });
 
@@ -31,6 +31,7 @@ describe('Verato routes', () => {
       call,
       { linkToSource: { name: 'AUTH0', id: 'auth0|65a1a1a1a1a1a1a1a1a1a003' }, source: { name: 'VERIFA', id: 'idn_bob00000000000002' } },
       'never',
+      undefined,
     );
     expect(outcome.linkId).toBeNull();
   });
@@ -45,12 +46,12 @@ describe('Verato routes', () => {
   it('unlinks and merges without retries; a success:false the records do not explain is PROVIDER_REJECTED', async () => {
     const { ctx, clients, call } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-2') } });
     clients.verato.unlinkIdentities.mockResolvedValue({});
-    expect((await unlinkIdentities(ctx, { primaryId: CRM, secondaryId: VERIFA, idempotencyKey: 'k' })).userErrors).toEqual([]);
-    expect(clients.verato.unlinkIdentities).toHaveBeenCalledWith(call, { unlinkFromSource: { name: 'CRM', id: 'CRM-1004' }, source: { name: 'VERIFA', id: 'idn_bob00000000000002' } }, 'never');
+    expect((await unlinkIdentities(ctx, { primaryId: CRM, secondaryId: VERIFA, reason: 'wrong person', idempotencyKey: 'k' })).userErrors).toEqual([]);
+    expect(clients.verato.unlinkIdentities).toHaveBeenCalledWith(call, { unlinkFromSource: { name: 'CRM', id: 'CRM-1004' }, source: { name: 'VERIFA', id: 'idn_bob00000000000002' } }, 'never', { reason: 'wrong person' });
 
     clients.verato.mergeIdentities.mockResolvedValue({ linkId: 'L-9' });
-    const merged = await mergeIdentities(ctx, { primaryId: CRM, secondaryId: WEB, idempotencyKey: 'k' });
-    expect(clients.verato.mergeIdentities).toHaveBeenCalledWith(call, { toSurviveSource: { name: 'CRM', id: 'CRM-1004' }, toRetireSource: { name: 'WEB', id: 'W-77' } }, 'never');
+    const merged = await mergeIdentities(ctx, { primaryId: CRM, secondaryId: WEB, reason: 'duplicate', idempotencyKey: 'k' });
+    expect(clients.verato.mergeIdentities).toHaveBeenCalledWith(call, { toSurviveSource: { name: 'CRM', id: 'CRM-1004' }, toRetireSource: { name: 'WEB', id: 'W-77' } }, 'never', { reason: 'duplicate' });
     expect(merged).toMatchObject({ primaryId: CRM, secondaryId: WEB, secondaryStatus: 'MERGED', linkId: 'L-9', transferSummary: null, userErrors: [] });
 
     const hint = 'Check that both source records exist and are in the state the operation needs (e.g. the same Link ID for unlink).';
@@ -130,5 +131,39 @@ describe('Verato routes', () => {
     expect(error.message).toBe('customType must be a verb of Verato\'s configured relationship definitions: "is mentor of", "is mentee of".');
     expect(clients.verato.addRelationship).not.toHaveBeenCalled();
     expect(loaders.veratoRecordFor).not.toHaveBeenCalled();
+  });
+
+  it('unmerges the retired secondary out of the primary, with the reason in auditLogMap, never retried', async () => {
+    const { ctx, clients, call } = mutationContext();
+    clients.verato.unmergeIdentities.mockResolvedValue({ unmergedId: 'L-7', unmergedFromId: 'L-1', unmergedSource: {}, unmergedFromSource: {} });
+    const outcome = await unmergeIdentities(ctx, { primaryId: CRM, secondaryId: WEB, reason: 'not the same person', idempotencyKey: 'u1' });
+    expect(clients.verato.unmergeIdentities).toHaveBeenCalledWith(
+      call,
+      { unmergeFromSource: { name: 'CRM', id: 'CRM-1004' }, unmergeSource: { name: 'WEB', id: 'W-77' } },
+      'never',
+      { reason: 'not the same person' },
+    );
+    expect(outcome).toEqual({ primaryId: CRM, secondaryId: WEB, unmergedLinkId: 'L-7', unmergedFromLinkId: 'L-1', userErrors: [] });
+  });
+
+  it('a refused unmerge of a record that is not retired is NOT_MERGED; other providers are UNSUPPORTED_OPERATION', async () => {
+    const { ctx, clients } = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-2') } });
+    clients.verato.unmergeIdentities.mockRejectedValue(new ProviderRejection({ provider: 'verato', providerCode: 'success_false', message: 'Verato refused unmergeIdentities.' }));
+    expect((await unmergeIdentities(ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toMatchObject([{ code: 'NOT_MERGED', field: 'secondaryId', provider: 'verato' }]);
+    expect((await unmergeIdentities(ctx, { primaryId: CRM, secondaryId: VERIFA })).userErrors).toMatchObject([{ code: 'UNSUPPORTED_OPERATION' }]);
+
+    const elsewhere = mutationContext({ veratoRecords: { [CRM]: record(CRM, 'L-1'), [WEB]: record(WEB, 'L-2', 'MERGED') } });
+    elsewhere.clients.verato.unmergeIdentities.mockRejectedValue(new ProviderRejection({ provider: 'verato', providerCode: 'success_false', message: 'Verato refused unmergeIdentities.' }));
+    expect((await unmergeIdentities(elsewhere.ctx, { primaryId: CRM, secondaryId: WEB })).userErrors).toMatchObject([{ code: 'NOT_MERGED', field: 'primaryId', provider: 'verato' }]);
+  });
+
+  it('deletes a relationship by its id (deleteRelationshipService); a refusal is NOT_FOUND', async () => {
+    const { ctx, clients, call } = mutationContext();
+    clients.verato.deleteRelationship.mockResolvedValue({ id: 'R-1' });
+    expect(await deleteRelationship(ctx, { id: 'R-1', identityId: CRM })).toEqual({ identityId: CRM, deletedId: 'R-1', userErrors: [] });
+    expect(clients.verato.deleteRelationship).toHaveBeenCalledWith(call, { id: 'R-1' }, 'never');
+
+    clients.verato.deleteRelationship.mockRejectedValue(new ProviderRejection({ provider: 'verato', providerCode: 'success_false', message: 'Verato refused deleteRelationshipService.' }));
+    expect((await deleteRelationship(ctx, { id: 'R-404', identityId: CRM })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'verato' }]);
   });
 });

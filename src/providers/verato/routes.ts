@@ -1,10 +1,11 @@
-import type { MergePreviewRoute, PairRouteOf } from '../../mutations/dispatch';
+import type { DeleteRelationshipRoute, MergePreviewRoute, PairRouteOf } from '../../mutations/dispatch';
 import { RefusedBeforeWriting, type IdOf } from '../../mutations/route';
 import { userError, type UserErrorRecord } from '../../mutations/user-errors';
 import type { Context } from '../../context';
 import { ProviderRejection } from '../rejection';
-import { refusalReason, type VeratoPairWrite } from './refusals';
-import { toAddRelationshipContent, toLinkContent, toMergeContent, toRelationshipRecords, toUnlinkContent } from './mapper';
+import { veratoAudit } from './client';
+import { refusalReason, unmergeRefusalReason, type VeratoPairWrite } from './refusals';
+import { toAddRelationshipContent, toLinkContent, toMergeContent, toRelationshipRecords, toUnlinkContent, toUnmergeContent } from './mapper';
 
 type VeratoId = IdOf<'verato'>;
 
@@ -20,7 +21,7 @@ export const veratoRoutes = {
     return {
       upstreamIdempotency: false,
       execute: async ({ retry }) => {
-        const reply = await explained(ctx, 'link', input, refused, () => ctx.clients.verato.linkIdentities(ctx.call, toLinkContent(primary, secondary, ctx.clients.sourceMap), retry));
+        const reply = await explained(ctx, 'link', input, refused, () => ctx.clients.verato.linkIdentities(ctx.call, toLinkContent(primary, secondary, ctx.clients.sourceMap), retry, veratoAudit(input.reason)));
         return 'refusal' in reply ? reply.refusal : done({ linkId: reply.sent.linkId ?? null });
       },
     };
@@ -32,7 +33,7 @@ export const veratoRoutes = {
     // Never retried: if a first attempt landed but its answer was lost, a second would be refused
     // ("not in the same Link ID") and report a failure for a success.
     execute: async () => {
-      const reply = await explained(ctx, 'unlink', input, refused, () => ctx.clients.verato.unlinkIdentities(ctx.call, toUnlinkContent(primary, secondary, ctx.clients.sourceMap), 'never'));
+      const reply = await explained(ctx, 'unlink', input, refused, () => ctx.clients.verato.unlinkIdentities(ctx.call, toUnlinkContent(primary, secondary, ctx.clients.sourceMap), 'never', veratoAudit(input.reason)));
       return 'refusal' in reply ? reply.refusal : done();
     },
   })) satisfies PairRouteOf<'unlinkIdentities'>,
@@ -42,10 +43,29 @@ export const veratoRoutes = {
     upstreamIdempotency: false,
     // Never retried: a repeated merge is refused once the first retired the record.
     execute: async () => {
-      const reply = await explained(ctx, 'merge', input, refused, () => ctx.clients.verato.mergeIdentities(ctx.call, toMergeContent(primary, secondary, ctx.clients.sourceMap), 'never'));
+      const reply = await explained(ctx, 'merge', input, refused, () => ctx.clients.verato.mergeIdentities(ctx.call, toMergeContent(primary, secondary, ctx.clients.sourceMap), 'never', veratoAudit(input.reason)));
       return 'refusal' in reply ? reply.refusal : done({ secondaryStatus: 'MERGED', linkId: reply.sent.linkId ?? null });
     },
   })) satisfies PairRouteOf<'mergeIdentities', VeratoId>,
+
+  /** POST /unmergeIdentities: the retired secondary is re-activated alone under a new Link ID; the primary keeps its own. */
+  unmergeIdentities: ((ctx, { input, primary, secondary, done, refused }) => ({
+    upstreamIdempotency: false,
+    // Never retried: once the first attempt split the record out, a repeat is refused (not merged any more).
+    execute: async () => {
+      try {
+        const reply = await ctx.clients.verato.unmergeIdentities(ctx.call, toUnmergeContent(primary, secondary, ctx.clients.sourceMap), 'never', veratoAudit(input.reason));
+        return done({ unmergedLinkId: reply.unmergedId ?? null, unmergedFromLinkId: reply.unmergedFromId ?? null });
+      } catch (error) {
+        if (!isSuccessFalse(error)) throw error;
+        await ctx.loaders.forget([input.primaryId, input.secondaryId]);
+        const [from, retired] = await Promise.all([ctx.loaders.veratoRecordFor(input.primaryId), ctx.loaders.veratoRecordFor(input.secondaryId)]);
+        const reason = unmergeRefusalReason(from, retired);
+        if (!reason) throw error;
+        return refused([reason]);
+      }
+    },
+  })) satisfies PairRouteOf<'unmergeIdentities', VeratoId>,
 
   /** (inferred) Verato has no preview: both records must exist and the secondary must not be retired already. */
   previewMerge: (async (ctx, { input }) => {
@@ -84,6 +104,21 @@ export const veratoRoutes = {
       },
     };
   }) satisfies PairRouteOf<'createRelationship', VeratoId>,
+
+  /** POST /deleteRelationshipService with the relationship id; (inferred) its only precondition is that the id exists, so a refusal is NOT_FOUND. */
+  deleteRelationship: ((ctx, { input, done }) => ({
+    upstreamIdempotency: false,
+    // Never retried: a repeat after a lost answer would be refused (the id is gone) and report a failure for a success.
+    execute: async () => {
+      try {
+        await ctx.clients.verato.deleteRelationship(ctx.call, { id: input.id }, 'never');
+      } catch (error) {
+        if (!isSuccessFalse(error)) throw error;
+        throw new RefusedBeforeWriting([userError('NOT_FOUND', 'Verato has no relationship with this id.', { field: 'id', provider: 'verato', providerCode: 'success_false' })]);
+      }
+      return done();
+    },
+  })) satisfies DeleteRelationshipRoute<VeratoId>,
 };
 
 /**
@@ -108,4 +143,8 @@ async function explained<R, O>(
     if (!reason) throw error;
     return { refusal: refused([reason]) };
   }
+}
+
+function isSuccessFalse(error: unknown): error is ProviderRejection {
+  return error instanceof ProviderRejection && error.provider === 'verato' && error.providerCode === 'success_false';
 }

@@ -16,6 +16,8 @@ export interface VeratoSource {
 export interface VeratoRequest<C> {
   trackingId?: string;
   content: C;
+  /** (inferred) Portal-only envelope field (map<string,string>); this subgraph records the mutation's reason in it. */
+  auditLogMap?: Record<string, string>;
 }
 
 export interface VeratoEnvelope<C> {
@@ -215,6 +217,28 @@ export interface UnlinkIdentitiesReply {
   unlinkedSource: VeratoSource;
   unlinkedFromId: string;
   unlinkedFromSource: VeratoSource;
+}
+
+export interface UnmergeIdentitiesContent {
+  /** The active record the retired one was merged into. */
+  unmergeFromSource: VeratoSource;
+  /** The retired (merged) record to split out. */
+  unmergeSource: VeratoSource;
+}
+
+export interface UnmergeIdentitiesReply {
+  unmergedId: string;
+  unmergedSource: VeratoSource;
+  unmergedFromId: string;
+  unmergedFromSource: VeratoSource;
+}
+
+export interface DeleteRelationshipContent {
+  id: string;
+}
+
+export interface DeleteRelationshipReply {
+  id?: string;
 }
 
 export interface MergeIdentitiesContent {

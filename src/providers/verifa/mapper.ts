@@ -97,9 +97,9 @@ export function toRelationshipPage(list: VerifaList<VerifaRelationship>): Relati
   };
 }
 
-/** The id of the relationship of this type to that identity on a page of relationships, if any. */
-export function findRelationshipId(page: VerifaList<VerifaRelationship>, relatedIdentityId: string, type: string): string | null {
-  return page.data.find((r) => r.related_identity_id === relatedIdentityId && r.relationship_type === type)?.id ?? null;
+/** The ids of the relationships of this type to that identity on a page of relationships. */
+export function relationshipIdsTo(page: VerifaList<VerifaRelationship>, relatedIdentityId: string, type: string): string[] {
+  return page.data.filter((r) => r.related_identity_id === relatedIdentityId && r.relationship_type === type).map((r) => r.id);
 }
 
 // Domain -> wire: the bodies of the writes.

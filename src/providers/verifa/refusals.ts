@@ -25,6 +25,11 @@ export const verifaRefusalWording = {
   merge: {
     validation_error: { code: 'MERGE_NOT_ALLOWED', message: 'Verifa refused the merge: a redacted or already merged identity cannot be merged.', field: 'secondaryId' },
   },
+  /** The id was checked and the identity exists: a 422 is Verifa's rule that system relationships cannot be deleted. */
+  deleteRelationship: {
+    validation_error: { message: 'Verifa refused the delete: system relationships (detected by Verifa, such as same_address or merged) cannot be deleted.', field: 'id' },
+    not_found: { message: 'Verifa has no such identity, or no such relationship of it.', field: 'id' },
+  },
   relationship: (type: string, field: 'type' | 'customType'): RefusalWording => ({
     validation_error: { message: `Verifa refused the relationship: it may exist already, or "${type}" is not an active relationship type.`, field },
   }),

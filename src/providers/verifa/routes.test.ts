@@ -1,7 +1,7 @@
 import { emptyIdentity } from '../../domain/normalize';
 import { linkIdentities, unlinkIdentities } from '../../mutations/link';
 import { mergeIdentities } from '../../mutations/merge';
-import { createRelationship } from '../../mutations/relationships';
+import { createRelationship, deleteRelationship } from '../../mutations/relationships';
 import { idempotencyScope } from '../../mutations/idempotency';
 import { mutationContext, statusError } from '../../../test/support/mutation-context';
 
@@ -53,6 +53,44 @@ describe('Verifa routes', () => {
     clients.verifa.listRelationships.mockResolvedValue({ data: [relationship], pagination: { limit: 100, offset: 0 } });
     const outcome = await unlinkIdentities(ctx, { primaryId: A, secondaryId: B });
     expect(outcome.userErrors).toMatchObject([{ code: 'NOT_LINKED', provider: 'verifa', field: 'secondaryId' }]);
+    expect(clients.verifa.deleteRelationship).not.toHaveBeenCalled();
+  });
+
+  it('unlinks by deleting every user_linked relationship to the secondary, on all pages, found before any delete', async () => {
+    const { ctx, clients, call } = mutationContext();
+    const edge = (id: string, related = 'idn_bob00000000000002') => ({ ...relationship, id, related_identity_id: related, relationship_type: 'user_linked' });
+    const full = Array.from({ length: 99 }, (_, i) => edge(`idrel_other${i}`, `idn_other${i}`));
+    clients.verifa.listRelationships
+      .mockResolvedValueOnce({ data: [edge('idrel_first'), ...full], pagination: { limit: 100, offset: 0, total: 102 } })
+      .mockResolvedValueOnce({ data: [edge('idrel_other99', 'idn_other99'), edge('idrel_second')], pagination: { limit: 100, offset: 100, total: 102 } });
+    clients.verifa.deleteRelationship.mockResolvedValue({ deleted: true });
+    expect((await unlinkIdentities(ctx, { primaryId: A, secondaryId: B })).userErrors).toEqual([]);
+    expect(clients.verifa.listRelationships.mock.calls.map(([, , page]) => page.offset)).toEqual([0, 100]);
+    expect(clients.verifa.deleteRelationship.mock.calls).toEqual([
+      [call, 'idn_alice0000000001', 'idrel_first', 'never'],
+      [call, 'idn_alice0000000001', 'idrel_second', 'never'],
+    ]);
+    const lastList = clients.verifa.listRelationships.mock.invocationCallOrder[1];
+    expect(clients.verifa.deleteRelationship.mock.invocationCallOrder.every((order: number) => order > lastList)).toBe(true);
+  });
+
+  it('deletes a relationship of the identity by its id; the 422 on a system relationship is the user error', async () => {
+    const { ctx, clients, call } = mutationContext();
+    clients.verifa.deleteRelationship.mockResolvedValue({ deleted: true });
+    expect(await deleteRelationship(ctx, { id: 'idrel_9', identityId: A, idempotencyKey: 'd1' })).toEqual({ identityId: A, deletedId: 'idrel_9', userErrors: [] });
+    expect(clients.verifa.deleteRelationship).toHaveBeenCalledWith(call, 'idn_alice0000000001', 'idrel_9', 'safe');
+
+    clients.verifa.deleteRelationship.mockRejectedValue(validationError());
+    const outcome = await deleteRelationship(ctx, { id: 'idrel_sys', identityId: A });
+    expect(outcome.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id', provider: 'verifa', providerCode: 'validation_error' }]);
+    expect(outcome.userErrors[0].message).toMatch(/system relationships/);
+  });
+
+  it('refuses a malformed relationship id or an identity of a provider without relationships, without a call', async () => {
+    const { ctx, clients } = mutationContext();
+    expect((await deleteRelationship(ctx, { id: '../x', identityId: A })).userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id' }]);
+    expect((await deleteRelationship(ctx, { id: 'idrel_1', identityId: 'nope' })).userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'identityId' }]);
+    expect((await deleteRelationship(ctx, { id: 'idrel_1', identityId: 'auth0:auth0|65a1a1a1a1a1a1a1a1a1a003' })).userErrors).toMatchObject([{ code: 'UNSUPPORTED_OPERATION' }]);
     expect(clients.verifa.deleteRelationship).not.toHaveBeenCalled();
   });
 

@@ -1,8 +1,9 @@
 import { transferWithDefaults } from '../../domain/merge';
-import type { MergePreviewRoute, PairRouteOf } from '../../mutations/dispatch';
+import type { Context } from '../../context';
+import type { DeleteRelationshipRoute, MergePreviewRoute, PairRouteOf } from '../../mutations/dispatch';
 import { RefusedBeforeWriting, type IdOf } from '../../mutations/route';
 import { userError } from '../../mutations/user-errors';
-import { findRelationshipId, isSystemRelationshipType, toCreateRelationshipBody, toMergeBody, toMergeResult, toRelationshipRecord } from './mapper';
+import { isSystemRelationshipType, relationshipIdsTo, toCreateRelationshipBody, toMergeBody, toMergeResult, toRelationshipPage, toRelationshipRecord } from './mapper';
 import { verifaRefusalWording } from './refusals';
 import { USER_LINKED } from './wire';
 
@@ -24,14 +25,17 @@ export const verifaRoutes = {
     },
   })) satisfies PairRouteOf<'linkIdentities', VerifaId>,
 
-  /** DELETE of the user_linked relationship between them (found first; none is NOT_LINKED, nothing written). */
+  /**
+   * DELETE of every user_linked relationship from the primary to the secondary, found on all
+   * pages first (deleting while paging would shift the offsets); Verifa deletes each one's
+   * opposite direction itself. None is NOT_LINKED, nothing written.
+   */
   unlinkIdentities: ((ctx, { primary, secondary, done }) => ({
     upstreamIdempotency: false,
     execute: async ({ retry }) => {
-      const page = await ctx.clients.verifa.listRelationships(ctx.call, primary.nativeId, { limit: 100, offset: 0, type: USER_LINKED });
-      const relationshipId = page ? findRelationshipId(page, secondary.nativeId, USER_LINKED) : null;
-      if (!relationshipId) throw new RefusedBeforeWriting([userError('NOT_LINKED', 'These Verifa identities have no user_linked relationship.', { provider: 'verifa', field: 'secondaryId' })]);
-      await ctx.clients.verifa.deleteRelationship(ctx.call, primary.nativeId, relationshipId, retry);
+      const relationshipIds = await userLinkedRelationshipIds(ctx, primary.nativeId, secondary.nativeId);
+      if (relationshipIds.length === 0) throw new RefusedBeforeWriting([userError('NOT_LINKED', 'These Verifa identities have no user_linked relationship.', { provider: 'verifa', field: 'secondaryId' })]);
+      for (const relationshipId of relationshipIds) await ctx.clients.verifa.deleteRelationship(ctx.call, primary.nativeId, relationshipId, retry);
       return done();
     },
   })) satisfies PairRouteOf<'unlinkIdentities', VerifaId>,
@@ -85,4 +89,30 @@ export const verifaRoutes = {
       },
     };
   }) satisfies PairRouteOf<'createRelationship', VerifaId>,
+
+  /** DELETE /identities/{id}/relationships/{relationship_id}: Verifa refuses system relationships (422), which becomes the user error. */
+  deleteRelationship: ((ctx, { input, identity, done }) => ({
+    upstreamIdempotency: false,
+    refusalWording: verifaRefusalWording.deleteRelationship,
+    execute: async ({ retry }) => {
+      await ctx.clients.verifa.deleteRelationship(ctx.call, identity.nativeId, input.id, retry);
+      return done();
+    },
+  })) satisfies DeleteRelationshipRoute<VerifaId>,
 };
+
+/** (inferred) Pages read at most to find a pair's edges: 50 × 100, far beyond any real pair, so a runaway listing cannot loop. */
+const MAX_RELATIONSHIP_PAGES = 50;
+const RELATIONSHIP_PAGE = 100;
+
+/** The ids of every user_linked relationship from one identity to the other, over all pages of the source's list. */
+async function userLinkedRelationshipIds(ctx: Context, sourceId: string, relatedId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let pageIndex = 0; pageIndex < MAX_RELATIONSHIP_PAGES; pageIndex++) {
+    const page = await ctx.clients.verifa.listRelationships(ctx.call, sourceId, { limit: RELATIONSHIP_PAGE, offset: pageIndex * RELATIONSHIP_PAGE, type: USER_LINKED });
+    if (!page) break;
+    ids.push(...relationshipIdsTo(page, relatedId, USER_LINKED));
+    if (!toRelationshipPage(page).hasNextPage || page.data.length === 0) break;
+  }
+  return ids;
+}

@@ -28,7 +28,10 @@ export class LinkIdentitiesInput {
   })
   connectionId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Why they are linked (stored as the Verifa relationship note).' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Why they are linked: stored as the Verifa relationship note, and in Verato's auditLogMap (inferred). Auth0 has nowhere to record it, so a link of two Auth0 users does not send it.",
+  })
   reason?: string | null;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
@@ -43,7 +46,10 @@ export class UnlinkIdentitiesInput {
   @Field(() => ID, { description: 'The identity split out of it.' })
   secondaryId!: string;
 
-  @Field(() => String, { nullable: true, description: 'Why they are unlinked.' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Why they are unlinked: recorded in Verato's auditLogMap (inferred). Verifa's relationship DELETE and Auth0's unlink take no body, so for two Verifa identities or two Auth0 users it is not sent.",
+  })
   reason?: string | null;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
@@ -85,7 +91,7 @@ export class MergeIdentitiesInput {
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: "Verifa: erase the secondary's personal data after the merge." })
   redactSecondary?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: 'Why they are merged (kept by Verifa).' })
+  @Field(() => String, { nullable: true, description: "Why they are merged: Verifa's merge reason, or Verato's auditLogMap (inferred)." })
   reason?: string | null;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
@@ -127,6 +133,35 @@ export class CreateRelationshipInput {
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'Metadata stored with the relationship (Verifa).' })
   metadata?: Record<string, unknown> | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'Split a Verato source record that was merged (retired) into another back out.' })
+export class UnmergeIdentitiesInput {
+  @Field(() => ID, { description: 'The active record the secondary was merged into; it keeps its Link ID.' })
+  primaryId!: string;
+
+  @Field(() => ID, { description: 'The merged (retired) record to split out; it becomes active again under a new Link ID.' })
+  secondaryId!: string;
+
+  @Field(() => String, { nullable: true, description: "Why they are unmerged: recorded in Verato's auditLogMap (inferred)." })
+  reason?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
+  idempotencyKey?: string | null;
+}
+
+@InputType({ description: 'Remove one relationship of an identity.' })
+export class DeleteRelationshipInput {
+  @Field(() => ID, { description: 'The relationship, as Relationship.id reads it (Verifa idrel_…, Verato relationship id).' })
+  id!: string;
+
+  @Field(() => ID, {
+    description: "The identity whose relationships listed it: Verifa addresses the delete by identity, and the identity's provider routes it.",
+  })
+  identityId!: string;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
   idempotencyKey?: string | null;

@@ -12,7 +12,7 @@ import { SCOPES } from '../../security/scopes';
 import { startInProcess, type InProcessSubgraph } from '../../../test/support/in-process';
 
 /**
- * The five mutations in process (executeOperation with a real context), against the four
+ * The original five mutations in process (the newer two: write-operations.test.ts) (executeOperation with a real context), against the four
  * emulators: each success payload read fresh after its write, business failures as userErrors,
  * idempotent replays, and the scope rules on the mutation and on its payload's identities.
  * The emulators keep their state across tests: each test uses people the others leave alone.

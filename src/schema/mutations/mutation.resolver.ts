@@ -3,19 +3,29 @@ import type { Context } from '../../context';
 import type { ClusterRecord, IdentityRecord } from '../../domain/identity';
 import { linkIdentifier, type LinkIdentifierOutcome } from '../../mutations/link-identifier';
 import { linkIdentities, unlinkIdentities, type LinkOutcome, type UnlinkOutcome } from '../../mutations/link';
-import { mergeIdentities, type MergeOutcome } from '../../mutations/merge';
-import { createRelationship, type RelationshipOutcome } from '../../mutations/relationships';
+import { mergeIdentities, unmergeIdentities, type MergeOutcome, type UnmergeOutcome } from '../../mutations/merge';
+import { createRelationship, deleteRelationship, type DeleteRelationshipOutcome, type RelationshipOutcome } from '../../mutations/relationships';
 import type { Outcome } from '../../mutations/route';
 import { SCOPES, requiresScopes } from '../../security/scopes';
 import { Cluster, Identity } from '../identity/identity.type';
-import { CreateRelationshipInput, LinkIdentifierInput, LinkIdentitiesInput, MergeIdentitiesInput, UnlinkIdentitiesInput } from './inputs';
+import {
+  CreateRelationshipInput,
+  DeleteRelationshipInput,
+  LinkIdentifierInput,
+  LinkIdentitiesInput,
+  MergeIdentitiesInput,
+  UnlinkIdentitiesInput,
+  UnmergeIdentitiesInput,
+} from './inputs';
 import {
   CreateRelationshipPayload,
+  DeleteRelationshipPayload,
   LinkIdentifierPayload,
   LinkIdentitiesPayload,
   MergedSecondary,
   MergeIdentitiesPayload,
   UnlinkIdentitiesPayload,
+  UnmergeIdentitiesPayload,
 } from './payloads';
 
 /**
@@ -47,6 +57,22 @@ export class MutationResolver {
   @Mutation(() => MergeIdentitiesPayload, { description: 'Fold the secondary identity into the primary (two Verifa identities or two Verato records); `dryRun` previews it.' })
   mergeIdentities(@Arg('input', () => MergeIdentitiesInput, { description: 'Which identities to merge, and how.' }) input: MergeIdentitiesInput, @Ctx() ctx: Context): Promise<MergeOutcome> {
     return withReplayed(mergeIdentities(ctx, input));
+  }
+
+  @Authorized(SCOPES.merge)
+  @Directive('@authenticated')
+  @Directive(requiresScopes(SCOPES.merge))
+  @Mutation(() => UnmergeIdentitiesPayload, { description: 'Split a Verato source record that was merged (retired) into another back out, active under a new Link ID.' })
+  unmergeIdentities(@Arg('input', () => UnmergeIdentitiesInput, { description: 'Which records to unmerge.' }) input: UnmergeIdentitiesInput, @Ctx() ctx: Context): Promise<UnmergeOutcome> {
+    return withReplayed(unmergeIdentities(ctx, input));
+  }
+
+  @Authorized(SCOPES.relationshipsWrite)
+  @Directive('@authenticated')
+  @Directive(requiresScopes(SCOPES.relationshipsWrite))
+  @Mutation(() => DeleteRelationshipPayload, { description: 'Remove a relationship of a Verifa identity (system relationships cannot be removed) or of a Verato record\'s Link ID.' })
+  deleteRelationship(@Arg('input', () => DeleteRelationshipInput, { description: 'The relationship to remove.' }) input: DeleteRelationshipInput, @Ctx() ctx: Context): Promise<DeleteRelationshipOutcome> {
+    return withReplayed(deleteRelationship(ctx, input));
   }
 
   @Authorized(SCOPES.relationshipsWrite)
@@ -116,6 +142,27 @@ export class MergeIdentitiesPayloadResolver {
   @FieldResolver(() => MergedSecondary, { nullable: true, description: 'The secondary and what became of it.' })
   secondary(@Root() outcome: MergeOutcome): MergedSecondary | null {
     return outcome.secondaryId && outcome.secondaryStatus ? { id: outcome.secondaryId, status: outcome.secondaryStatus as MergedSecondary['status'] } : null;
+  }
+}
+
+@Resolver(() => UnmergeIdentitiesPayload)
+export class UnmergeIdentitiesPayloadResolver {
+  @FieldResolver(() => Identity, { nullable: true, description: 'The primary identity, read after the unmerge.' })
+  primary(@Root() outcome: UnmergeOutcome, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
+    return load(ctx, outcome.primaryId);
+  }
+
+  @FieldResolver(() => Identity, { nullable: true, description: 'The identity split out, read after the unmerge.' })
+  secondary(@Root() outcome: UnmergeOutcome, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
+    return load(ctx, outcome.secondaryId);
+  }
+}
+
+@Resolver(() => DeleteRelationshipPayload)
+export class DeleteRelationshipPayloadResolver {
+  @FieldResolver(() => Identity, { nullable: true, description: 'The identity the relationship was removed from, read after the write.' })
+  identity(@Root() outcome: DeleteRelationshipOutcome, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
+    return load(ctx, outcome.identityId);
   }
 }
 

@@ -2,9 +2,12 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Relationship } from '../identity/identity.type';
 import { UserError } from './user-error.type';
 
+const REPLAYED_DOC =
+  'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.';
+
 @ObjectType({ description: 'Result of linkIdentities.' })
 export class LinkIdentitiesPayload {
-  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
 
   @Field(() => String, { nullable: true, description: 'The Verato Link ID both records now share, when Verato did the link.' })
@@ -16,7 +19,7 @@ export class LinkIdentitiesPayload {
 
 @ObjectType({ description: 'Result of unlinkIdentities.' })
 export class UnlinkIdentitiesPayload {
-  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
 
   @Field(() => [UserError], { description: 'Why nothing was unlinked; empty on success.' })
@@ -65,7 +68,7 @@ export class TransferSummary {
 
 @ObjectType({ description: 'Result of mergeIdentities.' })
 export class MergeIdentitiesPayload {
-  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
 
   @Field(() => Boolean, { description: 'True when nothing was changed and the payload shows what the merge would do.' })
@@ -83,7 +86,7 @@ export class MergeIdentitiesPayload {
 
 @ObjectType({ description: 'Result of createRelationship.' })
 export class CreateRelationshipPayload {
-  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
 
   @Field(() => Relationship, { nullable: true, description: 'The relationship as the provider recorded it.' })
@@ -93,9 +96,36 @@ export class CreateRelationshipPayload {
   userErrors!: UserError[];
 }
 
+@ObjectType({ description: 'Result of unmergeIdentities.' })
+export class UnmergeIdentitiesPayload {
+  @Field(() => Boolean, { description: REPLAYED_DOC })
+  replayed!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The new Verato Link ID of the record split out.' })
+  unmergedLinkId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The Verato Link ID the primary stays in.' })
+  unmergedFromLinkId!: string | null;
+
+  @Field(() => [UserError], { description: 'Why nothing was unmerged; empty on success.' })
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: 'Result of deleteRelationship.' })
+export class DeleteRelationshipPayload {
+  @Field(() => Boolean, { description: REPLAYED_DOC })
+  replayed!: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'The id of the relationship removed.' })
+  deletedId!: string | null;
+
+  @Field(() => [UserError], { description: 'Why nothing was removed; empty on success.' })
+  userErrors!: UserError[];
+}
+
 @ObjectType({ description: 'Result of linkIdentifier.' })
 export class LinkIdentifierPayload {
-  @Field(() => Boolean, { description: 'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.' })
+  @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
 
   @Field(() => [UserError], { description: 'Why the identifier was not linked; empty on success.' })

@@ -13,6 +13,7 @@ export const UserErrorCode = enumFromList(USER_ERROR_CODES, {
     ALREADY_LINKED: 'The accounts are already linked.',
     NOT_LINKED: 'The accounts are not linked, so they cannot be unlinked.',
     MERGE_NOT_ALLOWED: 'The provider does not allow this merge (e.g. the secondary is already merged or redacted).',
+    NOT_MERGED: 'The record to unmerge is not merged (retired), so there is nothing to split out.',
     IDENTIFIER_IN_USE: 'The BTC Direct identifier is already linked to another user.',
     INVALID_LINK_TOKEN: "The secondary account's ID token (`linkWith`) was refused.",
     USER_TOKEN_INVALID: 'A forwarded user token (x-btcdirect-user-authorization, x-auth0-user-authorization) is missing, expired or invalid.',
