@@ -143,3 +143,30 @@ describe('searchIdentities', () => {
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('searchIdentities and the rate budgets', () => {
+  let limited: InProcessSubgraph;
+  // One Verifa call a second, and a deadline far shorter than the wait for a second token.
+  beforeAll(async () => {
+    limited = await startInProcess({ env: { VERIFA_RATE_LIMIT_RPS: '1', VERIFA_RATE_LIMIT_BURST: '1', REQUEST_DEADLINE_MS: '300' } });
+  });
+  afterAll(() => limited.close());
+
+  it("each search spends the provider's budget: the second Verifa search of a request is refused without reaching Verifa", async () => {
+    const result = await limited.execute<{ a: { nodes: { matchedBy: string[] }[] }; b: { nodes: { matchedBy: string[] }[] } }>(
+      `query ($email: String!) {
+        a: searchIdentities(input: { email: $email }) { nodes { matchedBy } }
+        b: searchIdentities(input: { email: $email }) { nodes { matchedBy } }
+      }`,
+      { email: bob.email },
+    );
+
+    expect(limited.emulators.verifa!.countCalls('POST', VERIFA_SEARCH)).toBe(1);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0].extensions).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', provider: 'VERIFA' });
+    const refused = result.errors![0].path![0] as 'a' | 'b';
+    const answered = refused === 'a' ? 'b' : 'a';
+    expect(result.data![answered].nodes).toEqual([{ matchedBy: ['AUTH0', 'VERIFA', 'VERATO'] }]);
+    expect(result.data![refused].nodes).toEqual([{ matchedBy: ['AUTH0', 'VERATO'] }]);
+  });
+});
