@@ -9,6 +9,7 @@ import type { ProviderLoaders, ProviderModule } from '../providers/provider-modu
 import type { VeratoRecord } from '../providers/verato/loaders';
 import { veratoSourceFor } from '../providers/verato/source-map';
 import { createLoaderFactory, type LoaderOptions } from './loader-factory';
+import { searchPeople, type SearchCriteria, type SearchOutcome } from './search';
 import type { ProviderCaches } from './provider-caches';
 
 export type { LoaderOptions } from './loader-factory';
@@ -99,7 +100,13 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
     },
   };
 
-  return { identity, veratoRecordFor, relationships, veratoCluster, forget, providersRead: (): ReadonlySet<ProviderName> => providersRead };
+  /** People matching the criteria, one per Verato cluster, best first (src/loaders/search.ts). */
+  function search(criteria: SearchCriteria): Promise<SearchOutcome> {
+    for (const provider of ['auth0', 'verifa', 'verato'] as const) providersRead.add(provider);
+    return searchPeople({ clients, call, veratoRecordFor, veratoCluster }, criteria);
+  }
+
+  return { identity, veratoRecordFor, relationships, veratoCluster, search, forget, providersRead: (): ReadonlySet<ProviderName> => providersRead };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

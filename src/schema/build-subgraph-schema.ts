@@ -8,6 +8,7 @@ import { authChecker } from '../security/authorization';
 import { enforceTypeScopes } from '../security/type-scopes';
 import { ClusterMemberResolver, IdentityResolver, LinkedAccountResolver, RelationshipResolver } from './identity/identity.resolver';
 import { Identity } from './identity/identity.type';
+import { SearchResolver } from './search/search.resolver';
 import {
   CreateRelationshipPayloadResolver,
   DeleteRelationshipPayloadResolver,
@@ -28,6 +29,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
   LinkedAccountResolver,
   RelationshipResolver,
   ClusterMemberResolver,
+  SearchResolver,
   MutationResolver,
   LinkIdentitiesPayloadResolver,
   UnlinkIdentitiesPayloadResolver,

@@ -116,6 +116,10 @@ describe('estimate of the upstream calls at the root of an operation', () => {
     expect(estimate('mutation { a: linkIdentities(primaryId: "x") { id } b: linkIdentities(primaryId: "y") { id } }')).toBe(2);
   });
 
+  it('counts searchIdentities as the three provider searches it fans out to', () => {
+    expect(estimate('{ a: searchIdentities(input: { email: "a@b.c" }) { totalCount } b: searchIdentities(input: { name: "x" }) { totalCount } }')).toBe(6);
+  });
+
   it('stays linear when fragments spread fragments many times over', () => {
     const levels = 30;
     const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ${i === levels - 1 ? 'identity(id: "x") { id }' : `...F${i + 1} a${i}: __typename ...F${i + 1}`} }`);

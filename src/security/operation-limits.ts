@@ -40,6 +40,11 @@ const BOUNDED_LIST_ARGUMENTS: Readonly<Record<string, Readonly<Record<string, st
   Query: { _entities: 'representations', identities: 'ids' },
 };
 
+/** Root fields that fan out: upstream calls each occurrence makes before any nested field (searchIdentities asks three providers). */
+const FAN_OUT_ROOT_FIELDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  Query: { searchIdentities: 3 },
+};
+
 function boundedListArgument(parentType: string, field: string): string | undefined {
   return Object.hasOwn(BOUNDED_LIST_ARGUMENTS, parentType) && Object.hasOwn(BOUNDED_LIST_ARGUMENTS[parentType], field)
     ? BOUNDED_LIST_ARGUMENTS[parentType][field]
@@ -168,7 +173,8 @@ function rootFieldCost(rootType: string, field: FieldNode, variables: VariableVa
   if (name.startsWith('__') || name === '_service') return 0;
   const argumentName = boundedListArgument(rootType, name);
   const argument = argumentName && field.arguments?.find((arg) => arg.name.value === argumentName);
-  return argument ? listLength(argument.value, variables) : 1;
+  if (argument) return listLength(argument.value, variables);
+  return Object.hasOwn(FAN_OUT_ROOT_FIELDS, rootType) && Object.hasOwn(FAN_OUT_ROOT_FIELDS[rootType], name) ? FAN_OUT_ROOT_FIELDS[rootType][name] : 1;
 }
 
 /**

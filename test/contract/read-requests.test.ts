@@ -193,6 +193,66 @@ describe('Verifa (REST GETs with pinned headers)', () => {
   });
 });
 
+describe('searchIdentities (one search request per provider that can search)', () => {
+  it('Auth0 GET /api/v2/users-by-email, Verifa POST /identities/search (inferred body), Verato POST /v2/demographicsSearch', async () => {
+    stack.clearCalls();
+    const { data, requestId } = await query(
+      'query ($input: SearchIdentitiesInput!) { searchIdentities(input: $input) { nodes { matchedBy identity { id } } } }',
+      { input: { email: 'Alice.Martin@Example.com' } },
+    );
+    expect(data.searchIdentities.nodes).toEqual([{ matchedBy: ['AUTH0', 'VERIFA', 'VERATO'], identity: { id: `auth0:${alice.auth0UserId}` } }]);
+
+    const [byEmail] = callsOf('auth0').filter((call) => call.path === '/api/v2/users-by-email');
+    expect(byEmail.method).toBe('GET');
+    expect(byEmail.query).toEqual({ email: alice.email });
+    expect(byEmail.headers.authorization).toMatch(/^Bearer /);
+    expect(byEmail.headers['x-request-id']).toBe(requestId);
+    expect(byEmail.body).toBeUndefined();
+
+    const [verifaSearch] = callsOf('verifa').filter((call) => call.path === '/api/v1/identities/search');
+    expect(verifaSearch.method).toBe('POST');
+    expect(verifaSearch.body).toEqual({ email: alice.email, limit: 100 });
+    expect(verifaSearch.headers).toMatchObject({
+      'x-api-key': credentialMarker(DEMO_CREDENTIALS.verifa.apiKey),
+      'verifa-version': DEMO_CREDENTIALS.verifa.version,
+      'key-inflection': 'snake',
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+    });
+
+    const [veratoSearch] = callsOf('verato').filter((call) => call.path === '/link-ws/svc/v2/demographicsSearch');
+    expect(veratoSearch.method).toBe('POST');
+    expect(veratoSearch.body).toEqual({
+      trackingId: requestId,
+      content: { identity: { emails: [{ email: 'Alice.Martin@Example.com' }] }, maxSearchResults: 100 },
+    });
+    expect(veratoSearch.headers.authorization).toBe(credentialMarker(`Bearer ${DEMO_CREDENTIALS.verato.token}`));
+    // Each provider was searched once; the hits were placed in their clusters through the loaders.
+    expect(callsOf('auth0').filter((call) => call.path === '/api/v2/users-by-email')).toHaveLength(1);
+    expect(callsOf('verifa').filter((call) => call.path === '/api/v1/identities/search')).toHaveLength(1);
+    expect(callsOf('verato').filter((call) => call.path === '/link-ws/svc/v2/demographicsSearch')).toHaveLength(1);
+    expect(callsOf('btcdirect')).toHaveLength(0);
+  });
+
+  it('by name and birth date: Verifa gets the three name fields, Verato the demographic values, Auth0 nothing', async () => {
+    stack.clearCalls();
+    const pii = `Bearer ${await stack.token({ scopes: ['identities:read', 'identities:pii'] })}`;
+    const { requestId } = await query(
+      'query ($input: SearchIdentitiesInput!) { searchIdentities(input: $input, first: 1) { nodes { score } } }',
+      { input: { name: 'Alice Martin', birthDate: alice.birthDate } },
+      { authorization: pii },
+    );
+    expect(callsOf('auth0').filter((call) => call.path === '/api/v2/users-by-email')).toHaveLength(0);
+    const [verifaSearch] = callsOf('verifa').filter((call) => call.path === '/api/v1/identities/search');
+    expect(verifaSearch.body).toEqual({ first_name: 'Alice', last_name: 'Martin', date_of_birth: alice.birthDate, limit: 100 });
+    const [veratoSearch] = callsOf('verato').filter((call) => call.path === '/link-ws/svc/v2/demographicsSearch');
+    expect(veratoSearch.body).toEqual({
+      trackingId: requestId,
+      content: { identity: { names: [{ first: 'Alice', last: 'Martin' }], datesOfBirth: [{ dateOfBirth: alice.birthDate }] }, maxSearchResults: 100 },
+    });
+  });
+});
+
 describe('BTC Direct (one client authentication method, the user named by header)', () => {
   it('GET /api/v1/user/info with X-Api-Key and User-Identifier, and no Authorization header', async () => {
     stack.clearCalls();

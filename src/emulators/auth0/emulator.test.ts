@@ -255,6 +255,21 @@ describe('Management API authentication, scopes and rate-limit headers', () => {
   });
 });
 
+describe('GET /api/v2/users-by-email', () => {
+  it('answers a bare array of the users with exactly that e-mail', async () => {
+    const answer = await management('GET', `/users-by-email?email=${encodeURIComponent(alice.email)}`);
+    expect(answer.status).toBe(200);
+    expect(answer.json.map((user: any) => user.user_id)).toEqual([alice.auth0UserId]);
+    // Case-sensitive, as the contract says (Auth0 keeps e-mails lower-cased).
+    const upper = await management('GET', `/users-by-email?email=${encodeURIComponent(alice.email.toUpperCase())}`);
+    expect(upper.json).toEqual([]);
+  });
+
+  it('refuses a lookup without email', async () => {
+    expectError(await management('GET', '/users-by-email'), 400, 'Query validation error: missing required parameter email.', 'invalid_query_string');
+  });
+});
+
 describe('GET /api/v2/users/{id}', () => {
   it('returns the seeded user with its linked identities and metadata', async () => {
     const answer = await management('GET', userPath(alice.auth0UserId));

@@ -4,7 +4,7 @@ import { handleTokenRequest } from './oauth';
 import type { TokenBucket } from './rate-limit';
 import type { Auth0Store } from './store';
 import type { AccessTokenClaims, Auth0Tenant } from './tokens';
-import { getUser, linkIdentity, listUsers, unlinkIdentity, type ManagementCall } from './users';
+import { getUser, linkIdentity, listUsers, unlinkIdentity, usersByEmail, type ManagementCall } from './users';
 
 export interface Auth0Context {
   store: Auth0Store;
@@ -53,6 +53,12 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = [
       insufficientMessage: 'Insufficient scope; expected any of: read:users, read:user_idp_tokens, read:current_user.',
     },
     handle: getUser,
+  },
+  {
+    method: 'GET',
+    path: '/users-by-email',
+    scopes: { anyUser: ['read:users'], insufficientMessage: 'Insufficient scope, expected any of: read:users.' },
+    handle: usersByEmail,
   },
   { method: 'POST', path: '/users/{id}/identities', scopes: IDENTITY_WRITE_SCOPES, handle: linkIdentity },
   {

@@ -159,6 +159,11 @@ export class Auth0Store {
   }
 
   /** The users as the search index currently sees them (possibly stale, see class comment). */
+  /** Users whose e-mail is exactly `email` (the users-by-email lookup reads the user store, not the lagging search index; inferred). */
+  usersByEmail(email: string): Auth0User[] {
+    return [...this.users.values()].filter((user) => user.email === email);
+  }
+
   searchableUsers(): readonly Auth0User[] {
     if (this.searchIndexIsStale) this.refreshSearchIndex();
     return this.searchIndex;

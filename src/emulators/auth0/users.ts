@@ -71,6 +71,19 @@ export function listUsers(call: ManagementCall): EmulatorResponse {
   return { status: 200, json };
 }
 
+/**
+ * GET /api/v2/users-by-email?email=: a bare array of the users with exactly that e-mail. The
+ * contract calls the match case-sensitive; Auth0 stores e-mails lower-cased, so callers send them
+ * lower-cased (inferred). `email` is required.
+ */
+export function usersByEmail(call: ManagementCall): EmulatorResponse {
+  const email = call.req.query.get('email');
+  // (inferred) wording of the missing-parameter refusal.
+  if (email === null || email === '') return invalidQuery('Query validation error: missing required parameter email.');
+  const projection = readProjection(call.req.query);
+  return { status: 200, json: call.store.usersByEmail(email).map((user) => project(user, projection)) };
+}
+
 /** POST /api/v2/users/{id}/identities: link a secondary account into the primary `{id}`. */
 export async function linkIdentity(call: ManagementCall): Promise<EmulatorResponse> {
   const body = readLinkBody(call.req);

@@ -213,6 +213,37 @@ describe('nativeIdQuery', () => {
   });
 });
 
+describe('demographicsSearch', () => {
+  it('ranks the clusters matching the searched values, best first, with the golden view', async () => {
+    const reply = await call('/v2/demographicsSearch', { identity: { names: [{ last: 'MARTIN' }], datesOfBirth: [{ dateOfBirth: alice.birthDate }] } });
+    expect(reply).toMatchObject({ success: true });
+    const results = reply.content.searchResults;
+    expect(results[0]).toMatchObject({ linkId: alice.veratoLinkId, matchScore: 1, sameIdentity: 'Y', identity: { names: [{ first: 'Alice', last: 'Martin' }] } });
+    // Carol shares the family name only: a weaker candidate; people matching nothing are not listed.
+    expect(results[1]).toMatchObject({ linkId: carol.veratoLinkId, matchScore: 0.5, sameIdentity: 'U' });
+    expect(results.map((result: any) => result.linkId)).not.toContain(bob.veratoLinkId);
+  });
+
+  it('finds every cluster asserting an e-mail, case-insensitively, and honours maxSearchResults and matchScoreThreshold', async () => {
+    const byEmail = await call('/v2/demographicsSearch', { identity: { emails: [{ email: bob.email.toUpperCase() }] } });
+    expect(byEmail.content.searchResults.map((result: any) => result.linkId)).toEqual([bob.veratoLinkId]);
+    const capped = await call('/v2/demographicsSearch', { identity: { names: [{ last: 'Martin' }] }, maxSearchResults: 1 });
+    expect(capped.content.searchResults).toHaveLength(1);
+    const none = await call('/v2/demographicsSearch', { identity: { names: [{ last: 'Martin' }], emails: [{ email: alice.email }] }, matchScoreThreshold: 1 });
+    expect(none.content.searchResults.map((result: any) => result.linkId)).toEqual([alice.veratoLinkId]);
+  });
+
+  it.each([
+    ['no identity', {}],
+    ['an identity without search values', { identity: {} }],
+    ['names that are not a list', { identity: { names: { last: 'Martin' } } }],
+    ['maxSearchResults 0', { identity: { names: [{ last: 'Martin' }] }, maxSearchResults: 0 }],
+  ])('refuses %s with success:false', async (_, content) => {
+    const reply = await call('/v2/demographicsSearch', content);
+    expect(reply.success).toBe(false);
+  });
+});
+
 describe('linkIdentities / unlinkIdentities', () => {
   it('links a standalone record into a cluster and retires its Link ID', async () => {
     const reply = await call('/linkIdentities', { linkToSource: auth0Of(bob), source: source('AUTH0', bobWork.userId) });
@@ -427,6 +458,7 @@ describe('contract: the Person OpenAPI spec declares what the emulator serves', 
       ['/v2/identityIdQuery', await call('/v2/identityIdQuery', { linkId: dan.veratoLinkId, responseIdentityFormatNames: groupBySource }, 't')],
       ['/v2/nativeIdQuery', await call('/v2/nativeIdQuery', { source: auth0Of(dan), responseIdentityFormatNames: groupBySource })],
       ['/searchRelationshipsService', await call('/searchRelationshipsService', {})],
+      ['/v2/demographicsSearch', await call('/v2/demographicsSearch', { identity: { emails: [{ email: dan.email }] }, responseIdentityFormatNames: groupBySource })],
       ['/linkIdentities', await call('/linkIdentities', { linkToSource: auth0Of(bob), source: source('AUTH0', bobWork.userId) })],
       ['/unlinkIdentities', await call('/unlinkIdentities', { unlinkFromSource: auth0Of(bob), source: source('AUTH0', bobWork.userId) })],
       ['/mergeIdentities', await call('/mergeIdentities', { toSurviveSource: auth0Of(carol), toRetireSource: crmOf(carol) })],

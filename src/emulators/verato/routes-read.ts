@@ -1,3 +1,4 @@
+import { demographicsSearch } from './demographics-search';
 import { identityQueryContent } from './identity-views';
 import {
   isObject,
@@ -97,6 +98,7 @@ const searchNotifications: VeratoOperation = {
 export const READ_OPERATIONS: Record<string, VeratoOperation> = {
   '/v2/identityIdQuery': identityIdQuery,
   '/v2/nativeIdQuery': nativeIdQuery,
+  '/v2/demographicsSearch': demographicsSearch,
   '/searchRelationshipsService': searchRelationshipsService,
   '/searchNotifications': searchNotifications,
 };

@@ -272,6 +272,11 @@ export class VeratoStore {
     return current;
   }
 
+  /** The Link IDs that hold at least one active (not merged) record. */
+  activeLinkIds(): string[] {
+    return [...new Set([...this.records.values()].filter((record) => !record.mergedInto).map((record) => record.linkId))];
+  }
+
   /** All records of a cluster, retired (merged) ones included. */
   members(linkId: string): SourceRecord[] {
     return [...this.records.values()].filter((record) => record.linkId === linkId);

@@ -129,6 +129,36 @@ describe('GET /identities', () => {
   });
 });
 
+describe('POST /identities/search', () => {
+  const searchFor = (body: unknown) => request('/identities/search', { method: 'POST', body });
+
+  it('matches an e-mail by its search hash, case-insensitively, without returning it', async () => {
+    const reply = await searchFor({ email: alice.email.toUpperCase() });
+    expect(reply.status).toBe(200);
+    expect(reply.body.data.map((identity: any) => identity.id)).toEqual([alice.verifaId]);
+    expect(JSON.stringify(reply.body)).not.toContain(alice.email);
+    expect(reply.body.pagination).toEqual({ total: 1, limit: 25, offset: 0 });
+  });
+
+  it('matches first name, last name and date of birth together', async () => {
+    const reply = await searchFor({ first_name: bob.givenName, last_name: bob.familyName, date_of_birth: bob.birthDate });
+    expect(reply.body.data.map((identity: any) => identity.id)).toEqual([bob.verifaId]);
+    const wrongDate = await searchFor({ first_name: bob.givenName, last_name: bob.familyName, date_of_birth: '1900-01-01' });
+    expect(wrongDate.body.data).toEqual([]);
+  });
+
+  it.each([
+    ['a name without a date of birth', { first_name: 'Bob', last_name: 'Jansen' }],
+    ['no field', {}],
+    ['an unknown field', { nickname: 'bob' }],
+    ['a non-string value', { email: 42 }],
+  ])('refuses %s with 422 validation_error', async (_, body) => {
+    const reply = await searchFor(body);
+    expect(reply.status).toBe(422);
+    expect(reply.body).toMatchObject({ error: 'validation_error', status_code: 422 });
+  });
+});
+
 describe('GET /identities/:identity_id', () => {
   it('returns the full identity by id and by external_ref', async () => {
     const byId = await request(`/identities/${alice.verifaId}`);

@@ -54,6 +54,65 @@ function getIdentity({ params, store }: RouteContext): RouteResult {
   return { status: 200, body: requireIdentity(store, params.identity_id) };
 }
 
+/** The fields `POST /identities/search` matches on (contract); the three name fields only together. */
+const SEARCH_FIELDS = ['external_ref', 'status', 'country', 'first_name', 'last_name', 'date_of_birth', 'document_number', 'ssn', 'email', 'phone', 'city', 'state', 'zip_code'];
+const NAME_FIELDS = ['first_name', 'last_name', 'date_of_birth'];
+const EMULATED_SEARCH_FIELDS = new Set(['external_ref', 'status', 'country', 'first_name', 'last_name', 'date_of_birth', 'email']);
+
+/**
+ * POST /identities/search (path inferred) — every given field must match: `external_ref`, `status`,
+ * `country` directly, `first_name`+`last_name`+`date_of_birth` (all three together) and `email` by
+ * their search hashes, which the emulator models as case-insensitive equality (inferred).
+ * Archived, merged and redacted identities are not found (inferred). `limit`/`offset` in the body.
+ */
+function searchIdentities({ body, store }: RouteContext): RouteResult {
+  const unknown = Object.keys(body).filter((field) => !SEARCH_FIELDS.includes(field) && field !== 'limit' && field !== 'offset');
+  // (inferred) Verifa's wording for unknown and ill-typed search fields.
+  if (unknown.length > 0) throw validationError(`Unknown search field(s): ${unknown.join(', ')}.`);
+  const criteria = new Map<string, string>();
+  for (const field of SEARCH_FIELDS) {
+    const value = optionalString(body, field);
+    if (value !== null && value.trim() !== '') criteria.set(field, value.trim());
+  }
+  const names = NAME_FIELDS.filter((field) => criteria.has(field));
+  if (names.length > 0 && names.length < NAME_FIELDS.length) {
+    throw validationError('first_name, last_name and date_of_birth must be given together.');
+  }
+  if (criteria.size === 0) throw validationError('At least one search field is required.');
+  const unsupported = [...criteria.keys()].filter((field) => !EMULATED_SEARCH_FIELDS.has(field));
+  // The emulator holds no hashes of these; refusing beats answering "no match" wrongly.
+  if (unsupported.length > 0) throw validationError(`The emulator cannot search on ${unsupported.join(', ')}.`, 400);
+  const page = parsePage(new URLSearchParams(pageParams(body)));
+  const equal = (a: string | null | undefined, b: string) => (a ?? '').toLowerCase() === b.toLowerCase();
+  const matches = store.listIdentities().filter((identity) => {
+    if (identity.archived_at !== null || identity.status === 'merged' || identity.status === 'redacted') return false;
+    const data = identity.extracted_data;
+    return [...criteria].every(([field, value]) => {
+      switch (field) {
+        case 'external_ref': return identity.external_ref === value;
+        case 'status': return identity.status === value;
+        case 'country': return equal(identity.country, value);
+        case 'first_name': return equal(data?.first_name, value);
+        case 'last_name': return equal(data?.last_name, value);
+        case 'date_of_birth': return data?.date_of_birth === value;
+        default: return equal(store.searchEmailOf(identity.id), value);
+      }
+    });
+  });
+  return { status: 200, body: pageOf(matches, page) };
+}
+
+function pageParams(body: Record<string, unknown>): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const field of ['limit', 'offset'] as const) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'number') throw validationError(`${field} must be an integer.`);
+    params[field] = String(value);
+  }
+  return params;
+}
+
 /** POST /identities/merge — folds the secondary into the primary. */
 function mergeIdentities({ body, store }: RouteContext): RouteResult {
   const primaryId = requireString(body, 'primary_identity_id');
@@ -84,6 +143,7 @@ function mergeIdentities({ body, store }: RouteContext): RouteResult {
 export const IDENTITY_ROUTES: Route[] = [
   { method: 'GET', pattern: ['identities'], handle: listIdentities },
   { method: 'POST', pattern: ['identities'], handle: createIdentity },
+  { method: 'POST', pattern: ['identities', 'search'], handle: searchIdentities },
   { method: 'POST', pattern: ['identities', 'merge'], handle: mergeIdentities },
   { method: 'GET', pattern: ['identities', ':identity_id'], handle: getIdentity },
 ];

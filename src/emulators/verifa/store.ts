@@ -127,6 +127,11 @@ export class VerifaStore {
   private readonly inverseOf = new Map<string, string>();
   /** Custom relationship type names and whether they are active. */
   private readonly customTypes = new Map<string, boolean>();
+  /**
+   * The e-mail each identity was verified with, lower-cased, kept only for `POST /identities/search`
+   * (Verifa matches e-mails by a search hash and never returns them; inferred).
+   */
+  private readonly searchEmails = new Map<string, string>();
 
   clear(): void {
     this.idempotency.clear();
@@ -134,6 +139,7 @@ export class VerifaStore {
     this.relationships.clear();
     this.inverseOf.clear();
     this.customTypes.clear();
+    this.searchEmails.clear();
   }
 
   /** Loads the demo people, their user relationships and one system `same_address` relationship. */
@@ -163,7 +169,14 @@ export class VerifaStore {
 
   /** Adds a person's identity, as the demo people are seeded. */
   addPerson(person: DemoPerson): VerifaIdentity {
-    return this.addIdentity(seededIdentity(person));
+    const identity = this.addIdentity(seededIdentity(person));
+    this.searchEmails.set(identity.id, person.email.toLowerCase());
+    return identity;
+  }
+
+  /** The e-mail an identity's search hash stands for (lower-cased); null when it has none. */
+  searchEmailOf(identityId: string): string | null {
+    return this.searchEmails.get(identityId) ?? null;
   }
 
   /** Adds an identity; unspecified fields get the values of a fresh, unverified stub. */

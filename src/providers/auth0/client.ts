@@ -9,6 +9,7 @@ import {
   isAuth0User,
   isIdentityList,
   isListUsersResponse,
+  isUserArray,
   isTokenResponse,
   type Auth0User,
   type Auth0UserIdentity,
@@ -89,6 +90,24 @@ export class Auth0Client {
     );
     const body = response.body;
     return Array.isArray(body) ? body : body.users;
+  }
+
+  /**
+   * `GET /api/v2/users-by-email?email=`: the users with that e-mail. The lookup is case-sensitive
+   * and Auth0 keeps e-mails lower-cased, so the address is sent lower-cased (inferred).
+   */
+  async usersByEmail(ctx: CallContext, email: string): Promise<Auth0User[]> {
+    const response = await this.withFreshTokenOnce(() =>
+      this.transport.send<Auth0User[]>(ctx, {
+        method: 'GET',
+        path: '/api/v2/users-by-email',
+        pathTemplate: '/api/v2/users-by-email',
+        query: { email: email.toLowerCase() },
+        retry: 'safe',
+        shape: isUserArray,
+      }),
+    );
+    return response.body;
   }
 
   /** Exact read: `GET /api/v2/users/{id}` (`|` encoded); null on 404. */

@@ -114,6 +114,11 @@ export function isListUsersResponse(body: unknown): body is ListUsersResponse {
   return arrayOf(body, isAuth0User) || (isRecord(body) && arrayOf(body.users, isAuth0User));
 }
 
+/** `GET /api/v2/users-by-email`: a bare array of users. */
+export function isUserArray(body: unknown): body is Auth0User[] {
+  return arrayOf(body, isAuth0User);
+}
+
 /** The identities a link or unlink answers; an empty answer is read as none. */
 export function isIdentityList(body: unknown): body is Auth0UserIdentity[] | undefined {
   return body === undefined || arrayOf(body, isAuth0UserIdentity);

@@ -7,6 +7,9 @@ import {
   isAddRelationshipReply,
   isEnvelope,
   isIdentityQueryReply,
+  isDemographicsSearchReply,
+  type DemographicsSearchContent,
+  type DemographicsSearchResult,
   isLinkIdReply,
   isSearchNotificationsReply,
   isSearchRelationshipsReply,
@@ -91,6 +94,12 @@ export class VeratoClient {
       responseIdentityFormatNames: QUERY_FORMATS,
     }, 'read', isIdentityQueryReply);
     return reply?.identity ? reply : null;
+  }
+
+  /** demographicsSearch: candidate clusters, best first (`searchResults`; Verato caps them at `maxSearchResults`). */
+  async demographicsSearch(ctx: CallContext, content: DemographicsSearchContent): Promise<DemographicsSearchResult[]> {
+    const reply = await this.call<{ searchResults: DemographicsSearchResult[] }>(ctx, `${this.queryPrefix}/demographicsSearch`, content, 'read', isDemographicsSearchReply);
+    return reply?.searchResults ?? [];
   }
 
   /** Relationships in which the Link ID is subject or object (the service does not paginate). */

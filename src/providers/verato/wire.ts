@@ -108,6 +108,26 @@ export interface IdentityIdQueryContent {
   responseIdentityFormatNames?: VeratoFormatName[];
 }
 
+/** demographicsSearch (Person, /v2): candidates for the demographic values of `identity`. */
+export interface DemographicsSearchContent {
+  identity: VeratoIdentity;
+  maxSearchResults?: number;
+  matchScoreThreshold?: number;
+  responseIdentityFormatNames?: VeratoFormatName[];
+}
+
+export interface DemographicsSearchResult {
+  /** 0..1, how well the cluster matches. */
+  matchScore: number;
+  sameIdentity: 'Y' | 'N' | 'U';
+  linkId?: string;
+  identity?: VeratoIdentity;
+}
+
+export interface DemographicsSearchReply {
+  searchResults: DemographicsSearchResult[];
+}
+
 /** Reply content of nativeIdQuery and identityIdQuery ("not found" = no `identity`). */
 export interface IdentityQueryReply {
   linkId?: string;
@@ -286,6 +306,21 @@ export function isIdentityQueryReply(value: unknown): value is IdentityQueryRepl
     optional(value.linkId, isString) &&
     optional(value.identity, (identity) => isRecord(identity) && hasAttributeLists(identity)) &&
     optional(value.identityGroupedBySource, (entries) => arrayOf(entries, isIdentityPerSource))
+  );
+}
+
+export function isDemographicsSearchReply(value: unknown): value is DemographicsSearchReply {
+  return (
+    isRecord(value) &&
+    arrayOf(
+      value.searchResults,
+      (result) =>
+        isRecord(result) &&
+        typeof result.matchScore === 'number' &&
+        isString(result.sameIdentity) &&
+        optional(result.linkId, isString) &&
+        optional(result.identity, (identity) => isRecord(identity) && hasAttributeLists(identity)),
+    )
   );
 }
 

@@ -3,12 +3,14 @@ import type { ProviderClientOptions } from '../client-options';
 import {
   isMergeReply,
   isVerifaIdentity,
+  isVerifaIdentityList,
   isVerifaRelationship,
   isVerifaRelationshipList,
   type CreateRelationshipBody,
   type DeleteReply,
   type MergeBody,
   type MergeReply,
+  type SearchIdentitiesBody,
   type VerifaIdentity,
   type VerifaList,
   type VerifaRelationship,
@@ -51,6 +53,19 @@ export class VerifaClient {
       shape: isVerifaIdentity,
     });
     return response.status === 404 ? null : response.body;
+  }
+
+  /** POST /identities/search (inferred path and body): one page of the identities matching every given field. A read, so retried. */
+  async searchIdentities(ctx: CallContext, body: SearchIdentitiesBody): Promise<VerifaList<VerifaIdentity>> {
+    const response = await this.transport.send<VerifaList<VerifaIdentity>>(ctx, {
+      method: 'POST',
+      path: '/identities/search',
+      pathTemplate: '/identities/search',
+      body,
+      retry: 'safe',
+      shape: isVerifaIdentityList,
+    });
+    return response.body;
   }
 
   /** GET /identities/:id/relationships: one page of the relationships where it is the source. */

@@ -71,6 +71,19 @@ export interface VerifaList<T> {
   pagination: VerifaPagination;
 }
 
+/**
+ * `POST /identities/search` (path and body inferred from the docs' field list): every given field
+ * must match; `first_name`, `last_name` and `date_of_birth` only together.
+ */
+export interface SearchIdentitiesBody {
+  email?: string;
+  first_name?: string;
+  last_name?: string;
+  date_of_birth?: string;
+  limit?: number;
+  offset?: number;
+}
+
 export interface CreateRelationshipBody {
   related_identity_id: string;
   relationship_type?: string;
@@ -168,6 +181,12 @@ export function isVerifaRelationship(body: unknown): body is VerifaRelationship 
 
 export function isVerifaRelationshipList(body: unknown): body is VerifaList<VerifaRelationship> {
   if (!isRecord(body) || !arrayOf(body.data, isVerifaRelationship) || !isRecord(body.pagination)) return false;
+  const { limit, offset, total } = body.pagination;
+  return isNumber(limit) && isNumber(offset) && optional(total, isNumber);
+}
+
+export function isVerifaIdentityList(body: unknown): body is VerifaList<VerifaIdentity> {
+  if (!isRecord(body) || !arrayOf(body.data, isVerifaIdentity) || !isRecord(body.pagination)) return false;
   const { limit, offset, total } = body.pagination;
   return isNumber(limit) && isNumber(offset) && optional(total, isNumber);
 }
