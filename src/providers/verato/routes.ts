@@ -2,9 +2,12 @@ import type { MergePreviewRoute, PairRouteOf } from '../../mutations/dispatch';
 import { RefusedBeforeWriting, type IdOf } from '../../mutations/route';
 import { userError, type UserErrorRecord } from '../../mutations/user-errors';
 import type { Context } from '../../context';
+import type { GlobalId } from '../../domain/global-id';
 import { ProviderRejection } from '../rejection';
+import { SourceRegistrationRefused } from './client';
 import { refusalReason, type VeratoPairWrite } from './refusals';
-import { toAddRelationshipContent, toLinkContent, toMergeContent, toRelationshipRecords, toUnlinkContent } from './mapper';
+import { veratoSourceFor } from './source-map';
+import { toAddRelationshipContent, toLinkContent, toMergeContent, toPostIdentityContent, toRelationshipRecords, toUnlinkContent } from './mapper';
 
 type VeratoId = IdOf<'verato'>;
 
@@ -13,12 +16,20 @@ type VeratoId = IdOf<'verato'>;
  * providers, whose Verato source records (VERATO_SOURCE_MAP) are linked instead.
  */
 export const veratoRoutes = {
-  /** POST /linkIdentities: the secondary's record joins the primary's Link ID, which survives. */
+  /**
+   * POST /linkIdentities: the secondary's record joins the primary's Link ID, which survives. An
+   * identity of another provider that Verato does not hold yet is registered first (postIdentity).
+   */
   linkIdentities: ((ctx, { input, primary, secondary, done, refused }) => {
     if (input.linkWith) return userError('INVALID_INPUT', 'linkWith is only used to link two Auth0 accounts.', { field: 'linkWith' });
     return {
       upstreamIdempotency: false,
       execute: async ({ retry }) => {
+        const registration = await registerMissingSources(ctx, [
+          ['primaryId', primary],
+          ['secondaryId', secondary],
+        ]);
+        if (registration) return refused([registration]);
         const reply = await explained(ctx, 'link', input, refused, () => ctx.clients.verato.linkIdentities(ctx.call, toLinkContent(primary, secondary, ctx.clients.sourceMap), retry));
         return 'refusal' in reply ? reply.refusal : done({ linkId: reply.sent.linkId ?? null });
       },
@@ -84,6 +95,44 @@ export const veratoRoutes = {
     };
   }) satisfies PairRouteOf<'createRelationship', VeratoId>,
 };
+
+/**
+ * Registers the source record (VERATO_SOURCE_MAP) of each identity of another provider that
+ * Verato does not hold yet, with the demographics read from its own provider (the subgraph's
+ * credentials). Reads both first: a side that exists nowhere, or a refused first registration,
+ * refuses before anything was written. A refusal after an earlier side was registered is
+ * answered as the mutation's user error (that record stays registered; a retry finds it).
+ */
+async function registerMissingSources(ctx: Context, sides: [field: 'primaryId' | 'secondaryId', id: GlobalId][]): Promise<UserErrorRecord | null> {
+  const { verato, sourceMap } = ctx.clients;
+  const sourced = sides.filter(([, id]) => id.provider !== 'verato').map(([field, id]) => ({ field, id, source: veratoSourceFor(id, sourceMap) }));
+  // Asked of Verato directly, not through the record cache: a cached "not found" would post again.
+  const held = await Promise.all(sourced.map(({ source }) => verato.nativeIdQuery(ctx.call, source)));
+  const missing = sourced.filter((_, i) => !held[i]);
+  const records = await Promise.all(missing.map(({ id }) => ctx.loaders.identity(id)));
+  const unknown = missing.find((_, i) => !records[i]);
+  if (unknown) {
+    throw new RefusedBeforeWriting([
+      userError('NOT_FOUND', `Neither Verato nor ${unknown.id.provider} holds the identity ${unknown.field} names.`, { field: unknown.field, provider: unknown.id.provider }),
+    ]);
+  }
+  for (const [i, { field, source }] of missing.entries()) {
+    try {
+      await verato.postIdentity(ctx.call, toPostIdentityContent(source, records[i]!));
+    } catch (error) {
+      if (!(error instanceof SourceRegistrationRefused)) throw error;
+      const refusal = userError('PROVIDER_REJECTED', `Verato refused to register the source record of ${field}, so nothing was linked.`, {
+        field,
+        provider: 'verato',
+        providerCode: error.providerCode,
+        hint: error.hint,
+      });
+      if (i === 0) throw new RefusedBeforeWriting([refusal]);
+      return refusal;
+    }
+  }
+  return null;
+}
 
 /**
  * Runs a Verato write; a `success:false` refusal is explained by the two records' state
