@@ -26,8 +26,8 @@ export const veratoRoutes = {
       upstreamIdempotency: false,
       execute: async ({ retry }) => {
         const registration = await registerMissingSources(ctx, [
-          ['primaryId', primary],
-          ['secondaryId', secondary],
+          ['primaryId', primary, input.primaryId],
+          ['secondaryId', secondary, input.secondaryId],
         ]);
         if (registration) return refused([registration]);
         const reply = await explained(ctx, 'link', input, refused, () => ctx.clients.verato.linkIdentities(ctx.call, toLinkContent(primary, secondary, ctx.clients.sourceMap), retry));
@@ -103,13 +103,15 @@ export const veratoRoutes = {
  * refuses before anything was written. A refusal after an earlier side was registered is
  * answered as the mutation's user error (that record stays registered; a retry finds it).
  */
-async function registerMissingSources(ctx: Context, sides: [field: 'primaryId' | 'secondaryId', id: GlobalId][]): Promise<UserErrorRecord | null> {
+async function registerMissingSources(ctx: Context, sides: [field: 'primaryId' | 'secondaryId', id: GlobalId, raw: string][]): Promise<UserErrorRecord | null> {
   const { verato, sourceMap } = ctx.clients;
-  const sourced = sides.filter(([, id]) => id.provider !== 'verato').map(([field, id]) => ({ field, id, source: veratoSourceFor(id, sourceMap) }));
-  // Asked of Verato directly, not through the record cache: a cached "not found" would post again.
-  const held = await Promise.all(sourced.map(({ source }) => verato.nativeIdQuery(ctx.call, source)));
+  const sourced = sides.filter(([, id]) => id.provider !== 'verato').map(([field, id, raw]) => ({ field, id, raw, source: veratoSourceFor(id, sourceMap) }));
+  if (sourced.length === 0) return null;
+  // Read fresh (nativeIdQuery): a cached "not found" would post a record Verato already holds.
+  await ctx.loaders.forget(sourced.map(({ raw }) => raw));
+  const held = await Promise.all(sourced.map(({ raw }) => ctx.loaders.veratoRecordFor(raw)));
   const missing = sourced.filter((_, i) => !held[i]);
-  const records = await Promise.all(missing.map(({ id }) => ctx.loaders.identity(id)));
+  const records = await Promise.all(missing.map(({ raw }) => ctx.loaders.identity(raw)));
   const unknown = missing.find((_, i) => !records[i]);
   if (unknown) {
     throw new RefusedBeforeWriting([
