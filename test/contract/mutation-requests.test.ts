@@ -144,6 +144,67 @@ describe('linkIdentities', () => {
     expect(writesOf('btcdirect')).toEqual([]);
   });
 
+  it('mixed providers, neither in Verato yet: postIdentity of each (demographics from its provider), then linkIdentities', async () => {
+    const auth0 = stack.emulators.auth0!.store.addUser({
+      userId: `auth0|${unique('ctunreg')}`,
+      email: `${unique('unreg')}@example.com`,
+      givenName: 'Una',
+      familyName: 'Registered',
+    });
+    const verifa = stack.emulators.verifa!.store.addIdentity({
+      country: 'NL',
+      extracted_data: {
+        ...stack.emulators.verifa!.store.findIdentity(alice.verifaId)!.extracted_data!,
+        first_name: 'Una',
+        last_name: 'Registered',
+        date_of_birth: '1991-07-08',
+        address: { line1: 'Damrak 1', line2: null, city: 'Amsterdam', state: null, zip: '1012 LG' },
+      },
+    });
+    const requestId = unique('ct-link-unregistered-');
+
+    const result = await stack.gql(LinkIdentitiesDocument, { input: { primaryId: `auth0:${auth0.user_id}`, secondaryId: `verifa:${verifa.id}` } }, { 'x-request-id': requestId });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.linkIdentities.userErrors).toEqual([]);
+
+    const writes = writesOf('verato');
+    expect(writes.map((call) => `${call.method} ${call.path}`)).toEqual([
+      'POST /link-ws/svc/v2/postIdentity',
+      'POST /link-ws/svc/v2/postIdentity',
+      'POST /link-ws/svc/linkIdentities',
+    ]);
+    writes.forEach((call) => expectVeratoHeaders(call, requestId));
+    expect(writes[0].body).toEqual({
+      trackingId: requestId,
+      content: { identity: { sources: [{ name: 'AUTH0', id: auth0.user_id }], names: [{ first: 'Una', last: 'Registered' }], emails: [{ email: auth0.email }] } },
+    });
+    expect(writes[1].body).toEqual({
+      trackingId: requestId,
+      content: {
+        identity: {
+          sources: [{ name: 'VERIFA', id: verifa.id }],
+          names: [{ first: 'Una', last: 'Registered' }],
+          datesOfBirth: [{ dateOfBirth: '1991-07-08' }],
+          addresses: [{ line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', country: 'NL' }],
+        },
+      },
+    });
+    expect(writes[2].body).toEqual({ trackingId: requestId, content: { linkToSource: { name: 'AUTH0', id: auth0.user_id }, source: { name: 'VERIFA', id: verifa.id } } });
+    const personSpec = loadSpec('verato/verato-person-openapi.yml');
+    for (const call of writes.slice(0, 2)) {
+      expect(undeclaredFields(call.body, componentSchema(personSpec, 'ServiceRequest_v2__postIdentity'), personSpec)).toEqual([]);
+    }
+    // The spec's own fields are checked, not an empty schema: a field it does not declare is reported.
+    expect(undeclaredFields({ content: { identity: { sources: [], nickname: 'x' } } }, componentSchema(personSpec, 'ServiceRequest_v2__postIdentity'), personSpec)).toEqual([
+      '$.content.identity.nickname',
+    ]);
+    // Both records now share the primary's Link ID.
+    const verato = stack.emulators.verato!.store;
+    expect(verato.findRecord({ name: 'VERIFA', id: verifa.id })!.linkId).toBe(verato.findRecord({ name: 'AUTH0', id: auth0.user_id })!.linkId);
+    expect(writesOf('auth0')).toEqual([]);
+    expect(writesOf('verifa')).toEqual([]);
+  });
+
   it('Auth0 + Auth0: POST /api/v2/users/{primary, | encoded}/identities {provider, user_id after the |}', async () => {
     const auth0 = stack.emulators.auth0!.store;
     const primary = auth0.addUser({ userId: `auth0|${unique('ctprimary')}`, email: `${unique('p')}@example.com` });

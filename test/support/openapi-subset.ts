@@ -12,6 +12,7 @@ export interface Schema {
   additionalProperties?: boolean | Schema;
   items?: Schema;
   oneOf?: Schema[];
+  allOf?: Schema[];
 }
 
 interface Operation {
@@ -78,6 +79,11 @@ export function undeclaredFields(value: unknown, schema: Schema, doc: OpenApiDoc
 }
 
 function resolve(schema: Schema, doc: OpenApiDocument): Schema {
+  // allOf of object schemas: the fields any part declares.
+  if (schema.allOf) {
+    const parts = schema.allOf.map((part) => resolve(part, doc));
+    return { type: 'object', properties: Object.assign({}, ...parts.map((part) => part.properties ?? {})) };
+  }
   if (!schema.$ref) return schema;
   const name = schema.$ref.replace('#/components/schemas/', '');
   return resolve(componentSchema(doc, name), doc);

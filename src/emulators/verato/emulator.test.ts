@@ -442,6 +442,49 @@ describe('searchNotifications', () => {
   });
 });
 
+describe('postIdentity', () => {
+  const posted = source('AUTH0', 'auth0|notyetinverato01');
+  const identity = { sources: [posted], names: [{ first: 'Nora', last: 'Nieuw' }], emails: [{ email: 'nora@example.com' }], datesOfBirth: [{ dateOfBirth: '1990-02-03' }] };
+
+  it('files a new S+N under a Link ID of its own, and the same S+N again updates it', async () => {
+    expect((await call('/v2/nativeIdQuery', { source: posted })).content.identity).toBeUndefined();
+    const reply = await call('/v2/postIdentity', { identity, responseIdentityFormatNames: ['DEFAULT', 'GROUP_BY_SOURCE'] });
+    expect(reply).toMatchObject({ success: true, message: 'The identity has been successfully posted.' });
+    const { linkId } = reply.content;
+    expect(reply.content.identityGroupedBySource).toEqual([expect.objectContaining({ source: posted })]);
+    expect(reply.content.incomingIdentity).toEqual({ names: identity.names, emails: identity.emails, datesOfBirth: identity.datesOfBirth });
+    expect(DEMO_PEOPLE.map((person) => person.veratoLinkId)).not.toContain(linkId);
+
+    const again = await call('/v2/postIdentity', { identity: { sources: [posted], emails: [{ email: 'nora.new@example.com' }] } });
+    expect(again.content.linkId).toBe(linkId);
+    const read = await call('/v2/nativeIdQuery', { source: posted });
+    expect(read.content.identity).toEqual({ emails: [{ email: 'nora.new@example.com' }] });
+  });
+
+  it('refuses anything but exactly one source, and a source code that is not a data source of the tenant', async () => {
+    for (const sources of [[], [posted, crmOf(alice)], undefined]) {
+      expect(await call('/v2/postIdentity', { identity: { ...identity, sources } })).toMatchObject({ success: false, message: 'identity.sources must hold exactly one source' });
+    }
+    const unknown = await call('/v2/postIdentity', { identity: { ...identity, sources: [source('NOPE', 'n-1')] } });
+    expect(unknown).toMatchObject({ success: false, message: 'Source NOPE is not a registered data source', errors: ['Source NOPE is not a registered data source'] });
+    expect((await call('/v2/nativeIdQuery', { source: source('NOPE', 'n-1') })).content.identity).toBeUndefined();
+  });
+
+  it('is served unversioned on the other stacks', async () => {
+    const tenant = await startVeratoEmulator({ stack: 'provider' });
+    try {
+      const response = await fetch(`${tenant.baseUrl}/postIdentity`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: BEARER },
+        body: JSON.stringify({ content: { identity } }),
+      });
+      expect(((await response.json()) as Envelope).success).toBe(true);
+    } finally {
+      await tenant.close();
+    }
+  });
+});
+
 describe('contract: the Person OpenAPI spec declares what the emulator serves', () => {
   const personSpec = loadSpec('verato/verato-person-openapi.yml');
   const servedPaths = [...Object.keys(READ_OPERATIONS), ...Object.keys(WRITE_OPERATIONS)];
@@ -471,6 +514,10 @@ describe('contract: the Person OpenAPI spec declares what the emulator serves', 
       ],
       ['/deleteRelationshipService', await call('/deleteRelationshipService', { id: 'rel-0002' })],
       ['/searchNotifications', await call('/searchNotifications', { pageNumber: 0, pageSize: 100, startDate: '2000-01-01T00:00:00Z', endDate: '2999-01-01T00:00:00Z' })],
+      [
+        '/v2/postIdentity',
+        await call('/v2/postIdentity', { identity: { sources: [source('AUTH0', 'auth0|posted')], names: [{ first: 'P' }] }, responseIdentityFormatNames: groupBySource }),
+      ],
     ];
     expect(replies.map(([path]) => path).sort()).toEqual([...servedPaths].sort());
     for (const [path, reply] of replies) {

@@ -177,6 +177,8 @@ export class VeratoStore {
   private readonly feed: VeratoNotification[] = [];
   /** The seed's own writes are the tenant's starting state, not changes. */
   private seeding = false;
+  /** Source codes of the tenant's data sources (createDataSource); postIdentity takes records of these only. */
+  private readonly dataSources = new Set<string>();
 
   /** `relationshipVerbs`: the verbs of this tenant's relationship definitions (default: the catalogue's). */
   constructor(options: { relationshipVerbs?: readonly string[] } = {}) {
@@ -185,6 +187,7 @@ export class VeratoStore {
 
   clear(): void {
     this.records.clear();
+    this.dataSources.clear();
     this.retiredLinkIds.clear();
     this.relationships.clear();
     this.highestLinkNumber = 0;
@@ -214,6 +217,7 @@ export class VeratoStore {
   }
 
   private seedDemo(): void {
+    for (const name of Object.values(DEMO_VERATO_SOURCES)) this.dataSources.add(name);
     for (const person of DEMO_PEOPLE) this.addPerson(person);
     DEMO_STANDALONE_AUTH0_USERS.forEach((user, index) => {
       const person = demoPerson(user.personKey);
@@ -256,7 +260,28 @@ export class VeratoStore {
       assertedAt: input.assertedAt ?? new Date().toISOString(),
     };
     this.records.set(key, record);
+    this.dataSources.add(record.source.name);
     return record;
+  }
+
+  /** Test helper: a source code the tenant accepts records of, as createDataSource registers it. */
+  addDataSource(name: string): void {
+    this.dataSources.add(name);
+  }
+
+  /**
+   * postIdentity: a new S+N becomes a record in a Link ID of its own; the same S+N again updates
+   * what that record asserts ("Same S+N again = update, not new record").
+   */
+  postIdentity(source: VeratoSource, attributes: Partial<PersonAttributes>): SourceRecord {
+    // (inferred) a record can only be filed under a source code registered with createDataSource.
+    if (!this.dataSources.has(source.name)) throw new VeratoBusinessError(`Source ${source.name} is not a registered data source`);
+    const existing = this.findRecord(source);
+    if (!existing) return this.addSourceRecord({ source, attributes });
+    if (existing.mergedInto) throw new VeratoBusinessError(`Source record with ${describeSource(source)} is retired (merged) and cannot be updated`);
+    existing.attributes = { ...emptyAttributes(), ...attributes };
+    existing.assertedAt = new Date().toISOString();
+    return existing;
   }
 
   findRecord(source: VeratoSource): SourceRecord | undefined {

@@ -24,6 +24,8 @@ import {
   type MergeIdentitiesReply,
   type SearchNotificationsContent,
   type SearchNotificationsReply,
+  type PostIdentityContent,
+  type PostIdentityReply,
   type SearchRelationshipsContent,
   type SearchRelationshipsReply,
   type UnlinkIdentitiesContent,
@@ -114,6 +116,19 @@ export class VeratoClient {
     return (await this.call<SearchNotificationsReply>(ctx, '/searchNotifications', content, 'read', isSearchNotificationsReply)) ?? {};
   }
 
+  /**
+   * Registers one source record (or updates it: the same S+N again is an update, so a repeat is
+   * harmless and the call may be retried). A `success:false` is a SourceRegistrationRefused.
+   */
+  async postIdentity(ctx: CallContext, content: PostIdentityContent): Promise<PostIdentityReply> {
+    try {
+      return (await this.call<PostIdentityReply>(ctx, `${this.queryPrefix}/postIdentity`, content, 'safe', isLinkIdReply)) ?? {};
+    } catch (error) {
+      if (!(error instanceof ProviderRejection && error.providerCode === 'success_false')) throw error;
+      throw new SourceRegistrationRefused(error.status);
+    }
+  }
+
   async linkIdentities(ctx: CallContext, content: LinkIdentitiesContent, retry: 'safe' | 'never', audit?: VeratoAudit): Promise<LinkIdentitiesReply> {
     return (await this.call<LinkIdentitiesReply>(ctx, '/linkIdentities', content, retry, isLinkIdReply, audit)) ?? {};
   }
@@ -199,6 +214,20 @@ export class VeratoClient {
 
   private emptyReply(path: string): ProviderRejection {
     return new ProviderRejection({ provider: 'verato', providerCode: 'empty_reply', message: `Verato answered ${path} without content.` });
+  }
+}
+
+/** Verato would not register a source record (postIdentity answered `success:false`). */
+export class SourceRegistrationRefused extends ProviderRejection {
+  constructor(status: number | null) {
+    super({
+      provider: 'verato',
+      providerCode: 'registration_refused',
+      message: 'Verato refused to register the source record (postIdentity).',
+      hint: 'Check that the source code (VERATO_SOURCE_MAP) is a data source of the Verato tenant and that the record is not retired.',
+      status,
+    });
+    this.name = 'SourceRegistrationRefused';
   }
 }
 

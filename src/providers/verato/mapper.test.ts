@@ -1,6 +1,7 @@
 import { DEFAULT_SOURCE_MAP, parseSourceMap } from './source-map';
 import { parseGlobalId } from '../../domain/global-id';
-import { memberGlobalId, representativeSource, toCluster, toIdentityRecord, toRelationshipRecords } from './mapper';
+import { emptyIdentity } from '../../domain/normalize';
+import { memberGlobalId, representativeSource, toCluster, toIdentityRecord, toPostIdentityContent, toRelationshipRecords } from './mapper';
 import type { IdentityQueryReply, VeratoRelationship } from './wire';
 
 const FULL_SSN = '900-11-0001';
@@ -158,5 +159,48 @@ describe('representativeSource', () => {
     const merged = { ...reply, identityGroupedBySource: [reply.identityGroupedBySource![3], reply.identityGroupedBySource![4], reply.identityGroupedBySource![2]] };
     expect(representativeSource(merged)).toEqual({ name: 'CRM', id: 'CRM-1001' });
     expect(representativeSource({ linkId: 'L' })).toBeNull();
+  });
+});
+
+describe('toPostIdentityContent', () => {
+  const source = { name: 'VERIFA', id: 'idn_new0000000001' };
+  const full = () => {
+    const record = emptyIdentity('verifa', `verifa:${source.id}`, source.id);
+    return Object.assign(record, {
+      givenName: 'Una',
+      familyName: 'Registered',
+      displayName: 'Una Registered',
+      email: 'una@example.com',
+      phone: '+31612345699',
+      birthDate: '1991-07-08',
+      ssnLast4: '0042',
+      documentNumber: 'NL9999999',
+      address: { line1: 'Damrak 1', line2: null, city: 'Amsterdam', region: 'NH', postalCode: '1012 LG', country: null },
+      country: 'NL',
+    });
+  };
+
+  it('asserts name, email, date of birth and address under exactly one source', () => {
+    expect(toPostIdentityContent(source, full())).toEqual({
+      identity: {
+        sources: [source],
+        names: [{ first: 'Una', last: 'Registered' }],
+        emails: [{ email: 'una@example.com' }],
+        datesOfBirth: [{ dateOfBirth: '1991-07-08' }],
+        addresses: [{ line1: 'Damrak 1', city: 'Amsterdam', state: 'NH', postalCode: '1012 LG', country: 'NL' }],
+      },
+    });
+  });
+
+  it('never sends the SSN (only its last four are known), the phone or the document number', () => {
+    const body = JSON.stringify(toPostIdentityContent(source, full()));
+    for (const value of ['0042', 'ssn', '612345699', 'phoneNumbers', 'NL9999999']) expect(body).not.toContain(value);
+  });
+
+  it('leaves out what the provider record does not have; a display name alone is no name', () => {
+    const bare = Object.assign(emptyIdentity('auth0', 'auth0:auth0|x', 'auth0|x'), { displayName: 'someone' });
+    expect(toPostIdentityContent({ name: 'AUTH0', id: 'auth0|x' }, bare)).toEqual({ identity: { sources: [{ name: 'AUTH0', id: 'auth0|x' }] } });
+    const familyOnly = Object.assign(emptyIdentity('auth0', 'auth0:auth0|y', 'auth0|y'), { familyName: 'Solo', address: { line1: null, line2: null, city: null, region: null, postalCode: null, country: null } });
+    expect(toPostIdentityContent({ name: 'AUTH0', id: 'auth0|y' }, familyOnly).identity).toEqual({ sources: [{ name: 'AUTH0', id: 'auth0|y' }], names: [{ last: 'Solo' }] });
   });
 });

@@ -8,6 +8,7 @@ import type {
   IdentityQueryReply,
   LinkIdentitiesContent,
   MergeIdentitiesContent,
+  PostIdentityContent,
   UnlinkIdentitiesContent,
   UnmergeIdentitiesContent,
   VeratoAddress,
@@ -141,6 +142,42 @@ function first<T>(values: (T | undefined)[] | undefined): T | undefined {
 }
 
 // Domain -> wire: the contents of the writes.
+
+/**
+ * The source record of an identity Verato does not hold yet, asserting the demographics its own
+ * provider records: name, email, date of birth and address, the Person `Identity` fields with an
+ * unambiguous counterpart. Left out: the SSN (the spec's `ssn` is the whole number, and only its
+ * last four digits are ever read) and (inferred) the phone number, which the spec splits into
+ * countryCode/areaCode/number while providers give one E.164 string. (inferred) The name is sent
+ * only from given/family names (a display name cannot be split), and the address country falls
+ * back to the record's country.
+ */
+export function toPostIdentityContent(source: VeratoSource, record: IdentityRecord): PostIdentityContent {
+  const identity: PostIdentityContent['identity'] = { sources: [{ name: source.name, id: source.id }] };
+  const name = defined({ first: record.givenName, last: record.familyName });
+  if (name) identity.names = [name];
+  if (record.email) identity.emails = [{ email: record.email }];
+  // (inferred) the spec types dateOfBirth as a plain string; its example is yyyy-MM-dd, as the domain keeps it.
+  if (record.birthDate) identity.datesOfBirth = [{ dateOfBirth: record.birthDate }];
+  const address = record.address
+    ? defined({
+        line1: record.address.line1,
+        line2: record.address.line2,
+        city: record.address.city,
+        state: record.address.region,
+        postalCode: record.address.postalCode,
+        country: record.address.country ?? record.country,
+      })
+    : null;
+  if (address) identity.addresses = [address];
+  return { identity };
+}
+
+/** The fields that have a value; null when none has. */
+function defined<T extends Record<string, string | null>>(fields: T): { [K in keyof T]?: string } | null {
+  const entries = Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '');
+  return entries.length ? (Object.fromEntries(entries) as { [K in keyof T]?: string }) : null;
+}
 
 /** Links the secondary's record into the primary's Link ID (the primary's survives). */
 export function toLinkContent(primary: GlobalId, secondary: GlobalId, sourceMap: SourceMap): LinkIdentitiesContent {

@@ -24,7 +24,7 @@ describe('Verato routes', () => {
   });
 
   it('links identities of different providers by their source records (VERATO_SOURCE_MAP)', async () => {
-    const { ctx, clients, call } = mutationContext();
+    const { ctx, clients, call } = mutationContext({ veratoRecords: { [AUTH0]: record(AUTH0, 'L-1'), [VERIFA]: record(VERIFA, 'L-2') } });
     clients.verato.linkIdentities.mockResolvedValue({});
     const outcome = await linkIdentities(ctx, { primaryId: AUTH0, secondaryId: VERIFA });
     expect(clients.verato.linkIdentities).toHaveBeenCalledWith(
@@ -34,6 +34,31 @@ describe('Verato routes', () => {
       undefined,
     );
     expect(outcome.linkId).toBeNull();
+  });
+
+  it('registers the source record Verato does not hold first, from the provider record, then links', async () => {
+    const auth0User = { ...emptyIdentity('auth0', AUTH0, AUTH0.slice('auth0:'.length)), givenName: 'Carol', email: 'carol@example.com', ssnLast4: '0003' };
+    const { ctx, clients, call, loaders } = mutationContext({ veratoRecords: { [VERIFA]: record(VERIFA, 'L-2') }, identities: { [AUTH0]: auth0User } });
+    const postIdentity = jest.fn().mockResolvedValue({ linkId: 'L-9' });
+    Object.assign(clients.verato, { postIdentity });
+    clients.verato.linkIdentities.mockResolvedValue({ linkId: 'L-9' });
+    const outcome = await linkIdentities(ctx, { primaryId: AUTH0, secondaryId: VERIFA });
+    expect(outcome).toMatchObject({ linkId: 'L-9', userErrors: [] });
+    // Presence is read fresh, and only the missing side's provider record is read.
+    expect(loaders.forget.mock.invocationCallOrder[0]).toBeLessThan(loaders.veratoRecordFor.mock.invocationCallOrder[0]);
+    expect(loaders.identity.mock.calls.map(([id]) => id)).toEqual([AUTH0]);
+    expect(postIdentity).toHaveBeenCalledWith(call, {
+      identity: { sources: [{ name: 'AUTH0', id: 'auth0|65a1a1a1a1a1a1a1a1a1a003' }], names: [{ first: 'Carol' }], emails: [{ email: 'carol@example.com' }] },
+    });
+    expect(postIdentity.mock.invocationCallOrder[0]).toBeLessThan(clients.verato.linkIdentities.mock.invocationCallOrder[0]);
+  });
+
+  it('a Verato + Verato link registers nothing', async () => {
+    const { ctx, clients, loaders } = mutationContext();
+    clients.verato.linkIdentities.mockResolvedValue({ linkId: 'L-1' });
+    await linkIdentities(ctx, { primaryId: CRM, secondaryId: WEB });
+    expect(loaders.veratoRecordFor).not.toHaveBeenCalled();
+    expect(loaders.identity).not.toHaveBeenCalled();
   });
 
   it('refuses linkWith outside Auth0 without a call', async () => {

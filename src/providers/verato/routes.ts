@@ -2,10 +2,12 @@ import type { DeleteRelationshipRoute, MergePreviewRoute, PairRouteOf } from '..
 import { RefusedBeforeWriting, type IdOf } from '../../mutations/route';
 import { userError, type UserErrorRecord } from '../../mutations/user-errors';
 import type { Context } from '../../context';
+import type { GlobalId } from '../../domain/global-id';
 import { ProviderRejection } from '../rejection';
-import { veratoAudit } from './client';
+import { SourceRegistrationRefused, veratoAudit } from './client';
 import { refusalReason, unmergeRefusalReason, type VeratoPairWrite } from './refusals';
-import { toAddRelationshipContent, toLinkContent, toMergeContent, toRelationshipRecords, toUnlinkContent, toUnmergeContent } from './mapper';
+import { veratoSourceFor } from './source-map';
+import { toAddRelationshipContent, toLinkContent, toMergeContent, toPostIdentityContent, toRelationshipRecords, toUnlinkContent, toUnmergeContent } from './mapper';
 
 type VeratoId = IdOf<'verato'>;
 
@@ -14,13 +16,21 @@ type VeratoId = IdOf<'verato'>;
  * providers, whose Verato source records (VERATO_SOURCE_MAP) are linked instead.
  */
 export const veratoRoutes = {
-  /** POST /linkIdentities: the secondary's record joins the primary's Link ID, which survives. */
+  /**
+   * POST /linkIdentities: the secondary's record joins the primary's Link ID, which survives. An
+   * identity of another provider that Verato does not hold yet is registered first (postIdentity).
+   */
   linkIdentities: ((ctx, { input, primary, secondary, done, refused }) => {
     if (input.linkWith) return userError('INVALID_INPUT', 'linkWith is only used to link two Auth0 accounts.', { field: 'linkWith' });
     if (input.connectionId != null) return userError('INVALID_INPUT', 'connectionId is only used to link two Auth0 accounts.', { field: 'connectionId' });
     return {
       upstreamIdempotency: false,
       execute: async ({ retry }) => {
+        const registration = await registerMissingSources(ctx, [
+          ['primaryId', primary, input.primaryId],
+          ['secondaryId', secondary, input.secondaryId],
+        ]);
+        if (registration) return refused([registration]);
         const reply = await explained(ctx, 'link', input, refused, () => ctx.clients.verato.linkIdentities(ctx.call, toLinkContent(primary, secondary, ctx.clients.sourceMap), retry, veratoAudit(input.reason)));
         return 'refusal' in reply ? reply.refusal : done({ linkId: reply.sent.linkId ?? null });
       },
@@ -120,6 +130,46 @@ export const veratoRoutes = {
     },
   })) satisfies DeleteRelationshipRoute<VeratoId>,
 };
+
+/**
+ * Registers the source record (VERATO_SOURCE_MAP) of each identity of another provider that
+ * Verato does not hold yet, with the demographics read from its own provider (the subgraph's
+ * credentials). Reads both first: a side that exists nowhere, or a refused first registration,
+ * refuses before anything was written. A refusal after an earlier side was registered is
+ * answered as the mutation's user error (that record stays registered; a retry finds it).
+ */
+async function registerMissingSources(ctx: Context, sides: [field: 'primaryId' | 'secondaryId', id: GlobalId, raw: string][]): Promise<UserErrorRecord | null> {
+  const { verato, sourceMap } = ctx.clients;
+  const sourced = sides.filter(([, id]) => id.provider !== 'verato').map(([field, id, raw]) => ({ field, id, raw, source: veratoSourceFor(id, sourceMap) }));
+  if (sourced.length === 0) return null;
+  // Read fresh (nativeIdQuery): a cached "not found" would post a record Verato already holds.
+  await ctx.loaders.forget(sourced.map(({ raw }) => raw));
+  const held = await Promise.all(sourced.map(({ raw }) => ctx.loaders.veratoRecordFor(raw)));
+  const missing = sourced.filter((_, i) => !held[i]);
+  const records = await Promise.all(missing.map(({ raw }) => ctx.loaders.identity(raw)));
+  const unknown = missing.find((_, i) => !records[i]);
+  if (unknown) {
+    throw new RefusedBeforeWriting([
+      userError('NOT_FOUND', `Neither Verato nor ${unknown.id.provider} holds the identity ${unknown.field} names.`, { field: unknown.field, provider: unknown.id.provider }),
+    ]);
+  }
+  for (const [i, { field, source }] of missing.entries()) {
+    try {
+      await verato.postIdentity(ctx.call, toPostIdentityContent(source, records[i]!));
+    } catch (error) {
+      if (!(error instanceof SourceRegistrationRefused)) throw error;
+      const refusal = userError('PROVIDER_REJECTED', `Verato refused to register the source record of ${field}, so nothing was linked.`, {
+        field,
+        provider: 'verato',
+        providerCode: error.providerCode,
+        hint: error.hint,
+      });
+      if (i === 0) throw new RefusedBeforeWriting([refusal]);
+      return refusal;
+    }
+  }
+  return null;
+}
 
 /**
  * Runs a Verato write; a `success:false` refusal is explained by the two records' state

@@ -217,6 +217,17 @@ export interface DeleteRelationshipContent {
   id: string;
 }
 
+/** postIdentity: one source record and what it asserts ("exactly one PostIdentitySource"). */
+export interface PostIdentityContent {
+  identity: VeratoIdentity & { sources: [VeratoSource] };
+  responseIdentityFormatNames?: VeratoFormatName[];
+}
+
+/** The Link ID the posted record is in (the rest of the reply is not read). */
+export interface PostIdentityReply {
+  linkId?: string;
+}
+
 export interface LinkIdentitiesContent {
   linkToSource: VeratoSource;
   source: VeratoSource;
@@ -346,7 +357,7 @@ export function isAddRelationshipReply(value: unknown): value is AddRelationship
   return isRecord(value) && optional(value.relationship, isRelationship);
 }
 
-/** linkIdentities and mergeIdentities answer the surviving Link ID. */
-export function isLinkIdReply(value: unknown): value is LinkIdentitiesReply & MergeIdentitiesReply {
+/** linkIdentities and mergeIdentities answer the surviving Link ID, postIdentity the record's. */
+export function isLinkIdReply(value: unknown): value is LinkIdentitiesReply & MergeIdentitiesReply & PostIdentityReply {
   return isRecord(value) && optional(value.linkId, isString);
 }
