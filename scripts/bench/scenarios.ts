@@ -183,18 +183,23 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'person: identity + linkedAccounts { identity } + relationships { related }',
     query: PERSON_QUERY,
     variables: { id: `verifa:${alice.verifaId}` },
-    // Level 1: Verifa GET alice. Level 2: Verato nativeIdQuery (VERIFA:alice, for linkedAccounts)
-    // and Verifa relationships. Level 3: the linked accounts' identities (Auth0 GET, BTC Direct
-    // user info, the CRM record) and the related identities (Verifa GET carol, bob).
+    // Level 1: Verifa GET alice. Level 2: Verato nativeIdQuery (VERIFA:alice: her cluster, for
+    // linkedAccounts and for her relationships). Level 3: the linked accounts' identities (Auth0 GET,
+    // BTC Direct user info, the CRM record), and her relationships: the Verifa ones of her Verifa
+    // identity and the Verato ones of her cluster (searchRelationships). Level 4: the related
+    // identities (Verifa GET carol, bob; for the Verato edge, identityIdQuery of Carol's Link ID),
+    // Level 5: the Verato edge's related account under its own id (Auth0 GET carol).
     // The CRM record is one of the members of the level-2 Verato reply (GROUP_BY_SOURCE carries
     // every member's record), so it needs no call of its own.
-    minimumCalls: { verifa: 4, verato: 1, auth0: 1, btcdirect: 1 },
-    // Without caching Carol is fetched twice (she is related twice: family_member and the system same_address edge).
-    baselineCalls: { verifa: 5, verato: 2, auth0: 1, btcdirect: 1 },
-    levels: [['verifa'], ['verato', 'verifa'], ['auth0', 'btcdirect', 'verifa']],
+    minimumCalls: { verifa: 4, verato: 3, auth0: 2, btcdirect: 1 },
+    // Without caching Carol is fetched twice (she is related twice: family_member and the system
+    // same_address edge), and each Verato load is a call of its own.
+    baselineCalls: { verifa: 5, verato: 5, auth0: 2, btcdirect: 1 },
+    levels: [['verifa'], ['verato'], ['auth0', 'btcdirect', 'verifa', 'verato'], ['verifa', 'verato'], ['auth0']],
     levelsExplained:
-      'identity (Verifa) → linkedAccounts (Verato nativeIdQuery) ∥ relationships (Verifa) → ' +
-      'linkedAccounts.identity (Auth0, BTC Direct; the CRM record comes with the level-2 Verato reply) ∥ relationships.related (Verifa)',
+      'identity (Verifa) → her cluster (Verato nativeIdQuery) → linkedAccounts.identity (Auth0, BTC Direct; the CRM record ' +
+      "comes with the level-2 Verato reply) ∥ relationships (Verifa, Verato searchRelationships) → relationships.related " +
+      "(Verifa; Verato identityIdQuery for the Verato edge) → the Verato edge's related account (Auth0)",
     modes: ['latency', 'zero'],
     check(response) {
       const problem = noErrors(response);

@@ -1,4 +1,5 @@
 import type { ProviderName } from './provider-name';
+import type { RelationshipKind } from './relationship-kind';
 
 /**
  * The provider-neutral identity model. Mappers build these from wire shapes; resolvers and the
@@ -75,10 +76,13 @@ export interface ClusterRecord {
 }
 
 export interface RelationshipRecord {
+  /** One id from both ends: `<provider>:<id>` (see each provider's mapper). */
   id: string;
   /** The provider that records it (Verifa, or Verato between clusters). */
   provider: ProviderName;
-  type: string;
+  type: RelationshipKind;
+  /** The provider's own word for it, as read from this side (Verifa type, Verato verb). */
+  label: string;
   /** The verb read from the other side, where the provider says it (Verato). */
   inverseType: string | null;
   /** Global id of the related identity; null when it cannot be named. */

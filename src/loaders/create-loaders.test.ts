@@ -21,6 +21,15 @@ const CLUSTER_REPLY: IdentityQueryReply = {
   ],
 };
 
+/** More than one page of Verifa relationships (its pages hold at most 100). */
+const ALICE_VERIFA_RELATIONSHIPS = Array.from({ length: 120 }, (_, n) => ({
+  id: `idrel_${n}`,
+  source_identity_id: 'idn_alice',
+  related_identity_id: `idn_r${n}`,
+  relationship_type: 'family_member',
+  created_at: new Date(Date.UTC(2024, 0, 1, 0, n)).toISOString(),
+}));
+
 /** Fake provider clients: each method records its calls and answers from the small dataset above. */
 function fakeClients() {
   const calls: string[] = [];
@@ -46,7 +55,8 @@ function fakeClients() {
       }),
       listRelationships: jest.fn(async (_ctx: unknown, id: string, page: { limit: number; offset: number }) => {
         calls.push(`verifa listRelationships ${id} ${page.limit} ${page.offset}`);
-        return { data: [], pagination: { total: 0, limit: page.limit, offset: page.offset } };
+        const all = id === 'idn_alice' ? ALICE_VERIFA_RELATIONSHIPS : [];
+        return { data: all.slice(page.offset, page.offset + page.limit), pagination: { total: all.length, limit: page.limit, offset: page.offset } };
       }),
     },
     auth0: {
@@ -148,40 +158,51 @@ describe('createLoaders: Verato records', () => {
   it('a cluster read by Link ID names its representative and primes its members', async () => {
     const { loaders, calls } = setUp();
     const lookup = await loaders.veratoCluster.load('L-1');
-    expect(lookup?.representativeId).toBe('verato:AUTH0:auth0|a1');
+    expect(lookup?.representativeId).toBe('auth0:auth0|a1');
     await loaders.veratoRecordFor('verato:CRM:CRM-1');
     expect(calls).toEqual(['verato identityIdQuery L-1']);
   });
 });
 
-describe('createLoaders: relationships', () => {
-  it('reads Verifa pages by (identity, page size, offset): the same page once, another page again', async () => {
+describe('createLoaders: personRelationships', () => {
+  it("reads a person's relationships whole, the same from each of their ids: every Verifa page of the cluster's Verifa identities and the cluster's Verato ones, each read once", async () => {
     const { loaders, calls } = setUp();
-    await Promise.all([
-      loaders.relationships('verifa:idn_a', { first: 10, offset: 0 }),
-      loaders.relationships('verifa:idn_a', { first: 10, offset: 0 }),
-      loaders.relationships('verifa:idn_a', { first: 10, offset: 10 }),
-      loaders.relationships('verifa:idn_a', { first: 5, offset: 0 }),
+    const answers = [];
+    // One after the other: the first cluster read primes the other members' records.
+    for (const id of ['auth0:auth0|a1', 'verifa:idn_alice', 'verato:CRM:CRM-1']) answers.push(await loaders.personRelationships(id));
+    for (const answer of answers) {
+      expect(answer.failures).toEqual([]);
+      expect(answer.records.map((r) => r.id)).toEqual(answers[0].records.map((r) => r.id));
+    }
+    const records = answers[0].records;
+    expect(records).toHaveLength(123);
+    expect(new Set(records.map((r) => r.id)).size).toBe(123);
+    // Verifa's first, oldest first; then Verato's.
+    expect(records[0]).toMatchObject({ provider: 'verifa', label: 'family_member', relatedId: 'verifa:idn_r0' });
+    expect(records.slice(-3).map((r) => r.id)).toEqual(['verato:rel-1', 'verato:rel-2', 'verato:rel-3']);
+    expect(calls.sort()).toEqual([
+      'verato nativeIdQuery AUTH0:auth0|a1',
+      'verato searchRelationships L-1',
+      'verifa listRelationships idn_alice 100 0',
+      'verifa listRelationships idn_alice 100 100',
     ]);
-    expect(calls.sort()).toEqual(['verifa listRelationships idn_a 10 0', 'verifa listRelationships idn_a 10 10', 'verifa listRelationships idn_a 5 0']);
   });
 
-  it("lists the other providers' relationships from their Verato cluster, one search per Link ID, pages cut here", async () => {
+  it('an identity Verato does not know has only its own: none for BTC Direct, its Verifa ones for Verifa', async () => {
     const { loaders, calls } = setUp();
-    const [first, second] = await Promise.all([
-      loaders.relationships('auth0:auth0|a1', { first: 2, offset: 0 }),
-      loaders.relationships('verato:CRM:CRM-1', { first: 2, offset: 2 }),
-    ]);
-    expect(first).toMatchObject({ totalCount: 3, offset: 0, hasNextPage: true });
-    expect(first!.records.map((r) => r.id)).toEqual(['rel-1', 'rel-2']);
-    expect(second).toMatchObject({ totalCount: 3, offset: 2, hasNextPage: false });
-    expect(second!.records.map((r) => r.id)).toEqual(['rel-3']);
-    expect(calls.filter((c) => c.startsWith('verato searchRelationships'))).toEqual(['verato searchRelationships L-1']);
+    await expect(loaders.personRelationships(`btcdirect:${BTC_ID}`)).resolves.toEqual({ records: [], failures: [] });
+    await expect(loaders.personRelationships('verifa:idn_a')).resolves.toEqual({ records: [], failures: [] });
+    expect(calls.filter((c) => c.startsWith('verifa'))).toEqual(['verifa listRelationships idn_a 100 0']);
   });
 
-  it('an identity Verato does not know has no relationships (null page)', async () => {
-    const { loaders } = setUp();
-    await expect(loaders.relationships(`btcdirect:${BTC_ID}`, { first: 2, offset: 0 })).resolves.toBeNull();
+  it("Verato down: a Verifa identity still lists its own, with Verato's error beside them; any other identity's read fails", async () => {
+    const { loaders, fakes } = setUp();
+    const down = new UpstreamUnavailableError({ provider: 'verato', method: 'POST', pathTemplate: '/link-ws/svc/v2/nativeIdQuery', status: 503 });
+    fakes.verato.nativeIdQuery.mockRejectedValue(down);
+    const verifa = await loaders.personRelationships('verifa:idn_alice');
+    expect(verifa.records).toHaveLength(120);
+    expect(verifa.failures).toEqual([down]);
+    await expect(loaders.personRelationships('auth0:auth0|a1')).rejects.toBe(down);
   });
 });
 
@@ -209,22 +230,25 @@ describe('createLoaders: forget', () => {
     await Promise.all([
       loaders.veratoRecordFor('auth0:auth0|a1'),
       loaders.veratoCluster.load('L-1'),
-      loaders.relationships('auth0:auth0|a1', { first: 1, offset: 0 }),
-      loaders.relationships('verifa:idn_a', { first: 1, offset: 0 }),
+      loaders.personRelationships('auth0:auth0|a1'),
+      loaders.personRelationships('verifa:idn_a'),
     ]);
     const before = calls.length;
     loaders.forget([`btcdirect:${BTC_ID}`]);
     await Promise.all([
       loaders.veratoRecordFor('auth0:auth0|a1'),
       loaders.veratoCluster.load('L-1'),
-      loaders.relationships('auth0:auth0|a1', { first: 1, offset: 0 }),
-      loaders.relationships('verifa:idn_a', { first: 1, offset: 0 }),
+      loaders.personRelationships('auth0:auth0|a1'),
+      loaders.personRelationships('verifa:idn_a'),
     ]);
     expect(calls.slice(before).sort()).toEqual([
       'verato identityIdQuery L-1',
       'verato nativeIdQuery AUTH0:auth0|a1',
+      'verato nativeIdQuery VERIFA:idn_a',
       'verato searchRelationships L-1',
-      'verifa listRelationships idn_a 1 0',
+      'verifa listRelationships idn_a 100 0',
+      'verifa listRelationships idn_alice 100 0',
+      'verifa listRelationships idn_alice 100 100',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { formatGlobalId, parseGlobalId, type GlobalId, type GlobalIdOf } from '../domain/global-id';
-import type { IdentityRecord, RelationshipPage } from '../domain/identity';
+import type { IdentityRecord, RelationshipRecord } from '../domain/identity';
 import { PROVIDERS, type ProviderName } from '../domain/provider-name';
 import type { Metrics } from '../observability/metrics';
 import type { CallContext } from '../providers/http/transport';
@@ -13,6 +13,17 @@ import { searchPeople, type SearchCriteria, type SearchOutcome } from './search'
 import type { ProviderCaches } from './provider-caches';
 
 export type { LoaderOptions } from './loader-factory';
+
+/** Verifa's largest page (its list limits, 1 to 100); a person's relationships are read whole. */
+const VERIFA_RELATIONSHIP_PAGE_SIZE = 100;
+/** Bounds the pages read per Verifa identity (so at most 1,000 relationships each). */
+const MAX_VERIFA_RELATIONSHIP_PAGES = 10;
+
+/** Verifa's before Verato's, each oldest first, then by id: the same order from every entry point. */
+function relationshipOrder(a: RelationshipRecord, b: RelationshipRecord): number {
+  const rank = (record: RelationshipRecord) => (record.provider === 'verifa' ? 0 : 1);
+  return rank(a) - rank(b) || (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.id.localeCompare(b.id);
+}
 
 type LoadersByProvider = { [P in ProviderName]: ReturnType<ProviderModule<P, ProviderTypes[P]>['createLoaders']> };
 
@@ -60,21 +71,55 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
   }
 
   /**
-   * A page of an identity's relationships: those its provider records itself where it does (Verifa),
-   * else the Verato relationships of its cluster's Link ID, a page cut here (Verato's search does not paginate).
+   * The relationships of the person an identity belongs to, whole: the Verifa relationships of
+   * the identity (when it is a Verifa one) and of the active Verifa members of its Verato cluster,
+   * and the Verato relationships of that cluster, each once (their ids are the same from both
+   * ends), in one order whichever account asks. A part that cannot be read is left out and its
+   * error returned beside the others; when no part can be read, the first error is thrown.
    */
-  async function relationships(id: string | GlobalId, page: { first: number; offset: number }): Promise<RelationshipPage | null> {
+  async function personRelationships(id: string | GlobalId): Promise<{ records: RelationshipRecord[]; failures: unknown[] }> {
     const globalId = parsed(id);
-    const own = loadersOf(globalId.provider).relationships;
-    if (own) {
-      providersRead.add(globalId.provider);
-      return own(globalId, page);
+    const failures: unknown[] = [];
+    const verifaIds = new Map<string, GlobalIdOf<'verifa'>>();
+    if (globalId.provider === 'verifa') verifaIds.set(globalId.nativeId, globalId);
+    let linkId: string | undefined;
+    try {
+      const cluster = (await veratoRecordFor(globalId))?.cluster;
+      linkId = cluster?.linkId;
+      for (const member of cluster?.members ?? []) {
+        const memberId = member.state === 'ACTIVE' ? parsed(member.id) : null;
+        if (memberId?.provider === 'verifa') verifaIds.set(memberId.nativeId, memberId);
+      }
+    } catch (error) {
+      if (globalId.provider !== 'verifa') throw error;
+      failures.push(error);
     }
-    const linkId = (await veratoRecordFor(globalId))?.cluster?.linkId;
-    if (!linkId) return null;
-    const all = await verato.clusterRelationships.load(linkId);
-    const { first, offset } = page;
-    return { records: all.slice(offset, offset + first), totalCount: all.length, offset, hasNextPage: offset + first < all.length };
+    const reads = [...verifaIds.values()].map((verifaId) => allVerifaRelationships(verifaId));
+    if (verifaIds.size > 0) providersRead.add('verifa');
+    if (linkId) {
+      providersRead.add('verato');
+      reads.push(verato.clusterRelationships.load(linkId));
+    }
+    const parts = await Promise.allSettled(reads);
+    if (parts.length > 0 && parts.every((part) => part.status === 'rejected')) throw (parts[0] as PromiseRejectedResult).reason;
+    const byId = new Map<string, RelationshipRecord>();
+    for (const part of parts) {
+      if (part.status === 'rejected') failures.push(part.reason);
+      else for (const record of part.value) if (!byId.has(record.id)) byId.set(record.id, record);
+    }
+    return { records: [...byId.values()].sort(relationshipOrder), failures };
+  }
+
+  /** Every Verifa relationship of one identity, page by page (at most MAX_VERIFA_RELATIONSHIP_PAGES). */
+  async function allVerifaRelationships(id: GlobalIdOf<'verifa'>): Promise<RelationshipRecord[]> {
+    const own = loadersOf('verifa').relationships!;
+    const records: RelationshipRecord[] = [];
+    for (let pageNumber = 0; pageNumber < MAX_VERIFA_RELATIONSHIP_PAGES; pageNumber++) {
+      const page = await own(id, { first: VERIFA_RELATIONSHIP_PAGE_SIZE, offset: records.length });
+      records.push(...(page?.records ?? []));
+      if (!page?.hasNextPage || page.records.length === 0) break;
+    }
+    return records;
   }
 
   /**
@@ -106,7 +151,7 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
     return searchPeople({ clients, call, veratoRecordFor, veratoCluster }, criteria);
   }
 
-  return { identity, veratoRecordFor, relationships, veratoCluster, search, forget, providersRead: (): ReadonlySet<ProviderName> => providersRead };
+  return { identity, veratoRecordFor, personRelationships, veratoCluster, search, forget, providersRead: (): ReadonlySet<ProviderName> => providersRead };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

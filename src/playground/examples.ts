@@ -49,7 +49,7 @@ query Alice {
     cluster { linkId members { source sourceId state } }
     relationships(first: 10) {
       totalCount
-      nodes { type provider related { id displayName } }
+      nodes { type label provider related { id displayName } }
     }
   }
 }
@@ -127,7 +127,7 @@ mutation PreviewMerge($input: MergeIdentitiesInput!) {
 # (a Verifa relationship).
 mutation BobAndCarolShareAHousehold($input: CreateRelationshipInput!) {
   createRelationship(input: $input) {
-    relationship { id provider type note related { id displayName } }
+    relationship { id provider type label note related { id displayName } }
     source { id }
     ${USER_ERROR_FIELDS}
   }

@@ -111,7 +111,7 @@ describe('linkIdentities', () => {
       `mutation ($input: LinkIdentitiesInput!) {
         linkIdentities(input: $input) {
           linkId
-          primary { id relationships(first: 20) { nodes { type note related { id } } } }
+          primary { id relationships(first: 20) { nodes { type label note related { id } } } }
           userErrors { code }
         }
       }`,
@@ -121,7 +121,7 @@ describe('linkIdentities', () => {
     const payload = (result.data as { linkIdentities: { linkId: null; primary: { id: string; relationships: { nodes: unknown[] } }; userErrors: unknown[] } }).linkIdentities;
     expect(payload.userErrors).toEqual([]);
     expect(payload.linkId).toBeNull();
-    expect(payload.primary.relationships.nodes).toContainEqual({ type: 'user_linked', note: 'same person, second account', related: { id: secondaryId } });
+    expect(payload.primary.relationships.nodes).toContainEqual({ type: 'USER_LINKED', label: 'user_linked', note: 'same person, second account', related: { id: secondaryId } });
     expect(stack.emulators.verifa!.countCalls('POST', `/api/v1/identities/${bob.verifaId}/relationships`)).toBe(1);
   });
 
@@ -489,9 +489,10 @@ describe('createRelationship', () => {
     expect(payload.userErrors).toEqual([]);
     expect(payload.source).toEqual({ id: `verifa:${bob.verifaId}` });
     expect(payload.relationship).toEqual({
-      id: expect.stringMatching(/^idrel_/),
+      id: expect.stringMatching(/^verifa:rel_/),
       provider: 'VERIFA',
-      type: 'same_household',
+      type: 'SAME_HOUSEHOLD',
+      label: 'same_household',
       note: 'Flatmates',
       metadata: { since: 2021 },
       related: { id: `verifa:${carol.verifaId}` },
@@ -504,7 +505,7 @@ describe('createRelationship', () => {
     stack.emulators.verifa!.store.addCustomRelationshipType('old_type', false);
     const ok = await stack.gql(CreateRelationshipDocument, { input: { sourceId: `verifa:${dan.verifaId}`, relatedId: `verifa:${carol.verifaId}`, customType: 'mentor' } });
     expect(ok.data!.createRelationship.userErrors).toEqual([]);
-    expect(ok.data!.createRelationship.relationship).toMatchObject({ type: 'mentor', provider: 'VERIFA' });
+    expect(ok.data!.createRelationship.relationship).toMatchObject({ type: 'CUSTOM', label: 'mentor', provider: 'VERIFA' });
 
     const inactive = await stack.gql(CreateRelationshipDocument, { input: { sourceId: `verifa:${dan.verifaId}`, relatedId: `verifa:${carol.verifaId}`, customType: 'old_type' } });
     expect(inactive.errors).toBeUndefined();
@@ -537,7 +538,7 @@ describe('createRelationship', () => {
     expect(result.errors).toBeUndefined();
     const payload = result.data!.createRelationship;
     expect(payload.userErrors).toEqual([]);
-    expect(payload.relationship).toMatchObject({ id: expect.any(String), provider: 'VERATO', type: 'is sibling to', note: null });
+    expect(payload.relationship).toMatchObject({ id: expect.stringMatching(/^verato:/), provider: 'VERATO', type: 'CUSTOM', label: 'is sibling to', note: null });
     expect(payload.relationship!.related).not.toBeNull();
     expect(payload.source).toEqual({ id: `verato:CRM:${bob.crmId}` });
     expect(stack.emulators.verato!.countCalls('POST', '/link-ws/svc/addRelationshipService')).toBe(1);

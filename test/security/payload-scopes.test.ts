@@ -92,7 +92,7 @@ describe('mutation payloads without identities:read', () => {
       headers,
     );
     expect(result.data).toEqual({
-      createRelationship: { relationship: { id: expect.stringMatching(/^idrel_/), type: 'same_household', related: null }, source: null, userErrors: [] },
+      createRelationship: { relationship: { id: expect.stringMatching(/^verifa:rel_/), type: 'SAME_HOUSEHOLD', related: null }, source: null, userErrors: [] },
     });
     expect(forbiddenPaths(result).sort()).toEqual(['createRelationship.relationship.related', 'createRelationship.source']);
     expect(stack.emulators.verifa!.countCalls('POST', `/api/v1/identities/${bob.verifaId}/relationships`)).toBe(1);

@@ -3,8 +3,8 @@ import { fanOut } from '../../loaders/loader-factory';
 import { throughCache } from '../../loaders/provider-caches';
 import type { ProviderLoaderDeps } from '../provider-module';
 import type { VeratoClient } from './client';
-import { veratoGlobalId, veratoNativeId, type VeratoGlobalId } from './id';
-import { representativeSource, toCluster, toIdentityRecord, toRelationshipRecords } from './mapper';
+import { veratoNativeId, type VeratoGlobalId } from './id';
+import { memberGlobalId, representativeSource, toCluster, toIdentityRecord, toRelationshipRecords } from './mapper';
 import type { IdentityQueryReply, VeratoSource } from './wire';
 
 /** A Verato source record looked up by Source + Native id: the record as an identity, and its cluster. */
@@ -15,7 +15,7 @@ export interface VeratoRecord {
 
 export interface VeratoClusterLookup {
   cluster: ClusterRecord;
-  /** Global id (verato:SOURCE:id) of the first active record: the identity that stands for the Link ID. */
+  /** Canonical global id (through VERATO_SOURCE_MAP, as cluster members) of the first active record: the identity that stands for the Link ID. */
   representativeId: string | null;
 }
 
@@ -84,7 +84,7 @@ export function createVeratoLoaders({ client, call, loader, sourceMap, cache }: 
           if (!reply || !cluster) return null;
           const representative = representativeSource(reply);
           return {
-            lookup: { cluster, representativeId: representative ? veratoGlobalId(representative.name, representative.id) : null },
+            lookup: { cluster, representativeId: representative ? memberGlobalId(representative, sourceMap) : null },
             members: [...primeMembers(reply, cluster).values()].map((record) => record.identity),
           };
         }),

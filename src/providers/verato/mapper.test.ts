@@ -140,17 +140,17 @@ describe('toRelationshipRecords', () => {
 
   it('reads the verb from the subject side and the inverse verb from the object side', () => {
     const records = toRelationshipRecords('L1', relationships);
-    expect(records.map((r) => [r.id, r.type, r.inverseType, r.relatedLinkId])).toEqual([
-      ['rel-1', 'is parent of', 'is child of', 'L2'],
-      ['rel-2', 'is employed by', 'employs', 'L3'],
-      ['rel-3', 'is twin of', 'is twin of', 'L4'],
+    expect(records.map((r) => [r.id, r.type, r.label, r.inverseType, r.relatedLinkId])).toEqual([
+      ['verato:rel-1', 'custom', 'is parent of', 'is child of', 'L2'],
+      ['verato:rel-2', 'custom', 'is employed by', 'employs', 'L3'],
+      ['verato:rel-3', 'custom', 'is twin of', 'is twin of', 'L4'],
     ]);
     expect(records[0]).toMatchObject({ provider: 'verato', relatedId: null, status: 'active', createdAt: '2024-01-02T00:00:00.000Z', metadata: { source: 'crm' }, system: false, note: null });
   });
 
   it('reads the same edge the other way round from the other Link ID', () => {
     const [fromChild] = toRelationshipRecords('L2', relationships);
-    expect(fromChild).toMatchObject({ id: 'rel-1', type: 'is child of', inverseType: 'is parent of', relatedLinkId: 'L1' });
+    expect(fromChild).toMatchObject({ id: 'verato:rel-1', label: 'is child of', inverseType: 'is parent of', relatedLinkId: 'L1' });
   });
 });
 

@@ -2,6 +2,7 @@ import { veratoSourceFor, type SourceMap } from './source-map';
 import { formatGlobalId, tryParseGlobalId, type GlobalId } from '../../domain/global-id';
 import { veratoGlobalId } from './id';
 import type { Address, ClusterRecord, ClusterMemberRecord, IdentityRecord, RelationshipRecord } from '../../domain/identity';
+import { relationshipKindOf } from '../../domain/relationship-kind';
 import { emptyIdentity, isoDateTime, lastFour } from '../../domain/normalize';
 import type {
   AddRelationshipContent,
@@ -81,10 +82,13 @@ export function toRelationshipRecords(linkId: string, relationships: VeratoRelat
       const asSubject = r.subjectVeratoId === linkId;
       const relatedLinkId = (asSubject ? r.objectVeratoId : r.subjectVeratoId) ?? null;
       const verb = asSubject ? r.relationshipVerb : (r.inverseRelationshipVerb ?? r.relationshipVerb);
+      const label = verb ?? 'related';
       return {
-        id: r.id!,
+        // One record joins both clusters, so its id is the same from either side.
+        id: `verato:${r.id!}`,
         provider: 'verato' as const,
-        type: verb ?? 'related',
+        type: relationshipKindOf(label),
+        label,
         inverseType: (asSubject ? r.inverseRelationshipVerb : r.relationshipVerb) ?? null,
         relatedId: null,
         relatedLinkId,

@@ -138,7 +138,7 @@ describe('Verato routes', () => {
       { relationship: { relationshipVerb: 'is parent of', subjectVeratoId: 'L-1', objectVeratoId: 'L-2', domain: 'Person', status: 'active' } },
       'never',
     );
-    expect(outcome).toMatchObject({ sourceId: CRM, relationship: { id: 'R-1', provider: 'verato', type: 'is parent of', relatedLinkId: 'L-2' }, userErrors: [] });
+    expect(outcome).toMatchObject({ sourceId: CRM, relationship: { id: 'verato:R-1', provider: 'verato', type: 'custom', label: 'is parent of', relatedLinkId: 'L-2' }, userErrors: [] });
   });
 
   it('needs a verb, and both records known to Verato, before it writes', async () => {

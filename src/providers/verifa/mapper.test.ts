@@ -98,9 +98,10 @@ describe('relationships', () => {
 
   it('maps a relationship to the related Verifa identity', () => {
     expect(toRelationshipRecord(relationship('family_member'))).toEqual({
-      id: 'idrel_1',
+      id: expect.stringMatching(/^verifa:rel_[\w-]{22}$/),
       provider: 'verifa',
       type: 'family_member',
+      label: 'family_member',
       inverseType: null,
       relatedId: 'verifa:idn_carol',
       relatedLinkId: null,
@@ -110,6 +111,19 @@ describe('relationships', () => {
       createdAt: '2024-05-20T08:15:00.000Z',
       system: false,
     });
+  });
+
+  it('has one id from both ends (Verifa keeps one idrel_ record per direction), another for another type or pair', () => {
+    const forward = relationship('family_member');
+    const backward = { ...forward, id: 'idrel_2', source_identity_id: forward.related_identity_id, related_identity_id: forward.source_identity_id };
+    expect(toRelationshipRecord(backward).id).toBe(toRelationshipRecord(forward).id);
+    expect(toRelationshipRecord(relationship('business_associate')).id).not.toBe(toRelationshipRecord(forward).id);
+    expect(toRelationshipRecord({ ...forward, related_identity_id: 'idn_bob' }).id).not.toBe(toRelationshipRecord(forward).id);
+  });
+
+  it('keeps the type word as the label; a custom type is of kind custom', () => {
+    expect(toRelationshipRecord(relationship('mentor'))).toMatchObject({ type: 'custom', label: 'mentor' });
+    expect(toRelationshipRecord(relationship('same_address'))).toMatchObject({ type: 'same_address', label: 'same_address' });
   });
 
   it('flags the relationship types Verifa detects itself as system', () => {

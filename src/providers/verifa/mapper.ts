@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { formatGlobalId, tryParseGlobalId } from '../../domain/global-id';
 import type { IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
+import { relationshipKindOf } from '../../domain/relationship-kind';
 import type { TransferSummary } from '../../domain/merge';
 import { emptyIdentity, isoDateTime, lastFour, normalizeStatus } from '../../domain/normalize';
 import { UpstreamStatusError } from '../http/errors';
@@ -62,9 +64,10 @@ export function toIdentityRecord(identity: VerifaIdentity): IdentityRecord {
 
 export function toRelationshipRecord(relationship: VerifaRelationship): RelationshipRecord {
   return {
-    id: relationship.id,
+    id: verifaRelationshipId(relationship),
     provider: 'verifa',
-    type: relationship.relationship_type,
+    type: relationshipKindOf(relationship.relationship_type),
+    label: relationship.relationship_type,
     inverseType: null,
     // A related id that is not a Verifa id (e.g. an external_ref) cannot be addressed in the graph.
     relatedId: addressableVerifaId(relationship.related_identity_id),
@@ -75,6 +78,18 @@ export function toRelationshipRecord(relationship: VerifaRelationship): Relation
     createdAt: isoDateTime(relationship.created_at),
     system: isSystemRelationshipType(relationship.relationship_type),
   };
+}
+
+/**
+ * Verifa stores a relationship as two records, one per direction, each with an `idrel_` id of its
+ * own, and names neither from the other. What both share is the pair of identities and the type
+ * (Verifa refuses a second relationship of one type between one pair (inferred)), so the id is
+ * derived from those: the same from both ends, without reading the other side.
+ */
+export function verifaRelationshipId(relationship: Pick<VerifaRelationship, 'source_identity_id' | 'related_identity_id' | 'relationship_type'>): string {
+  const pair = [relationship.source_identity_id, relationship.related_identity_id].sort();
+  const digest = createHash('sha256').update(JSON.stringify([...pair, relationship.relationship_type])).digest('base64url');
+  return `verifa:rel_${digest.slice(0, 22)}`;
 }
 
 /** A type Verifa detects itself (same_ssn, merged…): shown, but never created or deleted by callers. */

@@ -62,14 +62,23 @@ describe('identity(id:)', () => {
     expect(linkedIdentity[`auth0:google-oauth2|${alice.auth0LinkedSocial[0].userId}`]).toBeNull();
     expect(identity.cluster!.linkId).toBe(alice.veratoLinkId);
     expect(identity.cluster!.members.map((member) => member.source).sort()).toEqual(['AUTH0', 'BTCDIRECT', 'CRM', 'VERIFA']);
-    expect(identity.relationships).toMatchObject({
-      totalCount: 1,
-      pageInfo: { hasNextPage: false },
-      nodes: [{ provider: 'VERATO', type: 'is parent of', related: { displayName: 'Carol Martin' } }],
-    });
+    // Alice's: those of her Verifa identity (her cluster's Verifa member) and of her cluster.
+    expect(identity.relationships).toMatchObject({ totalCount: 4, pageInfo: { hasNextPage: false } });
+    expect(identity.relationships!.nodes).toContainEqual(
+      expect.objectContaining({ provider: 'VERATO', type: 'CUSTOM', label: 'is parent of', related: { id: `auth0:${carol.auth0UserId}`, displayName: 'Carol Martin' } }),
+    );
+    expect(identity.relationships!.nodes).toContainEqual(
+      expect.objectContaining({ provider: 'VERIFA', type: 'FAMILY_MEMBER', label: 'family_member', related: { id: `verifa:${carol.verifaId}`, displayName: 'Carol Martin' } }),
+    );
 
     // One upstream round per provider per level: the person, then the linked accounts' identities.
-    expect(countCalls('verifa', 'GET', VERIFA_IDENTITY)).toBe(1);
+    // Verifa: her identity and her relationships, then the two people they name (Bob, Carol), each once.
+    expect(subgraph.emulators.verifa!.calls.map((call) => `${call.method} ${call.path}`).sort()).toEqual([
+      `GET ${VERIFA_IDENTITY}${alice.verifaId}`,
+      `GET ${VERIFA_IDENTITY}${alice.verifaId}/relationships`,
+      `GET ${VERIFA_IDENTITY}${bob.verifaId}`,
+      `GET ${VERIFA_IDENTITY}${carol.verifaId}`,
+    ]);
     expect(countCalls('btcdirect', 'GET', BTCDIRECT_USER_INFO)).toBe(1);
   });
 
@@ -126,31 +135,71 @@ describe('identities(ids:)', () => {
 });
 
 describe('relationships', () => {
-  it('pages through the Verifa relationships of a Verifa identity, each once', async () => {
-    const aliceVerifaRelationships = subgraph.emulators.verifa!.store.relationshipsFrom(alice.verifaId).length;
-    expect(aliceVerifaRelationships).toBeGreaterThan(2);
-    const seen: string[] = [];
-    let after: string | null | undefined = null;
-    let pages = 0;
+  type Page = NonNullable<NonNullable<GetRelationshipsPageQuery['identity']>['relationships']>;
+  const page = async (variables: { first?: number; after?: string | null; last?: number; before?: string | null }): Promise<Page> => {
+    const result: FormattedExecutionResult<GetRelationshipsPageQuery> = await subgraph.execute(GetRelationshipsPageDocument, { id: VERIFA_ALICE, ...variables });
+    expect(result.errors).toBeUndefined();
+    return result.data!.identity!.relationships!;
+  };
+
+  it("pages through the person's relationships forwards with first/after and backwards with last/before, each once", async () => {
+    const everything = await page({ first: 100 });
+    const total = everything.totalCount!;
+    // Her Verifa identity's (family_member, business_associate, same_address) and her cluster's (is parent of).
+    expect(everything.edges.map((edge) => edge.node.label).sort()).toEqual(['business_associate', 'family_member', 'is parent of', 'same_address']);
+    expect(total).toBe(4);
+
+    const forwards: Page[] = [];
+    let after: string | null = null;
     do {
-      const result: FormattedExecutionResult<GetRelationshipsPageQuery> = await subgraph.execute(GetRelationshipsPageDocument, { id: VERIFA_ALICE, first: 1, after });
-      expect(result.errors).toBeUndefined();
-      const connection = result.data!.identity!.relationships!;
-      expect(connection.totalCount).toBe(aliceVerifaRelationships);
-      expect(connection.nodes).toHaveLength(1);
-      seen.push(connection.nodes[0].id);
-      after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
-      pages += 1;
-    } while (after && pages < 10);
-    expect(pages).toBe(aliceVerifaRelationships);
-    expect(new Set(seen).size).toBe(aliceVerifaRelationships);
+      const next = await page({ first: 1, after });
+      expect(next.totalCount).toBe(total);
+      expect(next.edges).toHaveLength(1);
+      expect(next.pageInfo).toMatchObject({ hasPreviousPage: forwards.length > 0, startCursor: next.edges[0].cursor, endCursor: next.edges[0].cursor });
+      forwards.push(next);
+      after = next.pageInfo.hasNextPage ? next.pageInfo.endCursor : null;
+    } while (after && forwards.length < 10);
+    expect(forwards.map((p) => p.edges[0].node.id)).toEqual(everything.edges.map((edge) => edge.node.id));
+
+    const backwards: Page[] = [];
+    let before: string | null = null;
+    do {
+      const previous = await page({ last: 1, before });
+      expect(previous.edges).toHaveLength(1);
+      expect(previous.pageInfo.hasNextPage).toBe(backwards.length > 0);
+      backwards.push(previous);
+      before = previous.pageInfo.hasPreviousPage ? previous.pageInfo.startCursor : null;
+    } while (before && backwards.length < 10);
+    expect(backwards.map((p) => p.edges[0].node.id).reverse()).toEqual(everything.edges.map((edge) => edge.node.id));
+    // Edge cursors are the page cursors, and the same whichever way the page was reached.
+    expect(backwards.map((p) => p.edges[0].cursor).reverse()).toEqual(everything.edges.map((edge) => edge.cursor));
   });
 
-  it('lists the Verato relationships of the cluster for the other providers, with the related identity', async () => {
-    const result = await subgraph.execute(`{ identity(id: "btcdirect:${dan.btcIdentifier}") { relationships(first: 5) { totalCount nodes { provider type inverseType related { displayName } } } } }`);
+  it('windows between two cursors, and cuts first then last (Relay)', async () => {
+    const everything = await page({ first: 100 });
+    const [e0, e1, e2, e3] = everything.edges;
+    const between = await page({ after: e0.cursor, before: e3.cursor });
+    expect(between.edges.map((edge) => edge.cursor)).toEqual([e1.cursor, e2.cursor]);
+    expect(between.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    const firstThenLast = await page({ first: 3, last: 1 });
+    expect(firstThenLast.edges.map((edge) => edge.cursor)).toEqual([e2.cursor]);
+    const pastTheEnd = await page({ first: 2, after: e3.cursor });
+    expect(pastTheEnd).toMatchObject({ edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null } });
+  });
+
+  it('lists the Verifa and the Verato relationships of the person for any of their accounts, with the related identity', async () => {
+    const result = await subgraph.execute(`{ identity(id: "btcdirect:${dan.btcIdentifier}") { relationships(first: 5) { totalCount nodes { provider type label inverseType related { id displayName } } } } }`);
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
-      identity: { relationships: { totalCount: 1, nodes: [{ provider: 'VERATO', type: 'employs', inverseType: 'is employed by', related: { displayName: 'Bob Jansen' } }] } },
+      identity: {
+        relationships: {
+          totalCount: 2,
+          nodes: [
+            { provider: 'VERIFA', type: 'AUTHORIZED_REPRESENTATIVE', label: 'authorized_representative', inverseType: null, related: { id: `verifa:${bob.verifaId}`, displayName: 'Bob Jansen' } },
+            { provider: 'VERATO', type: 'CUSTOM', label: 'employs', inverseType: 'is employed by', related: { id: `auth0:${bob.auth0UserId}`, displayName: 'Bob Jansen' } },
+          ],
+        },
+      },
     });
   });
 
@@ -158,6 +207,9 @@ describe('relationships', () => {
     ['first below 1', 'first: 0', 'first'],
     ['first above 100', 'first: 101', 'first'],
     ['a cursor it did not hand out', 'first: 1, after: "zzz"', 'after'],
+    ['last below 1', 'last: 0', 'last'],
+    ['last above 100', 'last: 101', 'last'],
+    ['a before cursor it did not hand out', 'last: 1, before: "zzz"', 'before'],
   ])('refuses %s with BAD_USER_INPUT on the field, keeping the rest of the identity', async (_case, args, field) => {
     const result = await subgraph.execute(`{ identity(id: "${VERIFA_ALICE}") { id relationships(${args}) { totalCount } } }`);
     expect(result.data).toEqual({ identity: { id: VERIFA_ALICE, relationships: null } });

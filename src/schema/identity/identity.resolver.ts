@@ -1,19 +1,16 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Authorized, Ctx, Directive, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Directive, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { parseGlobalId } from '../../domain/global-id';
 import { veratoGlobalId } from '../../providers/verato/id';
-import type { AccountRecord, ClusterMemberRecord, ClusterRecord, IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
-import { BadUserInputError } from '../../errors/domain-errors';
+import type { AccountRecord, ClusterMemberRecord, ClusterRecord, IdentityRecord, RelationshipRecord } from '../../domain/identity';
 import { reportPartialFailure } from '../../errors/partial-failures';
 import { OPERATION_LIMITS } from '../../security/operation-limits';
 import { QUERY_COST, cost, listSize } from '../../security/query-cost';
 import { SCOPES, requiresScopes } from '../../security/scopes';
-import { decodeOffsetCursor, encodeOffsetCursor } from '../pagination';
+import { checkConnectionArgs, ConnectionArgs, connectionFromList, DEFAULT_PAGE_SIZE } from '../pagination';
 import { Cluster, ClusterMember, Identity, LinkedAccount, Relationship, RelationshipConnection } from './identity.type';
 
-export const DEFAULT_PAGE_SIZE = 25;
-export const MAX_PAGE_SIZE = 100;
 /** Demand control: a field that makes a provider round trip (or reads one's answer). */
 const PROVIDER_CALL = cost(QUERY_COST.providerCallWeight);
 /** For the cost estimate: a person's accounts, one in each of the four providers. */
@@ -78,25 +75,20 @@ export class IdentityResolver {
   }
 
   @Directive(PROVIDER_CALL)
-  @Directive(listSize({ slicingArguments: ['first'], sizedFields: ['nodes'] }))
+  @Directive(listSize({ assumedSize: DEFAULT_PAGE_SIZE, slicingArguments: ['first', 'last'], sizedFields: ['nodes', 'edges'] }))
   @FieldResolver(() => RelationshipConnection, {
     nullable: true,
     description:
-      'Typed edges to related identities. Verifa identities list their Verifa relationships; every other identity lists ' +
-      "the Verato relationships of its cluster's Link ID. Null when the provider cannot be reached.",
+      "The person's typed edges to related identities, the same from each of their accounts: the Verifa relationships of " +
+      "this identity (if a Verifa one) and of the Verifa identities in its Verato cluster, and the Verato relationships of " +
+      'the cluster, each once. If one source is unreachable the others are still listed and the response carries an error ' +
+      'for the missing part; null when none can be read.',
   })
-  async relationships(
-    @Root() identity: IdentityRecord,
-    @Ctx() ctx: Context,
-    @Arg('first', () => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` }) first: number,
-    @Arg('after', () => String, { nullable: true, description: '`pageInfo.endCursor` of the previous page.' }) after: string | null,
-  ): Promise<RelationshipConnection> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}; got ${first}.`, 'first');
-    }
-    const offset = after ? decodeOffsetCursor(after, 'after') : 0;
-    const page = await ctx.loaders.relationships(identity.id, { first, offset });
-    return toConnection(page ?? { records: [], totalCount: 0, offset, hasNextPage: false });
+  async relationships(@Root() identity: IdentityRecord, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo, @Args(() => ConnectionArgs) args: ConnectionArgs): Promise<RelationshipConnection> {
+    checkConnectionArgs(args);
+    const { records, failures } = await ctx.loaders.personRelationships(identity.id);
+    for (const failure of failures) reportPartialFailure(ctx, failure, info);
+    return connectionFromList(records, args) as unknown as RelationshipConnection;
   }
 
   @Directive(PROVIDER_CALL)
@@ -144,13 +136,4 @@ function isSelf(identity: IdentityRecord, member: ClusterMemberRecord): boolean 
 function clusterAccount(member: ClusterMemberRecord): AccountRecord {
   const id = parseGlobalId(member.id);
   return { id: member.id, provider: id.provider, nativeId: id.nativeId, via: 'VERATO_CLUSTER', connection: null, isSocial: null, displayName: null, email: null };
-}
-
-function toConnection(page: RelationshipPage): RelationshipConnection {
-  const end = page.offset + page.records.length;
-  return {
-    nodes: page.records as unknown as Relationship[],
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.records.length ? encodeOffsetCursor(end) : null },
-    totalCount: page.totalCount,
-  };
 }

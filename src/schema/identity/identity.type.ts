@@ -1,4 +1,4 @@
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
 import {
   ACCOUNT_SOURCES,
@@ -9,10 +9,12 @@ import {
   type IdentityStatus as IdentityStatusValue,
 } from '../../domain/identity';
 import { PROVIDERS, type ProviderName } from '../../domain/provider-name';
+import { RELATIONSHIP_KINDS, type RelationshipKind as RelationshipKindValue } from '../../domain/relationship-kind';
 import { PROVIDER_MODULES } from '../../providers';
 import { SCOPES, requiresScopes } from '../../security/scopes';
 import { IDENTITY_CACHE_TAG_FORMAT } from '../../cache/router-cache-tags';
 import { enumFromList } from '../enum-from-list';
+import { connectionTypes } from '../pagination';
 
 /**
  * The graph's entity and its parts. Fields map one-to-one onto the domain records of
@@ -73,6 +75,34 @@ export const ClusterMemberState = enumFromList(CLUSTER_MEMBER_STATES, {
 });
 export type ClusterMemberState = ClusterMemberStateValue;
 
+export const RelationshipKind = enumFromList(RELATIONSHIP_KINDS, {
+  name: 'RelationshipKind',
+  description: "What a relationship is, across providers: the built-in kinds (Verifa's user and system types), CUSTOM for any other (its word is in `label`).",
+  descriptions: {
+    user_linked: 'The same person (user-asserted link).',
+    same_household: 'Living in the same household.',
+    family_member: 'Family members.',
+    business_associate: 'Business associates.',
+    authorized_representative: 'One acts for the other.',
+    power_of_attorney: 'One holds power of attorney for the other.',
+    beneficial_owner: 'Beneficial ownership.',
+    related_account: 'Related accounts.',
+    same_document: 'Detected by Verifa: the same identity document.',
+    same_name_dob: 'Detected by Verifa: the same name and date of birth.',
+    same_ssn: 'Detected by Verifa: the same SSN.',
+    same_device: 'Detected by Verifa: the same device.',
+    same_email: 'Detected by Verifa: the same e-mail address.',
+    same_phone: 'Detected by Verifa: the same phone number.',
+    same_address: 'Detected by Verifa: the same address.',
+    same_ip: 'Detected by Verifa: the same IP address.',
+    same_face: 'Detected by Verifa: the same face.',
+    same_document_face: 'Detected by Verifa: the same face on the identity document.',
+    merged: 'Recorded by Verifa when one identity was merged into the other.',
+    custom: 'Any other kind: a Verifa custom type or a Verato verb (see `label`).',
+  },
+});
+export type RelationshipKind = RelationshipKindValue;
+
 @ObjectType({ description: 'A postal address as the provider holds it.' })
 export class Address {
   @Field(() => String, { nullable: true, description: 'First address line.' })
@@ -94,15 +124,7 @@ export class Address {
   country!: string | null;
 }
 
-@ObjectType({ description: 'Pagination state of a list, Relay style.' })
-@Directive('@shareable')
-export class PageInfo {
-  @Field(() => Boolean, { description: 'Whether more items follow the last one returned.' })
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last item returned; pass it as `after` for the next page.' })
-  endCursor!: string | null;
-}
+export { PageInfo } from '../pagination';
 
 @ObjectType({
   description:
@@ -197,14 +219,21 @@ export class LinkedAccount {
 
 @ObjectType({ description: 'A typed edge from an identity to a related one.' })
 export class Relationship {
-  @Field(() => ID, { description: "The provider's relationship id (Verifa idrel_…, Verato relationship id)." })
+  @Field(() => ID, {
+    description:
+      'The same from both ends: `verato:<relationship id>` for a Verato relationship; for a Verifa one (stored by Verifa as ' +
+      'one idrel_ record per direction) `verifa:rel_…`, derived from the pair of identities and the type.',
+  })
   id!: string;
 
   @Field(() => IdentityProvider, { description: 'Provider that records the relationship.' })
   provider!: IdentityProvider;
 
-  @Field(() => String, { description: 'Relationship type as read from this identity (Verifa type such as family_member; Verato verb such as "is parent of").' })
-  type!: string;
+  @Field(() => RelationshipKind, { description: 'What the relationship is: a built-in kind, or CUSTOM (the provider\'s word is in `label`).' })
+  type!: RelationshipKind;
+
+  @Field(() => String, { description: 'The provider\'s own word for it, as read from this person\'s side (Verifa type such as family_member; Verato verb such as "is parent of").' })
+  label!: string;
 
   @Field(() => String, { nullable: true, description: 'The type read from the other side, where the provider says it (Verato inverse verb).' })
   inverseType!: string | null;
@@ -228,17 +257,9 @@ export class Relationship {
   system!: boolean;
 }
 
-@ObjectType({ description: 'A page of relationships.' })
-export class RelationshipConnection {
-  @Field(() => [Relationship], { description: 'The relationships on this page.' })
-  nodes!: Relationship[];
-
-  @Field(() => PageInfo, { description: 'Where this page ends and whether more follow.' })
-  pageInfo!: PageInfo;
-
-  @Field(() => Int, { nullable: true, description: 'All relationships, when the provider reports the total.' })
-  totalCount!: number | null;
-}
+/** RelationshipConnection and RelationshipEdge. */
+export const { Connection: RelationshipConnection, Edge: RelationshipEdge } = connectionTypes(Relationship, 'Relationship', { plural: 'relationships' });
+export type RelationshipConnection = InstanceType<typeof RelationshipConnection>;
 
 @ObjectType({ description: 'A source record in a Verato cluster.' })
 export class ClusterMember {

@@ -165,7 +165,7 @@ describe('createRelationship', () => {
     });
     expect(result.errors).toBeUndefined();
     expect(result.data!.createRelationship).toEqual({
-      relationship: { id: expect.stringMatching(/^idrel_/), provider: 'VERIFA', type: 'same_household', note: 'Flatmates', metadata: { since: 2021 }, related: { id: `verifa:${carol.verifaId}` } },
+      relationship: { id: expect.stringMatching(/^verifa:rel_/), provider: 'VERIFA', type: 'SAME_HOUSEHOLD', label: 'same_household', note: 'Flatmates', metadata: { since: 2021 }, related: { id: `verifa:${carol.verifaId}` } },
       source: { id: `verifa:${bob.verifaId}` },
       userErrors: [],
     });
@@ -182,7 +182,7 @@ describe('createRelationship', () => {
   it('Verato: the verb from customType between the two Link IDs', async () => {
     const result = await subgraph.execute(CreateRelationshipDocument, { input: { sourceId: `verato:CRM:${dan.crmId}`, relatedId: `verato:CRM:${carol.crmId}`, customType: 'is next of kin for' } });
     expect(result.errors).toBeUndefined();
-    expect(result.data!.createRelationship).toMatchObject({ userErrors: [], relationship: { provider: 'VERATO', type: 'is next of kin for' }, source: { id: `verato:CRM:${dan.crmId}` } });
+    expect(result.data!.createRelationship).toMatchObject({ userErrors: [], relationship: { provider: 'VERATO', type: 'CUSTOM', label: 'is next of kin for' }, source: { id: `verato:CRM:${dan.crmId}` } });
     expect(result.data!.createRelationship.relationship!.related).not.toBeNull();
     expect(writes()).toEqual([`verato POST ${VERATO}/addRelationshipService`]);
   });
@@ -351,7 +351,7 @@ describe('scopes', () => {
       { input: { sourceId: `verifa:${carol.verifaId}`, relatedId: `verifa:${dan.verifaId}`, type: 'BUSINESS_ASSOCIATE' } },
       { scopes: [SCOPES.relationshipsWrite] },
     );
-    expect(result.data).toEqual({ createRelationship: { relationship: { type: 'business_associate', related: null }, source: null, userErrors: [] } });
+    expect(result.data).toEqual({ createRelationship: { relationship: { type: 'BUSINESS_ASSOCIATE', related: null }, source: null, userErrors: [] } });
     expect(result.errors!.map((error) => [error.path!.join('.'), error.extensions!.code, error.extensions!.requiredScopes]).sort()).toEqual([
       ['createRelationship.relationship.related', 'FORBIDDEN', [SCOPES.read]],
       ['createRelationship.source', 'FORBIDDEN', [SCOPES.read]],
