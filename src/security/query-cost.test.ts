@@ -141,7 +141,7 @@ describe('the SDL with @cost / @listSize composes', () => {
       { name: 'accounts', url: 'http://accounts.invalid/graphql', typeDefs: accounts },
     ]);
     expect(result.errors ?? []).toEqual([]);
-    expect(result.supergraphSdl).toMatch(/relationships\([^)]*\): RelationshipConnection[^\n]*@listSize\(slicingArguments: \["first"\], sizedFields: \["nodes"\]/s);
+    expect(result.supergraphSdl).toMatch(/\): RelationshipConnection[^\n]*@listSize\(assumedSize: 25, slicingArguments: \["first", "last"\], sizedFields: \["nodes", "edges"\]/s);
     expect(result.supergraphSdl).toMatch(/related: Identity[^\n]*@cost\(weight: 2\)/);
   });
 });

@@ -284,7 +284,7 @@ describe('linkIdentifier: what BTC Direct answers', () => {
     try {
       const text = identifier('textok');
       const result = await subgraph.execute(LinkIdentifierDocument, { input: { identifier: text } }, asBob());
-      expect(result).toEqual({ data: { linkIdentifier: { identity: { id: `btcdirect:${text}`, displayName: 'Bob Jansen' }, userErrors: [] } } });
+      expect(result).toEqual({ data: { linkIdentifier: { replayed: false, identity: { id: `btcdirect:${text}`, displayName: 'Bob Jansen' }, userErrors: [] } } });
     } finally {
       btcdirect().answers.linkIdentifierSuccess = 'empty';
     }
