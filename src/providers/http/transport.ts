@@ -249,7 +249,10 @@ export class HttpTransport {
       { provider: call.provider, operation: `${call.method} ${call.pathTemplate}`, status: statusLabel },
       ms / 1000,
     );
-    this.options.logger[upstreamCallLevel(status, failure)](
+    const level = upstreamCallLevel(status, failure);
+    // At the default level (info) a successful call writes nothing: not even its fields are built.
+    if (!this.options.logger.isLevelEnabled(level)) return;
+    this.options.logger[level](
       {
         requestId: ctx.requestId,
         provider: call.provider,
