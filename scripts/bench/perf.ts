@@ -153,13 +153,15 @@ export function perfMarkdown(main: RunResult[], variants: RunResult[], soak: Soa
   line();
   for (const [name, spec] of Object.entries(VARIANTS)) line(`- **${name}**: ${spec.label}; ${spec.scenarios.join(', ')} (${spec.modes.join(', ')})${spec.warm ? '. The preflight and the warm-up fill the cache; the measured window must make no upstream call' : ''}.`);
   line();
-  line('| scenario | mode | settings | req/s | p50 ms | p99 ms | calls/req | CPU ms/req | CPU sg cores | failed |');
-  line('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  line('| scenario | mode | settings | req/s | p50 ms | p99 ms | calls/req | CPU ms/req | CPU sg cores | other cores | failed |');
+  line('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   const rows = [...main.filter((r) => r.loaders === 'on' && VARIANTS.default.scenarios.includes(r.scenario.key)), ...variants];
   for (const run of rows) {
     const failed = run.non2xx + run.graphqlErrors + run.socketErrors + run.timeouts + (run.preflightProblem ? 1 : 0);
-    line(`| ${run.scenario.key} | ${run.mode} | ${run.variant} | ${int(run.reqPerSec)} | ${run.latency.p50} | ${run.latency.p99} | ${dec(run.totalCallsPerRequest)} | ${dec(run.cpuMsPerRequest)} | ${dec(run.cpu.subgraph)} | ${failed ? `**${failed}**` : 0} |`);
+    line(`| ${run.scenario.key} | ${run.mode} | ${run.variant} | ${int(run.reqPerSec)} | ${run.latency.p50} | ${run.latency.p99} | ${dec(run.totalCallsPerRequest)} | ${dec(run.cpuMsPerRequest)} | ${dec(run.cpu.subgraph)} | ${run.cpu.other === null ? '?' : dec(run.cpu.other)} | ${failed ? `**${failed}**` : 0} |`);
   }
+  line();
+  line('"other cores" = CPU used by processes outside the benchmark during the window (from /proc/stat): above 0.25 the figures of that row understate the subgraph.');
   line();
   for (const note of notes) line(`- ${note}`);
   if (notes.length) line();
