@@ -10,7 +10,8 @@ import { DEFAULT_PROVIDER_POLICY } from '../src/providers/http/policy';
 import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
-import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, withFleetSection, type FleetOptions } from './bench/fleet';
+import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, startRedis, withFleetSection, type FleetOptions } from './bench/fleet';
+import { perfMarkdown, printTargets, redisServerInstalled, VARIANTS, type Variant } from './bench/perf';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
 import { DISTURBED_CORES, writeReport } from './bench/report';
 import { BENCH_LATENCY_MS, latencyBound, SCENARIOS, zeroCalls, type BenchMode, type Calls, type Scenario } from './bench/scenarios';
@@ -24,6 +25,10 @@ process) with autocannon (this process), and writes BENCHMARKS.md.
   --warmup S          warm-up seconds before each measured run (3)
   --connections N     autocannon connections, pipelining 1 (10)
   --soak S            length of the memory (RSS) soak run (20; the target is stated for 300)
+  Besides the main matrix (production settings, record cache off, batched vs baseline), it measures
+  the variants of scripts/bench/perf.ts: default settings (NODE_ENV, LOG_LEVEL unset) and a warm
+  record cache in process and in Redis (a private redis-server), and prints the targets.
+
   --profile           also profile the subgraph (node --cpu-prof) on _entities x10 with zero latency
   --only a,b          only these scenarios (${[...SCENARIOS.map((s) => s.key), FLEET_KEY].join(', ')}); "--only ${FLEET_KEY}" runs the
                       fleet scenario alone (about 1-2 min) and rewrites only its section of the report
@@ -151,6 +156,10 @@ export interface RunResult {
   minimumCalls: Calls;
   boundMs: number | null;
   cpu: CpuShare;
+  /** Subgraph CPU time (user + system) ÷ operations it executed in the window, ms. */
+  cpuMsPerRequest: number;
+  /** Which subgraph answered: the main matrix's (production settings, cold) or a variant of scripts/bench/perf.ts. */
+  variant: Variant | 'production';
 }
 
 export interface SoakResult {
@@ -163,7 +172,7 @@ export interface SoakResult {
 
 interface Stack {
   emulators: Child;
-  subgraphs: Record<'on' | 'off', { child: Child; url: string }>;
+  subgraphs: Record<'on' | 'off', { child: Child; url: string }> & Partial<Record<Variant, { child: Child; url: string }>>;
   headers: Record<string, string>;
 }
 
@@ -174,6 +183,8 @@ interface Cpu {
   machineBusyMs: number | null;
   at: number;
 }
+
+const cpuMs = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => (y.user + y.system - x.user - x.system) / 1000;
 
 async function cpuSnapshot(stack: Stack, subgraph: Child): Promise<Cpu> {
   const [s, e] = await Promise.all([subgraph.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'stats' }), stack.emulators.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' })]);
@@ -278,8 +289,9 @@ async function measure(
   loaders: 'on' | 'off',
   seconds: number,
   during?: (startedAt: number) => Promise<void>,
+  variant?: Variant,
 ): Promise<RunResult> {
-  const { child, url } = stack.subgraphs[loaders];
+  const { child, url } = variant ? stack.subgraphs[variant]! : stack.subgraphs[loaders];
   const problem = await preflight(url, stack.headers, scenario);
   if (problem) console.error(`\n!!! ${scenario.key} [${mode}, loaders ${loaders}] preflight FAILED: ${problem}\n`);
   if (options.warmup > 0) await load(url, stack.headers, scenario, options.connections, options.warmup);
@@ -316,15 +328,17 @@ async function measure(
     firstErrorSample: outcome.firstErrorSample,
     callsPerRequest: perRequest,
     totalCallsPerRequest: PROVIDERS.reduce((sum, provider) => sum + perRequest[provider], 0),
-    expectedCalls: loaders === 'on' ? scenario.minimumCalls : scenario.baselineCalls,
+    expectedCalls: variant && VARIANTS[variant].warm ? zeroCalls() : loaders === 'on' ? scenario.minimumCalls : scenario.baselineCalls,
     minimumCalls: scenario.minimumCalls,
     boundMs: bound,
     cpu: cpuShare(cpuBefore, cpuAfter),
+    cpuMsPerRequest: executed > 0 ? cpuMs(cpuBefore.subgraph, cpuAfter.subgraph) / executed : 0,
+    variant: variant ?? 'production',
   };
   const errors = run.non2xx + run.graphqlErrors + run.socketErrors + run.timeouts + (problem ? 1 : 0);
   console.log(
-    `${scenario.key.padEnd(16)} ${mode.padEnd(7)} loaders ${loaders.padEnd(3)}  ${run.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${run.latency.p50} ms  p99 ${run.latency.p99} ms  ` +
-      `calls/req ${run.totalCallsPerRequest.toFixed(2)}  cpu sg ${run.cpu.subgraph.toFixed(2)} emu ${run.cpu.emulators.toFixed(2)} ac ${run.cpu.loadGenerator.toFixed(2)} other ${run.cpu.other?.toFixed(2) ?? '?'}` +
+    `${scenario.key.padEnd(16)} ${mode.padEnd(7)} ${variant ? variant.padEnd(11) : `loaders ${loaders.padEnd(3)}`}  ${run.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${run.latency.p50} ms  p99 ${run.latency.p99} ms  ` +
+      `calls/req ${run.totalCallsPerRequest.toFixed(2)}  cpu/req ${run.cpuMsPerRequest.toFixed(2)} ms  cpu sg ${run.cpu.subgraph.toFixed(2)} emu ${run.cpu.emulators.toFixed(2)} ac ${run.cpu.loadGenerator.toFixed(2)} other ${run.cpu.other?.toFixed(2) ?? '?'}` +
       (errors ? `  !!! ${errors} ERRORS: ${run.firstErrorSample ?? problem}` : ''),
   );
   return run;
@@ -408,8 +422,8 @@ async function main(): Promise<void> {
     BTCDIRECT_API_KEY: DEMO_CREDENTIALS.btcdirect.apiKey,
     BENCH_LOADERS: loaders,
   });
-  const startSubgraph = async (loaders: 'on' | 'off', execArgv: string[] = []) => {
-    const { child, ready } = await Child.start(`subgraph (loaders ${loaders})`, join(DIST, 'bench', 'subgraph.js'), { env: subgraphEnv(loaders), execArgv });
+  const startSubgraph: StartSubgraph = async (loaders, execArgv = [], env = (base) => base, name = `loaders ${loaders}`) => {
+    const { child, ready } = await Child.start(`subgraph (${name})`, join(DIST, 'bench', 'subgraph.js'), { env: env(subgraphEnv(loaders)), execArgv });
     return { child, url: ready.url as string };
   };
   // Both loader settings run side by side (the idle one costs nothing), so each scenario's
@@ -443,6 +457,8 @@ async function main(): Promise<void> {
   }
   await Promise.all([stack.subgraphs.on.child.stop(), stack.subgraphs.off.child.stop()]);
 
+  const variants = await runVariants(stack, options, scenarios, startSubgraph);
+
   let soak: SoakResult | null = null;
   if (options.soak) soak = await runSoak(stack, options, startSubgraph);
 
@@ -467,7 +483,9 @@ async function main(): Promise<void> {
     discarded,
     autocannonVersion: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version,
   });
-  writeFileSync(options.out, fleetSection ? withFleetSection(report.markdown, fleetSection) : report.markdown);
+  const markdown = `${report.markdown.trimEnd()}\n\n${perfMarkdown(runs, variants.runs, soak, variants.notes)}\n`;
+  writeFileSync(options.out, fleetSection ? withFleetSection(markdown, fleetSection) : markdown);
+  printTargets(runs, variants.runs, soak);
   console.log(`\nwrote ${options.out}`);
   if (report.errorCount > 0) {
     console.error(`\n${'!'.repeat(78)}\n!!! THIS RUN HAD ${report.errorCount} FAILED REQUESTS / CHECKS: its figures are not valid (see ${options.out}).\n${'!'.repeat(78)}`);
@@ -475,14 +493,65 @@ async function main(): Promise<void> {
   }
 }
 
-type StartSubgraph = (loaders: 'on' | 'off', execArgv?: string[]) => Promise<{ child: Child; url: string }>;
+type StartSubgraph = (
+  loaders: 'on' | 'off',
+  execArgv?: string[],
+  env?: (base: NodeJS.ProcessEnv) => NodeJS.ProcessEnv,
+  name?: string,
+) => Promise<{ child: Child; url: string }>;
+
+/**
+ * The variants of scripts/bench/perf.ts (default settings; warm record cache in process and in
+ * Redis), batched, each a fresh subgraph measured on its scenarios.
+ */
+async function runVariants(stack: Stack, options: Options, scenarios: Scenario[], startSubgraph: StartSubgraph): Promise<{ runs: RunResult[]; notes: string[] }> {
+  const runs: RunResult[] = [];
+  const notes: string[] = [];
+  for (const [variant, spec] of Object.entries(VARIANTS) as [Variant, (typeof VARIANTS)[Variant]][]) {
+    const selected = scenarios.filter((s) => spec.scenarios.includes(s.key));
+    const modes = spec.modes.filter((mode) => options.modes.includes(mode));
+    if (!selected.length || !modes.length) continue;
+    let redis: { url: string; stop(): Promise<void> } | null = null;
+    if (variant === 'warm-redis') {
+      if (!redisServerInstalled()) {
+        notes.push('warm-redis not measured: redis-server not found (apt-get install -y redis-server).');
+        continue;
+      }
+      redis = await startRedis();
+    }
+    const subgraph = await startSubgraph('on', [], (base) => spec.env(base, redis?.url ?? null), variant);
+    const variantStack: Stack = { ...stack, subgraphs: { ...stack.subgraphs, [variant]: subgraph } };
+    for (const mode of modes) {
+      await setLatency(stack, mode);
+      for (const scenario of selected) {
+        const run = await measure(variantStack, options, scenario, mode, 'on', options.duration, undefined, variant);
+        if (spec.warm && run.totalCallsPerRequest > 0) {
+          console.error(`!!! ${scenario.key} [${variant}]: ${run.totalCallsPerRequest.toFixed(2)} upstream calls per request with a warm cache (expected 0)`);
+          notes.push(
+            `${scenario.key} (${variant}) made ${run.totalCallsPerRequest.toFixed(2)} upstream calls per request with a warm cache` +
+              (variant === 'warm-redis' ? ': a Redis read slower than the Redis command timeout (100 ms, src/shared-state/redis.ts) counts as a miss, which a loaded machine causes.' : '.'),
+          );
+        }
+        runs.push(run);
+      }
+    }
+    await subgraph.child.stop();
+    await redis?.stop();
+  }
+  return { runs, notes };
+}
 
 /** A fresh subgraph (batching on) under the person scenario with latencies; RSS sampled throughout. */
 async function runSoak(stack: Stack, options: Options, startSubgraph: StartSubgraph): Promise<SoakResult> {
   const seconds = options.soak!;
   const scenario = SCENARIOS.find((s) => s.key === 'person')!;
   await setLatency(stack, 'latency');
-  const subgraph = await startSubgraph('on');
+  // With the record cache on (its default TTL), so that entries expire and are stored again throughout.
+  const subgraph = await startSubgraph('on', [], (base) => {
+    const env = { ...base };
+    delete env.CACHE_TTL_SECONDS;
+    return env;
+  }, 'soak, cache on');
   const soakStack: Stack = { ...stack, subgraphs: { ...stack.subgraphs, on: subgraph } };
   const samples: SoakResult['samples'] = [];
   const intervalMs = Math.max(1000, Math.round((seconds * 1000) / 60));

@@ -291,7 +291,7 @@ async function redisMemory(url: string): Promise<FleetResult['redis']> {
   }
 }
 
-async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await new Promise<number>((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();

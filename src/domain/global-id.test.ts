@@ -50,6 +50,23 @@ describe('parseGlobalId: accepted forms', () => {
   });
 });
 
+/** Malformed ids of the tests below, collected as their tables are declared. */
+const MALFORMED: string[] = [];
+
+const ACCEPTED = [
+  'verato:CRM:12345',
+  'verato:AUTH0:auth0|abc:def',
+  'verifa:idn_abc123',
+  'auth0:google-oauth2|1150',
+  'auth0:auth0|65a1a1a1a1a1a1a1a1a1a001',
+  'auth0:email|alice.martin@example.com',
+  'auth0:auth0|...',
+  'auth0:auth0|.hidden',
+  `btcdirect:${HEX64}`,
+  `btcdirect:${'a'.repeat(36)}`,
+  `btcdirect:${'Z9'.repeat(127)}a`,
+];
+
 describe('parseGlobalId: malformed forms', () => {
   const cases: [label: string, raw: string, problem: string][] = [
     ['empty', '', 'it is empty'],
@@ -87,6 +104,7 @@ describe('parseGlobalId: malformed forms', () => {
     ['Auth0 user id with DEL', 'auth0:auth0|abc\u007fdef', 'may not be "." or ".."'],
   ];
   cases.push(...pathUnsafe);
+  MALFORMED.push(...cases.map(([, raw]) => raw));
 
   it.each(cases)('%s → BAD_USER_INPUT naming the problem and the expected form', (_label, raw, problem) => {
     const error = rejectionOf(raw);
@@ -136,6 +154,7 @@ describe('parseGlobalId: malformed forms', () => {
       ['a very long id', `verifa:idn_${'Q'.repeat(1000)}`, 'Q'.repeat(20)],
       ['a newline in the id', 'verifa:idn_ab\nforged log line', 'forged log line'],
     ];
+    MALFORMED.push(...odd.map(([, raw]) => raw));
     it.each(odd)('%s', (_label, raw, mustNotContain) => {
       const error = rejectionOf(raw);
       expect(error.message).not.toContain(mustNotContain);
@@ -146,6 +165,58 @@ describe('parseGlobalId: malformed forms', () => {
 });
 
 describe('tryParseGlobalId', () => {
+  /** Every id this file tests: accepted by one parser exactly when accepted by the other, with the same result. */
+  const everyCase = () => [...ACCEPTED, ...MALFORMED, undefined as unknown as string, 'verifa:', 'btcdirect:', 'auth0:|', 'verato::', ':'];
+
+  it('accepts and refuses exactly what parseGlobalId does, with the same parsed id', () => {
+    expect(MALFORMED.length).toBeGreaterThan(30);
+    for (const raw of everyCase()) {
+      let thrown: unknown = null;
+      let parsed: unknown = null;
+      try {
+        parsed = parseGlobalId(raw);
+      } catch (error) {
+        thrown = error;
+      }
+      if (thrown) expect(thrown).toBeInstanceOf(BadUserInputError);
+      expect({ raw, result: tryParseGlobalId(raw) }).toEqual({ raw, result: thrown ? null : parsed });
+    }
+    for (const raw of ACCEPTED) expect(tryParseGlobalId(raw)).not.toBeNull();
+  });
+
+  it('holds over every one-character edit of the accepted ids (deletions, and insertions of grammar-relevant characters)', () => {
+    const alphabet = [':', '|', '/', '\\', '%', '.', ' ', '"', "'", '-', '_', 'a', 'Z', '9', '\u0000', '\n'];
+    let checked = 0;
+    for (const id of ACCEPTED) {
+      for (let i = 0; i <= id.length; i++) {
+        const variants = [id.slice(0, i) + id.slice(i + 1), ...alphabet.map((c) => id.slice(0, i) + c + id.slice(i))];
+        for (const raw of variants) {
+          let expected: unknown;
+          try {
+            expected = parseGlobalId(raw);
+          } catch {
+            expected = null;
+          }
+          if (tryParseGlobalId(raw) === null ? expected !== null : JSON.stringify(tryParseGlobalId(raw)) !== JSON.stringify(expected)) {
+            throw new Error(`the parsers disagree on ${JSON.stringify(raw)}`);
+          }
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('builds no error on the way to null (no exception on the provider-data path)', () => {
+    const spy = jest.spyOn(Error, 'captureStackTrace');
+    try {
+      for (const raw of MALFORMED) expect(tryParseGlobalId(raw)).toBeNull();
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('answers null for a malformed id and the parsed id otherwise', () => {
     expect(tryParseGlobalId('not an id')).toBeNull();
     expect(tryParseGlobalId('verato:CRM')).toBeNull();

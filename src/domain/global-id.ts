@@ -20,31 +20,37 @@ const MAX_ID_LENGTH = 512;
 
 /** Parses a global id; a malformed one is a BAD_USER_INPUT error that names the expected form. */
 export function parseGlobalId(raw: string, argumentName = 'id'): GlobalId {
-  const fail = (problem: string): never => {
+  return readGlobalId(raw, (problem): never => {
     throw new BadUserInputError(`Malformed identity id in "${argumentName}": ${problem}. Expected ${GLOBAL_ID_FORM}.`, argumentName);
-  };
-  if (typeof raw !== 'string' || raw.length === 0) return fail('it is empty');
-  if (raw.length > MAX_ID_LENGTH) return fail(`it is longer than ${MAX_ID_LENGTH} characters`);
-  const colon = raw.indexOf(':');
-  if (colon < 0) return fail('it has no provider prefix');
-  const provider = raw.slice(0, colon);
-  const nativeId = raw.slice(colon + 1);
-  if (!isProviderName(provider)) return fail(/^[a-z0-9-]{1,20}$/.test(provider) ? `unknown provider "${provider}"` : 'unknown provider');
-  const parts = PROVIDER_MODULES[provider].idGrammar.parse(nativeId, fail);
-  return { provider, nativeId, ...parts } as GlobalId;
+  });
 }
 
 export function formatGlobalId(provider: ProviderName, nativeId: string): string {
   return `${provider}:${nativeId}`;
 }
 
-/** Parses without throwing; for data coming from providers, where a bad value is just ignored. */
+/**
+ * Parses without throwing (nor building an error); for data coming from providers, where a bad
+ * value is just ignored. Accepts and refuses exactly what parseGlobalId does.
+ */
 export function tryParseGlobalId(raw: string): GlobalId | null {
-  try {
-    return parseGlobalId(raw);
-  } catch {
-    return null;
-  }
+  return readGlobalId(raw, rejected);
+}
+
+const rejected = (): null => null;
+
+/** The grammar, once: `fail` decides what a malformed id becomes (an exception, or null). */
+function readGlobalId<F extends null>(raw: string, fail: (problem: string) => F): GlobalId | F {
+  if (typeof raw !== 'string' || raw.length === 0) return fail('it is empty');
+  if (raw.length > MAX_ID_LENGTH) return fail(`it is longer than ${MAX_ID_LENGTH} characters`);
+  const colon = raw.indexOf(':');
+  if (colon < 0) return fail('it has no provider prefix');
+  const provider = raw.slice(0, colon);
+  if (!isProviderName(provider)) return fail(/^[a-z0-9-]{1,20}$/.test(provider) ? `unknown provider "${provider}"` : 'unknown provider');
+  const nativeId = raw.slice(colon + 1);
+  const parts = PROVIDER_MODULES[provider].idGrammar.parse(nativeId, fail);
+  if (parts === null) return parts as F;
+  return { provider, nativeId, ...parts } as GlobalId;
 }
 
 function isProviderName(name: string): name is ProviderName {

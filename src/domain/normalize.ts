@@ -62,5 +62,10 @@ export function normalizeStatus(value: string | null | undefined): IdentityStatu
 export function isoDateTime(value: string | null | undefined): string | null {
   if (!value) return null;
   const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
+  if (Number.isNaN(time)) return null;
+  // Most providers already send the canonical form: keep the string rather than rebuild it.
+  // Days 29-31 and hour 24 are left to Date, which rolls them over (2026-02-30 is 2026-03-02).
+  return CANONICAL_ISO.test(value) && value.slice(8, 10) <= '28' && value.slice(11, 13) <= '23' ? value : new Date(time).toISOString();
 }
+
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -61,8 +61,12 @@ export interface ClientDeps {
 export interface NativeIdGrammar<Parts extends object> {
   /** A native id in the expected form, for the message that names it, e.g. `CRM:12345`. */
   example: string;
-  /** Reads the native part into its parts; `fail` names what is wrong (e.g. 'a Verifa id is "verifa:idn_…"'). */
-  parse(nativeId: string, fail: (problem: string) => never): Parts;
+  /**
+   * Reads the native part into its parts, or returns what `fail` returns, given what is wrong
+   * (e.g. 'a Verifa id is "verifa:idn_…"'): a caller's id throws there, a provider's value gets
+   * a sentinel (no exception on the normal path).
+   */
+  parse<F>(nativeId: string, fail: (problem: string) => F): Parts | F;
 }
 
 /** The types a provider module is written in terms of. */

@@ -97,18 +97,25 @@ function asksFor(schema: GraphQLSchema, document: DocumentNode, fields: Readonly
 }
 
 export function cacheControlPlugin(ttlSeconds: Readonly<Record<ProviderName, number>>): ApolloServerPlugin<Context> {
-  let personal: { schema: GraphQLSchema; fields: ReadonlySet<string> } | null = null;
+  // Per document: Apollo's document store hands the same parsed document to every request of an
+  // operation, so the walk over it runs once per operation, not once per request.
+  let personal: { schema: GraphQLSchema; fields: ReadonlySet<string>; byDocument: WeakMap<DocumentNode, boolean> } | null = null;
+  const isPersonal = (schema: GraphQLSchema, document: DocumentNode) => {
+    if (personal?.schema !== schema) personal = { schema, fields: personalFields(schema), byDocument: new WeakMap() };
+    let answer = personal.byDocument.get(document);
+    if (answer === undefined) personal.byDocument.set(document, (answer = asksFor(schema, document, personal.fields)));
+    return answer;
+  };
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue, operation, document, schema }) {
-          if (personal?.schema !== schema) personal = { schema, fields: personalFields(schema) };
           const body = response.body;
           const facts: CacheFacts = {
             operationType: operation?.operation ?? null,
             hasErrors: body.kind !== 'single' || (body.singleResult.errors?.length ?? 0) > 0 || (contextValue.partialFailures?.length ?? 0) > 0,
             providersRead: contextValue.loaders?.providersRead() ?? new Set(),
-            personal: document ? asksFor(schema, document, personal.fields) : true,
+            personal: document ? isPersonal(schema, document) : true,
           };
           response.http.headers.set('cache-control', cacheControlFor(facts, ttlSeconds));
         },

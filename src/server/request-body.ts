@@ -16,7 +16,7 @@ export async function readJsonBody(req: http.IncomingMessage, timing: { requestT
   if (size > MAX_BODY_BYTES) return { error: `request body larger than ${MAX_BODY_BYTES} bytes`, status: 413 };
   if (size === 0) return { value: undefined };
   const contentType = req.headers['content-type'] ?? '';
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
   if (!/\bjson\b/i.test(contentType)) return { value: text };
   try {
     return { value: JSON.parse(text) };

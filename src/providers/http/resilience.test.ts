@@ -9,7 +9,7 @@ import {
 } from './errors';
 import { UpstreamCallBudget } from './budget';
 import { DEFAULT_PROVIDER_POLICY, type ProviderPolicy } from './policy';
-import { ConcurrencyLimit, ProviderResilience, RollingWindowBreaker, beforeDeadline, type CallContext } from './resilience';
+import { ConcurrencyLimit, ProviderResilience, RollingWindowBreaker, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
 
 const call: CallInfo = { provider: 'verifa', method: 'GET', pathTemplate: '/identities/{id}' };
 const answered = (status: number) => ({ ...call, status });
@@ -175,5 +175,22 @@ describe('beforeDeadline', () => {
 
   it('passes a credential that comes in time through', async () => {
     await expect(beforeDeadline(ctx(), call, Promise.resolve('token'), 'credentials')).resolves.toBe('token');
+  });
+});
+
+describe('deadlineSignal', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('is one signal per request, aborted when its deadline comes', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const request = { requestId: 'r1', deadline: 1_000_000 + 500, budget: new UpstreamCallBudget(10) };
+    const other = { ...request, requestId: 'r2' };
+    const signal = deadlineSignal(request);
+    expect(deadlineSignal(request)).toBe(signal);
+    expect(deadlineSignal(other)).not.toBe(signal);
+    jest.advanceTimersByTime(499);
+    expect(signal.aborted).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(signal.aborted).toBe(true);
   });
 });

@@ -129,6 +129,24 @@ export async function beforeDeadline<T>(ctx: CallContext, call: CallInfo, work: 
   }
 }
 
+const deadlineSignals = new WeakMap<CallContext, AbortSignal>();
+
+/**
+ * One abort signal per GraphQL request, aborted at its deadline: every upstream call of the
+ * request shares it (one timer per request rather than one per call). The timer is unref'd and
+ * ends at the deadline, so at most rate × deadline of them exist at once.
+ */
+export function deadlineSignal(ctx: CallContext): AbortSignal {
+  let signal = deadlineSignals.get(ctx);
+  if (!signal) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    deadlineSignals.set(ctx, signal);
+    setTimeout(() => controller.abort(), Math.max(0, ctx.deadline - Date.now())).unref();
+  }
+  return signal;
+}
+
 /**
  * At most `capacity` calls in flight; the others wait in order. A waiting call gives up when its
  * request's deadline comes (and leaves the queue), so a provider slowed down by others never

@@ -17,7 +17,7 @@ import {
   type CallInfo,
 } from './errors';
 import type { ProviderPolicy } from './policy';
-import { ProviderResilience, beforeDeadline, type CallContext } from './resilience';
+import { ProviderResilience, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
 import type { ShapeCheck } from './shape';
 
 /**
@@ -155,8 +155,13 @@ export class HttpTransport {
     const started = performance.now();
     let status: number | undefined;
     let failure: unknown;
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    // An attempt that may run until the request's deadline shares the request's one signal; only
+    // one with a shorter timeout gets a timer of its own. (undici's headersTimeout/bodyTimeout
+    // would be cheaper still, but its timers fire up to a second late.)
+    const own = timeoutMs < ctx.deadline - Date.now() ? new AbortController() : null;
+    const timer = own ? setTimeout(() => own.abort(), timeoutMs) : undefined;
+    const signal = own ? own.signal : deadlineSignal(ctx);
+    const timedOut = () => signal.aborted;
     try {
       const headers: Record<string, string> = {
         accept: 'application/json',
@@ -174,15 +179,15 @@ export class HttpTransport {
         headers,
         body: payload,
         dispatcher: this.agent,
-        signal: abort.signal,
+        signal,
       }).catch((error: unknown) => {
-        throw abort.signal.aborted ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
+        throw timedOut() ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
       });
       status = response.statusCode;
       this.recordRateLimit(response.headers);
       this.options.rateBudget?.observe(response.headers);
       const text = await response.body.text().catch((error: unknown) => {
-        throw abort.signal.aborted ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
+        throw timedOut() ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
       });
       const answered = { ...call, status };
       const ignored = req.ignoreSuccessBody === true && status >= 200 && status < 300;
@@ -244,7 +249,10 @@ export class HttpTransport {
       { provider: call.provider, operation: `${call.method} ${call.pathTemplate}`, status: statusLabel },
       ms / 1000,
     );
-    this.options.logger[upstreamCallLevel(status, failure)](
+    const level = upstreamCallLevel(status, failure);
+    // At the default level (info) a successful call writes nothing: not even its fields are built.
+    if (!this.options.logger.isLevelEnabled(level)) return;
+    this.options.logger[level](
       {
         requestId: ctx.requestId,
         provider: call.provider,

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import type { RunResult, SoakResult } from '../bench';
+import { totalCalls, type BenchMode } from './scenarios';
+
+/**
+ * The request-path performance section of BENCHMARKS.md (issue 15): CPU per request under the
+ * default configuration beside the production one, the warm-cache path (in process and in Redis),
+ * and the targets, each met or not with its figure. The main matrix (bench.ts) measures the
+ * production settings cold; the variants here are subgraphs of their own beside it.
+ */
+
+export type Variant = 'default' | 'warm-memory' | 'warm-redis';
+
+export interface VariantSpec {
+  label: string;
+  /** Records served from the provider-record cache, warmed by the preflight and warm-up: zero upstream calls expected. */
+  warm: boolean;
+  scenarios: string[];
+  modes: BenchMode[];
+  /** The subgraph's environment, from the main matrix's (production settings, record cache off). */
+  env(base: NodeJS.ProcessEnv, redisUrl: string | null): NodeJS.ProcessEnv;
+}
+
+/** Long enough that no warmed record expires during a run. */
+const WARM_TTL_SECONDS = '3600';
+
+export const VARIANTS: Record<Variant, VariantSpec> = {
+  default: {
+    label: 'default settings (NODE_ENV and LOG_LEVEL unset), record cache off',
+    warm: false,
+    scenarios: ['person', 'entities-10'],
+    modes: ['latency', 'zero'],
+    env: (base) => {
+      const env = { ...base };
+      delete env.NODE_ENV;
+      delete env.LOG_LEVEL;
+      return env;
+    },
+  },
+  'warm-memory': {
+    label: 'production settings, record cache in process, warm',
+    warm: true,
+    scenarios: ['person', 'entities-10', 'entities-50', 'entities-100'],
+    modes: ['latency'],
+    env: (base) => ({ ...base, CACHE_TTL_SECONDS: WARM_TTL_SECONDS }),
+  },
+  'warm-redis': {
+    label: 'production settings, record cache in Redis (one private redis-server), warm',
+    warm: true,
+    scenarios: ['person', 'entities-10', 'entities-50', 'entities-100'],
+    modes: ['latency'],
+    env: (base, redisUrl) => ({ ...base, CACHE_TTL_SECONDS: WARM_TTL_SECONDS, REDIS_URL: redisUrl!, CACHE_ENCRYPTION_KEY: randomBytes(32).toString('base64') }),
+  },
+};
+
+export const redisServerInstalled = () => spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+
+export interface Target {
+  target: string;
+  result: string;
+  met: boolean | null;
+}
+
+const T = {
+  cpuPerRequestMs: 1.5,
+  p50Factor: 1.15,
+  coldZeroReqPerSec: 1330,
+  warmMemoryReqPerSec: 2500,
+  warmMemoryP50Ms: 4,
+  warmRedisReqPerSec: 1500,
+  warm100P50Ms: 15,
+  rssTolerance: 0.1,
+  soakSeconds: 300,
+};
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const dec = (n: number, digits = 2) => n.toFixed(digits);
+
+export function perfTargets(main: RunResult[], variants: RunResult[], soak: SoakResult | null): Target[] {
+  const find = (runs: RunResult[], variant: RunResult['variant'], key: string, mode: BenchMode) =>
+    runs.find((r) => r.variant === variant && r.scenario.key === key && r.mode === mode && r.loaders === 'on');
+  const targets: Target[] = [];
+  const missing = (target: string) => targets.push({ target, result: 'not measured in this run', met: null });
+
+  const cpu = find(variants, 'default', 'entities-10', 'latency');
+  const cpuTarget = `CPU per request, _entities ×10 cold (${cpu ? dec(totalCalls(cpu.expectedCalls), 0) : 8} upstream calls), default settings, with latency: ≤ ${T.cpuPerRequestMs} ms`;
+  if (cpu) targets.push({ target: cpuTarget, result: `${dec(cpu.cpuMsPerRequest)} ms at ${int(cpu.reqPerSec)} req/s`, met: cpu.cpuMsPerRequest <= T.cpuPerRequestMs });
+  else missing(cpuTarget);
+
+  for (const key of ['person', 'entities-10']) {
+    const run = find(variants, 'default', key, 'latency');
+    const target = `p50 ≤ ${T.p50Factor} × latency bound at ${run?.connections ?? 10} connections, ${key}, default settings`;
+    if (run) targets.push({ target, result: `p50 ${run.latency.p50} ms, bound ${run.boundMs} ms, ratio ${dec(run.latency.p50 / run.boundMs!)}`, met: run.latency.p50 <= T.p50Factor * run.boundMs! });
+    else missing(target);
+  }
+
+  const zero = find(main, 'production', 'entities-10', 'zero');
+  const zeroDefault = find(variants, 'default', 'entities-10', 'zero');
+  const zeroTarget = `_entities ×10 cold, zero-latency emulators: ≥ ${int(T.coldZeroReqPerSec)} req/s`;
+  if (zero || zeroDefault) {
+    const best = [zero, zeroDefault].filter((r): r is RunResult => !!r);
+    targets.push({
+      target: zeroTarget,
+      result: best.map((r) => `${int(r.reqPerSec)} req/s (${r.variant === 'default' ? 'default' : 'production'} settings, ${dec(r.cpuMsPerRequest)} ms CPU/req)`).join('; '),
+      met: best.every((r) => r.reqPerSec >= T.coldZeroReqPerSec),
+    });
+  } else missing(zeroTarget);
+
+  for (const variant of ['warm-memory', 'warm-redis'] as const) {
+    for (const key of ['person', 'entities-10']) {
+      const run = find(variants, variant, key, 'latency');
+      const target = `zero upstream calls, ${key}, ${variant === 'warm-memory' ? 'cache in process' : 'cache in Redis'}, warm`;
+      if (run) targets.push({ target, result: `${dec(run.totalCallsPerRequest)} calls per request`, met: run.totalCallsPerRequest === 0 });
+      else missing(target);
+    }
+  }
+  const warm10 = find(variants, 'warm-memory', 'entities-10', 'latency');
+  const warmTarget = `_entities ×10, cache in process, warm: ≥ ${int(T.warmMemoryReqPerSec)} req/s and p50 ≤ ${T.warmMemoryP50Ms} ms`;
+  if (warm10) targets.push({ target: warmTarget, result: `${int(warm10.reqPerSec)} req/s, p50 ${warm10.latency.p50} ms`, met: warm10.reqPerSec >= T.warmMemoryReqPerSec && warm10.latency.p50 <= T.warmMemoryP50Ms });
+  else missing(warmTarget);
+  const redis10 = find(variants, 'warm-redis', 'entities-10', 'latency');
+  const redisTarget = `_entities ×10, cache in Redis, warm: ≥ ${int(T.warmRedisReqPerSec)} req/s`;
+  if (redis10) targets.push({ target: redisTarget, result: `${int(redis10.reqPerSec)} req/s, p50 ${redis10.latency.p50} ms`, met: redis10.reqPerSec >= T.warmRedisReqPerSec });
+  else missing(redisTarget);
+  const warm100 = find(variants, 'warm-memory', 'entities-100', 'latency');
+  const warm100Target = `mixed _entities ×100, cache in process, warm: p50 ≤ ${T.warm100P50Ms} ms`;
+  if (warm100) targets.push({ target: warm100Target, result: `p50 ${warm100.latency.p50} ms (${int(warm100.reqPerSec)} req/s, ${dec(warm100.totalCallsPerRequest)} calls/req)`, met: warm100.latency.p50 <= T.warm100P50Ms });
+  else missing(warm100Target);
+
+  const soakTarget = `RSS flat (± ${T.rssTolerance * 100} %) over a ${T.soakSeconds} s soak, record cache on`;
+  if (soak) {
+    targets.push({
+      target: soakTarget,
+      result: `largest deviation ${dec(soak.maxDeviation * 100, 1)} % over ${soak.seconds} s${soak.seconds < T.soakSeconds ? ` (a shorter soak: \`--soak ${T.soakSeconds}\` for the target's)` : ''}`,
+      met: soak.seconds >= T.soakSeconds ? soak.maxDeviation <= T.rssTolerance : soak.maxDeviation <= T.rssTolerance ? null : false,
+    });
+  } else missing(soakTarget);
+  return targets;
+}
+
+export const PERF_BEGIN = '<!-- bench:perf:begin (written by `npm run bench`) -->';
+export const PERF_END = '<!-- bench:perf:end -->';
+
+const status = (met: boolean | null) => (met === null ? 'not settled' : met ? '**met**' : '**not met**');
+
+export function perfMarkdown(main: RunResult[], variants: RunResult[], soak: SoakResult | null, notes: string[]): string {
+  const out: string[] = [PERF_BEGIN, '## Request path: CPU per request, default settings, warm caches', ''];
+  const line = (text = '') => out.push(text);
+  line('CPU per request = subgraph CPU seconds (user + system, its own process) ÷ GraphQL operations it executed in the window.');
+  line('The main tables above are the production settings (`NODE_ENV=production`, `LOG_LEVEL=warn`) with the record cache off.');
+  line('Variants measured here, each a subgraph process of its own beside the main ones, batched:');
+  line();
+  for (const [name, spec] of Object.entries(VARIANTS)) line(`- **${name}**: ${spec.label}; ${spec.scenarios.join(', ')} (${spec.modes.join(', ')})${spec.warm ? '. The preflight and the warm-up fill the cache; the measured window must make no upstream call' : ''}.`);
+  line();
+  line('| scenario | mode | settings | req/s | p50 ms | p99 ms | calls/req | CPU ms/req | CPU sg cores | other cores | failed |');
+  line('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const rows = [...main.filter((r) => r.loaders === 'on' && VARIANTS.default.scenarios.includes(r.scenario.key)), ...variants];
+  for (const run of rows) {
+    const failed = run.non2xx + run.graphqlErrors + run.socketErrors + run.timeouts + (run.preflightProblem ? 1 : 0);
+    line(`| ${run.scenario.key} | ${run.mode} | ${run.variant} | ${int(run.reqPerSec)} | ${run.latency.p50} | ${run.latency.p99} | ${dec(run.totalCallsPerRequest)} | ${dec(run.cpuMsPerRequest)} | ${dec(run.cpu.subgraph)} | ${run.cpu.other === null ? '?' : dec(run.cpu.other)} | ${failed ? `**${failed}**` : 0} |`);
+  }
+  line();
+  line('"other cores" = CPU used by processes outside the benchmark during the window (from /proc/stat): above 0.25 the figures of that row understate the subgraph.');
+  line();
+  for (const note of notes) line(`- ${note}`);
+  if (notes.length) line();
+  line('### Targets (request path)');
+  line();
+  line('| target | result | status |');
+  line('|---|---|---|');
+  for (const t of perfTargets(main, variants, soak)) line(`| ${t.target} | ${t.result} | ${status(t.met)} |`);
+  line();
+  line('Where a target is not met, the CPU profile below (`--profile`) names where the time goes.');
+  line(PERF_END);
+  return out.join('\n');
+}
+
+export function printTargets(main: RunResult[], variants: RunResult[], soak: SoakResult | null): void {
+  console.log('\ntargets (request path):');
+  for (const t of perfTargets(main, variants, soak)) console.log(`  ${(t.met === null ? 'NOT SETTLED' : t.met ? 'met' : 'NOT MET').padEnd(11)} ${t.target}: ${t.result}`);
+}
