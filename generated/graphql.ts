@@ -323,7 +323,7 @@ export type SearchIdentitiesQueryVariables = Exact<{
 }>;
 
 
-export type SearchIdentitiesQuery = { searchIdentities: { totalCount: number, edges: Array<{ cursor: string, node: { matchedBy: Array<IdentityProvider>, score: number, identity: { id: string, displayName: string | null, linkedAccounts: Array<{ id: string, provider: IdentityProvider }> } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type SearchIdentitiesQuery = { searchIdentities: { totalCount: number | null, edges: Array<{ cursor: string, node: { matchedBy: Array<IdentityProvider>, score: number, identity: { id: string, displayName: string | null, linkedAccounts: Array<{ id: string, provider: IdentityProvider }> } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type UserErrorFieldsFragment = { code: UserErrorCode, message: string, field: string | null, provider: IdentityProvider | null, providerCode: string | null, hint: string | null, retryable: boolean };
 
