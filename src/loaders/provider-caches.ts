@@ -66,10 +66,10 @@ export function createProviderCaches(shared: SharedState, ttlSeconds: Record<Pro
       // identities the mutation does not name: the other members, before and after. Rather than
       // find them (a read that could itself be stale), every write moves the whole Verato kinds
       // on to a new generation; writes are rare next to reads. Every identity has a Verato source
-      // record, so every mutation does. Verifa pages move on when a Verifa id is touched (a merge
-      // moves the edges of the identities related to the secondary).
-      const generational: ReadThrough<unknown>[] =
-        touched.length === 0 ? [] : [caches.veratoRecord, caches.veratoCluster, caches.veratoRelationships, ...(touched.some((id) => id.provider === 'verifa') ? [caches.verifaRelationships] : [])];
+      // record, so every mutation does, also one that names no identity (a Verato relationship
+      // deleted by its id). Verifa pages move on when a Verifa id is touched (a merge moves the
+      // edges of the identities related to the secondary).
+      const generational: ReadThrough<unknown>[] = [caches.veratoRecord, caches.veratoCluster, caches.veratoRelationships, ...(touched.some((id) => id.provider === 'verifa') ? [caches.verifaRelationships] : [])];
       const warn = (error: unknown) => {
         logger?.warn({ cache: 'invalidate', err: error instanceof Error ? error.message : String(error) }, 'record cache invalidation failed; other replicas may read the old record until its TTL');
       };

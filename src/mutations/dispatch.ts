@@ -11,7 +11,7 @@ import type { LinkInput, LinkOutcome, LinkResult, UnlinkInput, UnlinkOutcome } f
 import type { MergeInput, MergeOutcome, MergePreview, MergeResult, UnmergeInput, UnmergeOutcome, UnmergeResult } from './merge';
 import type { OwnershipProof } from './ownership';
 import type { CreateRelationshipInput, DeleteRelationshipOutcome, DeleteRelationshipRequest, RelationshipOutcome } from './relationships';
-import type { IdOf, PairRequest, PairRoute, PairWrite } from './route';
+import type { IdOf, PairRequest, PairRoute, PairWrite, Route } from './route';
 import { userError, type UserErrorRecord } from './user-errors';
 
 /**
@@ -48,13 +48,11 @@ export const PAIR_DISPATCH: { [M in PairMutation]: PairDispatch<M> } = {
   },
 };
 
-/** deleteRelationship has one identity: the one whose relationships listed the relationship. */
-const DELETE_RELATIONSHIP: { [P in ProviderName]?: DeleteRelationshipRoute<IdOf<P>> } = {
+/** deleteRelationship goes by the provider its relationship id names (Relationship.id is `<provider>:…`). */
+const DELETE_RELATIONSHIP: { [P in ProviderName]?: DeleteRelationshipRoute } = {
   verifa: verifaRoutes.deleteRelationship,
   verato: veratoRoutes.deleteRelationship,
 };
-const DELETE_RELATIONSHIP_SUPPORTED =
-  'a relationship of a Verifa identity (DELETE /identities/{id}/relationships/{relationship_id}) or of a Verato record\'s Link ID (deleteRelationshipService)';
 
 /** mergeIdentities with dryRun: computed from reads, for the providers that merge. */
 const MERGE_PREVIEWS: { [P in ProviderName]?: MergePreviewRoute<IdOf<P>> } = {
@@ -80,8 +78,8 @@ export type PairMutation = keyof PairMutations;
 
 export type PairRouteOf<M extends PairMutation, Id extends GlobalId = GlobalId> = PairRoute<PairMutations[M]['input'], PairMutations[M]['result'], PairMutations[M]['outcome'], Id>;
 export type PairRequestOf<M extends PairMutation, Id extends GlobalId = GlobalId> = PairRequest<PairMutations[M]['input'], PairMutations[M]['result'], PairMutations[M]['outcome'], Id>;
-/** The route of one provider for deleteRelationship; a user error refuses before any call. */
-export type DeleteRelationshipRoute<Id extends GlobalId = GlobalId> = (ctx: Context, request: DeleteRelationshipRequest<Id>) => PairWrite<DeleteRelationshipOutcome> | UserErrorRecord;
+/** The route of one provider for deleteRelationship; it parses the id's native part, and a user error refuses before any call. */
+export type DeleteRelationshipRoute = (ctx: Context, request: DeleteRelationshipRequest) => Route<DeleteRelationshipOutcome> | UserErrorRecord;
 export type MergePreviewRoute<Id extends GlobalId = GlobalId> = (ctx: Context, request: PairRequestOf<'mergeIdentities', Id>) => Promise<MergePreview>;
 
 interface PairDispatch<M extends PairMutation> {
@@ -100,8 +98,9 @@ export function mergePreviewFor(primary: GlobalId, secondary: GlobalId): MergePr
   return sameProviderEntry(MERGE_PREVIEWS, primary, secondary) ?? unsupported('mergeIdentities', PAIR_DISPATCH.mergeIdentities.supported);
 }
 
-export function deleteRelationshipRouteFor(identity: GlobalId): DeleteRelationshipRoute | UserErrorRecord {
-  return (DELETE_RELATIONSHIP[identity.provider] as DeleteRelationshipRoute | undefined) ?? unsupported('deleteRelationship', DELETE_RELATIONSHIP_SUPPORTED);
+/** The route for a relationship id's provider prefix; undefined when no provider's relationships have ids of that form. */
+export function deleteRelationshipRouteFor(provider: string): DeleteRelationshipRoute | undefined {
+  return Object.hasOwn(DELETE_RELATIONSHIP, provider) ? DELETE_RELATIONSHIP[provider as ProviderName] : undefined;
 }
 
 /** How the caller proves it owns these two accounts, when their provider allows self-service. */

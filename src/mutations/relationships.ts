@@ -1,8 +1,7 @@
 import type { Context } from '../context';
-import type { GlobalId } from '../domain/global-id';
 import type { RelationshipRecord } from '../domain/identity';
 import { deleteRelationshipRouteFor } from './dispatch';
-import { parseIdArgument, parsePair, runPairRoute, runRoute } from './run';
+import { parsePair, runPairRoute, runRoute } from './run';
 import type { Outcome } from './route';
 import { isUserError, userError, type UserErrorRecord } from './user-errors';
 
@@ -37,38 +36,31 @@ export async function createRelationship(ctx: Context, input: CreateRelationship
 }
 
 export interface DeleteRelationshipInput {
-  /** The provider's relationship id, as Relationship.id reads it. */
+  /** The relationship, as Relationship.id reads it from either end (`verifa:rel_…`, `verato:<id>`). */
   id: string;
-  /** The identity whose relationships listed it (its provider routes the delete). */
-  identityId: string;
   idempotencyKey?: string | null;
 }
 
 export interface DeleteRelationshipOutcome extends Outcome {
-  identityId: string | null;
+  /** The identities at its ends this subgraph can name (the Verifa ones; a Verato id names none). */
+  identityIds: string[];
   deletedId: string | null;
 }
 
-/** What the route of the identity's provider is handed. */
-export interface DeleteRelationshipRequest<Id extends GlobalId = GlobalId> {
+/** What the route of the relationship's provider is handed: the native part of its id, still to be parsed by that provider. */
+export interface DeleteRelationshipRequest {
   input: DeleteRelationshipInput;
-  identity: Id;
-  done(): DeleteRelationshipOutcome;
+  nativeId: string;
+  done(identityIds: string[]): DeleteRelationshipOutcome;
 }
 
-/** deleteRelationship: one relationship of an identity is removed, by the route of the identity's provider. */
+/** deleteRelationship: the relationship is removed from both ends, by the route of the provider its id names. */
 export async function deleteRelationship(ctx: Context, input: DeleteRelationshipInput): Promise<DeleteRelationshipOutcome> {
-  const refused = (userErrors: UserErrorRecord[]): DeleteRelationshipOutcome => ({ identityId: null, deletedId: null, userErrors });
-  const identity = parseIdArgument(input.identityId, 'identityId');
-  if (isUserError(identity)) return refused([identity]);
-  if (!RELATIONSHIP_ID.test(input.id)) return refused([userError('INVALID_INPUT', 'id is not a relationship id (Relationship.id).', { field: 'id' })]);
-  const route = deleteRelationshipRouteFor(identity);
-  if (isUserError(route)) return refused([route]);
-  const done = (): DeleteRelationshipOutcome => ({ identityId: input.identityId, deletedId: input.id, userErrors: [] });
-  const write = route(ctx, { input, identity, done });
+  const refused = (userErrors: UserErrorRecord[]): DeleteRelationshipOutcome => ({ identityIds: [], deletedId: null, userErrors });
+  const colon = input.id.indexOf(':');
+  const route = colon > 0 ? deleteRelationshipRouteFor(input.id.slice(0, colon)) : undefined;
+  const write = route?.(ctx, { input, nativeId: input.id.slice(colon + 1), done: (identityIds) => ({ identityIds, deletedId: input.id, userErrors: [] }) });
+  if (!write) return refused([userError('INVALID_INPUT', 'id is not a relationship id (Relationship.id of a Verifa or Verato relationship).', { field: 'id' })]);
   if (isUserError(write)) return refused([write]);
-  return runRoute(ctx, 'deleteRelationship', input, { ...write, touches: [input.identityId] }, refused);
+  return runRoute(ctx, 'deleteRelationship', input, write, refused);
 }
-
-/** (inferred) Provider relationship ids are short tokens; this keeps path and body tricks out before dispatch. */
-const RELATIONSHIP_ID = /^[A-Za-z0-9_.:-]{1,128}$/;

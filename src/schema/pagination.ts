@@ -126,11 +126,15 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-/** The `<Name>Connection` and `<Name>Edge` object types of a node type. */
-export function connectionTypes<T extends object>(Node: ClassType<T>, name: string, { plural }: { plural: string }) {
+/** The `<Name>Connection` and `<Name>Edge` object types of a node type (a list with its own paging words may say them). */
+export function connectionTypes<T extends object>(
+  Node: ClassType<T>,
+  name: string,
+  { plural, cursor, totalCount }: { plural: string; cursor?: string; totalCount?: string },
+) {
   @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
   class Edge {
-    @Field(() => String, { description: 'Opaque cursor of this item; pass it as `after` or `before`.' })
+    @Field(() => String, { description: cursor ?? 'Opaque cursor of this item; pass it as `after` or `before`.' })
     cursor!: string;
 
     @Field(() => Node, { description: 'The item.' })
@@ -148,7 +152,7 @@ export function connectionTypes<T extends object>(Node: ClassType<T>, name: stri
     @Field(() => PageInfo, { description: 'Where this page starts and ends, and whether more precede or follow.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { nullable: true, description: `All ${plural}, when the provider reports the total.` })
+    @Field(() => Int, { nullable: true, description: totalCount ?? `All ${plural}, when the provider reports the total.` })
     totalCount!: number | null;
   }
 

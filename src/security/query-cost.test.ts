@@ -43,6 +43,14 @@ describe('query cost of the identity schema, read from its @cost / @listSize', (
     expect(estimate('mutation { linkIdentities(input: { primaryId: "a", secondaryId: "b" }) { linkId } }').cost).toBe(10 + 1);
   });
 
+  it('searchIdentities is sized by first like relationships: its nodes and edges, 10 by default', () => {
+    const search = (first: string) => estimate(`{ searchIdentities(input: { email: "a@example.com" }${first}) { nodes { score identity { displayName } } edges { node { score } } } }`).cost;
+    const base = search(', first: 0');
+    expect(search(', first: 10')).toBeGreaterThan(base);
+    expect(search(', first: 20') - base).toBe(2 * (search(', first: 10') - base));
+    expect(search('')).toBe(search(', first: 10'));
+  });
+
   it('a profile page with two hops of 10 fits; four hops of 50 and three of 25 do not', () => {
     expect(estimate(`{ identity(id: "x") { ${hops(2, 10)} } }`).cost).toBeLessThan(QUERY_COST.maxCost);
     expect(estimate(`{ identity(id: "x") { ${hops(2, 25)} } }`).cost).toBeLessThan(QUERY_COST.maxCost);
@@ -142,6 +150,7 @@ describe('the SDL with @cost / @listSize composes', () => {
     ]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.supergraphSdl).toMatch(/\): RelationshipConnection[^\n]*@listSize\(assumedSize: 25, slicingArguments: \["first", "last"\], sizedFields: \["nodes", "edges"\]/s);
+    expect(result.supergraphSdl).toMatch(/\): IdentityMatchConnection![^\n]*@listSize\(assumedSize: 10, slicingArguments: \["first"\], sizedFields: \["nodes", "edges"\]/s);
     expect(result.supergraphSdl).toMatch(/related: Identity[^\n]*@cost\(weight: 2\)/);
   });
 });

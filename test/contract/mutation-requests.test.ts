@@ -1,6 +1,7 @@
 import {
   CreateRelationshipDocument,
   DeleteRelationshipDocument,
+  GetRelationshipsPageDocument,
   LinkIdentifierDocument,
   LinkIdentitiesDocument,
   MergeIdentitiesDocument,
@@ -547,20 +548,37 @@ describe('createRelationship', () => {
 });
 
 describe('deleteRelationship', () => {
-  it('Verifa: DELETE /api/v1/identities/{identity}/relationships/{relationship_id} without a body; both directions go', async () => {
+  /** The relationship ids an identity's relationships list (read before the calls a test looks at). */
+  async function relationshipIdsOf(identityId: string): Promise<string[]> {
+    const result = await stack.gql(GetRelationshipsPageDocument, { id: identityId, first: 10 });
+    return result.data!.identity!.relationships!.edges.map((edge) => edge.node.id);
+  }
+
+  it('Verifa: the id read from one end; GET the pair\'s Verifa end\'s relationships of that type, then one DELETE /api/v1/identities/{identity}/relationships/{relationship_id} without a body; both ends lose it', async () => {
     const verifa = stack.emulators.verifa!.store;
     const source = verifa.addIdentity();
     const related = verifa.addIdentity();
-    const relationship = verifa.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'family_member' });
+    verifa.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'family_member' });
+    const [id] = await relationshipIdsOf(`verifa:${related.id}`);
+    expect(await relationshipIdsOf(`verifa:${source.id}`)).toEqual([id]);
+    stack.clearCalls();
     const requestId = unique('ct-delrel-verifa-');
 
-    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: relationship.id, identityId: `verifa:${source.id}` } }, { 'x-request-id': requestId });
-    expect(result.data!.deleteRelationship).toMatchObject({ deletedId: relationship.id, userErrors: [], identity: { id: `verifa:${source.id}`, relationships: { nodes: [] } } });
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id } }, { 'x-request-id': requestId });
+    expect(result.data!.deleteRelationship).toMatchObject({ deletedId: id, userErrors: [] });
+    expect(result.data!.deleteRelationship.identities.map((identity) => identity.relationships?.nodes)).toEqual([[], []]);
 
+    // The id names the pair sorted: the first (a Verifa identity) is the end whose record goes.
+    const [end] = [source.id, related.id].sort();
+    const [lookup] = callsOf('verifa');
+    expect(`${lookup.method} ${lookup.path}`).toBe(`GET /api/v1/identities/${end}/relationships`);
+    expect(lookup.query).toEqual({ limit: '100', offset: '0', type: 'family_member' });
     const call = theWrite('verifa');
-    expect(`${call.method} ${call.path}`).toBe(`DELETE /api/v1/identities/${source.id}/relationships/${relationship.id}`);
+    expect(call.path).toMatch(new RegExp(`^/api/v1/identities/${end}/relationships/idrel_[0-9a-f]+$`));
+    expect(call.method).toBe('DELETE');
     expectVerifaHeaders(call, requestId, { body: false });
     expect(call.body).toBeUndefined();
+    expect(verifa.relationshipsFrom(source.id)).toEqual([]);
     expect(verifa.relationshipsFrom(related.id)).toEqual([]);
   });
 
@@ -569,29 +587,43 @@ describe('deleteRelationship', () => {
     const source = verifa.addIdentity();
     const related = verifa.addIdentity();
     const relationship = verifa.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'same_address' });
+    const [id] = await relationshipIdsOf(`verifa:${source.id}`);
+    stack.clearCalls();
 
-    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: relationship.id, identityId: `verifa:${source.id}` } });
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id } });
     expect(result.errors).toBeUndefined();
     expect(result.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id', provider: 'VERIFA', providerCode: 'validation_error' }]);
     expect(theWrite('verifa').method).toBe('DELETE');
     expect(verifa.relationshipsFrom(source.id).map((r) => r.id)).toEqual([relationship.id]);
   });
 
-  it('Verifa: an unknown relationship is NOT_FOUND', async () => {
-    const source = stack.emulators.verifa!.store.addIdentity();
-    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: 'idrel_unknown1', identityId: `verifa:${source.id}` } });
-    expect(result.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'VERIFA', providerCode: 'not_found' }]);
+  it('Verifa: a relationship no longer there is NOT_FOUND, without a DELETE', async () => {
+    const verifa = stack.emulators.verifa!.store;
+    const source = verifa.addIdentity();
+    const related = verifa.addIdentity();
+    const relationship = verifa.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'family_member' });
+    const [id] = await relationshipIdsOf(`verifa:${source.id}`);
+    verifa.deleteRelationship(relationship.id);
+    stack.clearCalls();
+
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id } });
+    expect(result.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'VERIFA' }]);
+    expect(writesOf('verifa')).toEqual([]);
   });
 
-  it('Verato: POST /link-ws/svc/deleteRelationshipService {trackingId, content:{id}}', async () => {
+  it('Verato: POST /link-ws/svc/deleteRelationshipService {trackingId, content:{id}} with the id Relationship.id carries', async () => {
     const verato = stack.emulators.verato!.store;
     const subject = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-DELREL-A') } });
     const object = verato.addSourceRecord({ source: { name: 'CRM', id: unique('CT-DELREL-B') } });
     const relationship = verato.addRelationship({ relationshipVerb: 'is guardian for', subjectVeratoId: subject.linkId, objectVeratoId: object.linkId, domain: 'Person' });
+    const [id] = await relationshipIdsOf(`verato:CRM:${object.source.id}`);
+    expect(id).toBe(`verato:${relationship.id}`);
+    stack.clearCalls();
     const requestId = unique('ct-delrel-verato-');
 
-    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: relationship.id!, identityId: `verato:CRM:${subject.source.id}` } }, { 'x-request-id': requestId });
-    expect(result.data!.deleteRelationship).toMatchObject({ deletedId: relationship.id, userErrors: [], identity: { relationships: { nodes: [] } } });
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id } }, { 'x-request-id': requestId });
+    expect(result.data!.deleteRelationship).toMatchObject({ deletedId: id, identities: [], userErrors: [] });
+    expect(await relationshipIdsOf(`verato:CRM:${subject.source.id}`)).toEqual([]);
 
     const call = theWrite('verato');
     expect(`${call.method} ${call.path}`).toBe('POST /link-ws/svc/deleteRelationshipService');
@@ -601,8 +633,7 @@ describe('deleteRelationship', () => {
   });
 
   it('Verato: an unknown relationship id is refused (success:false) and answered NOT_FOUND', async () => {
-    const record = stack.emulators.verato!.store.addSourceRecord({ source: { name: 'CRM', id: unique('CT-DELREL-C') } });
-    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: 'R-unknown', identityId: `verato:CRM:${record.source.id}` } });
+    const result = await stack.gql(DeleteRelationshipDocument, { input: { id: 'verato:R-unknown' } });
     expect(result.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'VERATO' }]);
   });
 });

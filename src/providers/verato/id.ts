@@ -31,3 +31,16 @@ export function veratoGlobalId(source: string, sourceId: string): string {
 
 /** A parsed global id of this provider. */
 export type VeratoGlobalId = { provider: 'verato'; nativeId: string } & VeratoIdParts;
+
+/** (inferred) Verato relationship ids are short tokens; they travel in a request body, this keeps tricks out before dispatch. */
+const RELATIONSHIP_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** A Verato relationship's global id is `verato:<Verato's relationship id>`: one record joins both ends. */
+export function veratoRelationshipGlobalId(relationshipId: string): string {
+  return `verato:${relationshipId}`;
+}
+
+/** The Verato relationship id in the native part of a relationship's global id; null when it cannot be one. */
+export function parseVeratoRelationshipId(nativeId: string): string | null {
+  return RELATIONSHIP_ID.test(nativeId) ? nativeId : null;
+}

@@ -1,6 +1,6 @@
 import { veratoSourceFor, type SourceMap } from './source-map';
 import { formatGlobalId, tryParseGlobalId, type GlobalId } from '../../domain/global-id';
-import { veratoGlobalId } from './id';
+import { veratoGlobalId, veratoRelationshipGlobalId } from './id';
 import type { Address, ClusterRecord, ClusterMemberRecord, IdentityRecord, RelationshipRecord } from '../../domain/identity';
 import { relationshipKindOf } from '../../domain/relationship-kind';
 import { emptyIdentity, isoDateTime, lastFour } from '../../domain/normalize';
@@ -85,7 +85,7 @@ export function toRelationshipRecords(linkId: string, relationships: VeratoRelat
       const label = verb ?? 'related';
       return {
         // One record joins both clusters, so its id is the same from either side.
-        id: `verato:${r.id!}`,
+        id: veratoRelationshipGlobalId(r.id!),
         provider: 'verato' as const,
         type: relationshipKindOf(label),
         label,

@@ -185,10 +185,10 @@ describe('Verato routes', () => {
   it('deletes a relationship by its id (deleteRelationshipService); a refusal is NOT_FOUND', async () => {
     const { ctx, clients, call } = mutationContext();
     clients.verato.deleteRelationship.mockResolvedValue({ id: 'R-1' });
-    expect(await deleteRelationship(ctx, { id: 'R-1', identityId: CRM })).toEqual({ identityId: CRM, deletedId: 'R-1', userErrors: [] });
+    expect(await deleteRelationship(ctx, { id: 'verato:R-1' })).toEqual({ identityIds: [], deletedId: 'verato:R-1', userErrors: [] });
     expect(clients.verato.deleteRelationship).toHaveBeenCalledWith(call, { id: 'R-1' }, 'never');
 
     clients.verato.deleteRelationship.mockRejectedValue(new ProviderRejection({ provider: 'verato', providerCode: 'success_false', message: 'Verato refused deleteRelationshipService.' }));
-    expect((await deleteRelationship(ctx, { id: 'R-404', identityId: CRM })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'verato' }]);
+    expect((await deleteRelationship(ctx, { id: 'verato:R-404' })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'verato' }]);
   });
 });

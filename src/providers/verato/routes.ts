@@ -7,6 +7,7 @@ import { ProviderRejection } from '../rejection';
 import { SourceRegistrationRefused, veratoAudit } from './client';
 import { refusalReason, unmergeRefusalReason, type VeratoPairWrite } from './refusals';
 import { veratoSourceFor } from './source-map';
+import { parseVeratoRelationshipId } from './id';
 import { toAddRelationshipContent, toLinkContent, toMergeContent, toPostIdentityContent, toRelationshipRecords, toUnlinkContent, toUnmergeContent } from './mapper';
 
 type VeratoId = IdOf<'verato'>;
@@ -116,19 +117,25 @@ export const veratoRoutes = {
   }) satisfies PairRouteOf<'createRelationship', VeratoId>,
 
   /** POST /deleteRelationshipService with the relationship id; (inferred) its only precondition is that the id exists, so a refusal is NOT_FOUND. */
-  deleteRelationship: ((ctx, { input, done }) => ({
-    upstreamIdempotency: false,
-    // Never retried: a repeat after a lost answer would be refused (the id is gone) and report a failure for a success.
-    execute: async () => {
-      try {
-        await ctx.clients.verato.deleteRelationship(ctx.call, { id: input.id }, 'never');
-      } catch (error) {
-        if (!isSuccessFalse(error)) throw error;
-        throw new RefusedBeforeWriting([userError('NOT_FOUND', 'Verato has no relationship with this id.', { field: 'id', provider: 'verato', providerCode: 'success_false' })]);
-      }
-      return done();
-    },
-  })) satisfies DeleteRelationshipRoute<VeratoId>,
+  deleteRelationship: ((ctx, { nativeId, done }) => {
+    const relationshipId = parseVeratoRelationshipId(nativeId);
+    if (!relationshipId) return userError('INVALID_INPUT', 'id is not a Verato relationship id (Relationship.id).', { field: 'id', provider: 'verato' });
+    return {
+      upstreamIdempotency: false,
+      // The id names no identity: the Verato caches still move on (loaders.forget), the router's cached entries wait for their TTL.
+      touches: [],
+      // Never retried: a repeat after a lost answer would be refused (the id is gone) and report a failure for a success.
+      execute: async () => {
+        try {
+          await ctx.clients.verato.deleteRelationship(ctx.call, { id: relationshipId }, 'never');
+        } catch (error) {
+          if (!isSuccessFalse(error)) throw error;
+          throw new RefusedBeforeWriting([userError('NOT_FOUND', 'Verato has no relationship with this id.', { field: 'id', provider: 'verato', providerCode: 'success_false' })]);
+        }
+        return done([]);
+      },
+    };
+  }) satisfies DeleteRelationshipRoute,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { UpstreamStatusError } from '../http/errors';
 import { ProviderRejection } from '../rejection';
 import { readVerifaErrorCode, toIdentityRecord, toRejection, toRelationshipPage, toRelationshipRecord } from './mapper';
+import { parseVerifaRelationshipId } from './id';
 import type { VerifaIdentity, VerifaRelationship } from './wire';
 
 const FULL_SSN = '900-11-0001';
@@ -98,7 +99,7 @@ describe('relationships', () => {
 
   it('maps a relationship to the related Verifa identity', () => {
     expect(toRelationshipRecord(relationship('family_member'))).toEqual({
-      id: expect.stringMatching(/^verifa:rel_[\w-]{22}$/),
+      id: expect.stringMatching(/^verifa:rel_[\w-]+$/),
       provider: 'verifa',
       type: 'family_member',
       label: 'family_member',
@@ -119,6 +120,16 @@ describe('relationships', () => {
     expect(toRelationshipRecord(backward).id).toBe(toRelationshipRecord(forward).id);
     expect(toRelationshipRecord(relationship('business_associate')).id).not.toBe(toRelationshipRecord(forward).id);
     expect(toRelationshipRecord({ ...forward, related_identity_id: 'idn_bob' }).id).not.toBe(toRelationshipRecord(forward).id);
+  });
+
+  it('decodes its id back to the sorted pair and the type (what deleteRelationship finds the records by); anything else is no id', () => {
+    const forward = relationship('family_member');
+    const nativeId = toRelationshipRecord(forward).id.slice('verifa:'.length);
+    expect(parseVerifaRelationshipId(nativeId)).toEqual({ ends: [forward.related_identity_id, forward.source_identity_id].sort(), type: 'family_member' });
+    const reversed = `rel_${Buffer.from(JSON.stringify([forward.source_identity_id, forward.related_identity_id].sort().reverse().concat('family_member'))).toString('base64url')}`;
+    for (const bad of ['idrel_1', 'rel_', 'rel_%%', `rel_${Buffer.from('[1,2,3]').toString('base64url')}`, reversed, `rel_${Buffer.from(JSON.stringify(['ext_a', 'ext_b', 'x'])).toString('base64url')}`, `rel_${'A'.repeat(2000)}`]) {
+      expect(parseVerifaRelationshipId(bad)).toBeNull();
+    }
   });
 
   it('keeps the type word as the label; a custom type is of kind custom', () => {

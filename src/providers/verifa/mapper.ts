@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { formatGlobalId, tryParseGlobalId } from '../../domain/global-id';
 import type { IdentityRecord, RelationshipPage, RelationshipRecord } from '../../domain/identity';
 import { relationshipKindOf } from '../../domain/relationship-kind';
@@ -6,6 +5,7 @@ import type { TransferSummary } from '../../domain/merge';
 import { emptyIdentity, isoDateTime, lastFour, normalizeStatus } from '../../domain/normalize';
 import { UpstreamStatusError } from '../http/errors';
 import { ProviderRejection } from '../rejection';
+import { verifaRelationshipNativeId } from './id';
 import {
   VERIFA_SYSTEM_RELATIONSHIP_TYPES,
   type CreateRelationshipBody,
@@ -80,16 +80,9 @@ export function toRelationshipRecord(relationship: VerifaRelationship): Relation
   };
 }
 
-/**
- * Verifa stores a relationship as two records, one per direction, each with an `idrel_` id of its
- * own, and names neither from the other. What both share is the pair of identities and the type
- * (Verifa refuses a second relationship of one type between one pair (inferred)), so the id is
- * derived from those: the same from both ends, without reading the other side.
- */
+/** The relationship's one id from both ends (see verifaRelationshipNativeId). */
 export function verifaRelationshipId(relationship: Pick<VerifaRelationship, 'source_identity_id' | 'related_identity_id' | 'relationship_type'>): string {
-  const pair = [relationship.source_identity_id, relationship.related_identity_id].sort();
-  const digest = createHash('sha256').update(JSON.stringify([...pair, relationship.relationship_type])).digest('base64url');
-  return `verifa:rel_${digest.slice(0, 22)}`;
+  return formatGlobalId('verifa', verifaRelationshipNativeId(relationship.source_identity_id, relationship.related_identity_id, relationship.relationship_type));
 }
 
 /** A type Verifa detects itself (same_ssn, merged…): shown, but never created or deleted by callers. */

@@ -2,6 +2,7 @@ import { emptyIdentity } from '../../domain/normalize';
 import { linkIdentities, unlinkIdentities } from '../../mutations/link';
 import { mergeIdentities } from '../../mutations/merge';
 import { createRelationship, deleteRelationship } from '../../mutations/relationships';
+import { verifaRelationshipId } from './mapper';
 import { idempotencyScope } from '../../mutations/idempotency';
 import { mutationContext, statusError } from '../../../test/support/mutation-context';
 
@@ -74,23 +75,42 @@ describe('Verifa routes', () => {
     expect(clients.verifa.deleteRelationship.mock.invocationCallOrder.every((order: number) => order > lastList)).toBe(true);
   });
 
-  it('deletes a relationship of the identity by its id; the 422 on a system relationship is the user error', async () => {
+  it('deletes a relationship by its id: finds the record of the pair and type on all pages from the Verifa end, one DELETE (Verifa removes both directions)', async () => {
     const { ctx, clients, call } = mutationContext();
+    const id = verifaRelationshipId({ source_identity_id: 'idn_bob0000000002', related_identity_id: 'idn_alice0000000001', relationship_type: 'family_member' });
+    const other = { source_identity_id: 'idn_alice0000000001', related_identity_id: 'idn_carol000000003', relationship_type: 'family_member' };
+    clients.verifa.listRelationships
+      .mockResolvedValueOnce({ data: Array.from({ length: 100 }, (_, i) => ({ ...other, id: `idrel_o${i}` })), pagination: { total: 101, limit: 100, offset: 0 } })
+      .mockResolvedValueOnce({ data: [{ id: 'idrel_bob', source_identity_id: 'idn_alice0000000001', related_identity_id: 'idn_bob0000000002', relationship_type: 'family_member' }], pagination: { total: 101, limit: 100, offset: 100 } });
     clients.verifa.deleteRelationship.mockResolvedValue({ deleted: true });
-    expect(await deleteRelationship(ctx, { id: 'idrel_9', identityId: A, idempotencyKey: 'd1' })).toEqual({ identityId: A, deletedId: 'idrel_9', userErrors: [] });
-    expect(clients.verifa.deleteRelationship).toHaveBeenCalledWith(call, 'idn_alice0000000001', 'idrel_9', 'safe');
+    expect(await deleteRelationship(ctx, { id, idempotencyKey: 'd1' })).toEqual({ identityIds: ['verifa:idn_alice0000000001', 'verifa:idn_bob0000000002'], deletedId: id, userErrors: [] });
+    expect(clients.verifa.listRelationships.mock.calls.map(([, identityId, page]: unknown[]) => [identityId, page])).toEqual([
+      ['idn_alice0000000001', { limit: 100, offset: 0, type: 'family_member' }],
+      ['idn_alice0000000001', { limit: 100, offset: 100, type: 'family_member' }],
+    ]);
+    expect(clients.verifa.deleteRelationship.mock.calls).toEqual([[call, 'idn_alice0000000001', 'idrel_bob', 'safe']]);
+  });
 
+  it('a relationship no longer listed is NOT_FOUND without a DELETE; the 422 on a system relationship is the user error', async () => {
+    const { ctx, clients } = mutationContext();
+    const id = verifaRelationshipId({ source_identity_id: 'idn_alice0000000001', related_identity_id: 'idn_bob0000000002', relationship_type: 'same_phone' });
+    clients.verifa.listRelationships.mockResolvedValue({ data: [], pagination: { total: 0, limit: 100, offset: 0 } });
+    expect((await deleteRelationship(ctx, { id })).userErrors).toMatchObject([{ code: 'NOT_FOUND', field: 'id', provider: 'verifa' }]);
+    expect(clients.verifa.deleteRelationship).not.toHaveBeenCalled();
+
+    clients.verifa.listRelationships.mockResolvedValue({ data: [{ id: 'idrel_sys', source_identity_id: 'idn_alice0000000001', related_identity_id: 'idn_bob0000000002', relationship_type: 'same_phone' }], pagination: { total: 1, limit: 100, offset: 0 } });
     clients.verifa.deleteRelationship.mockRejectedValue(validationError());
-    const outcome = await deleteRelationship(ctx, { id: 'idrel_sys', identityId: A });
+    const outcome = await deleteRelationship(ctx, { id });
     expect(outcome.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id', provider: 'verifa', providerCode: 'validation_error' }]);
     expect(outcome.userErrors[0].message).toMatch(/system relationships/);
   });
 
-  it('refuses a malformed relationship id or an identity of a provider without relationships, without a call', async () => {
+  it('refuses a malformed, bare or foreign relationship id, without a call', async () => {
     const { ctx, clients } = mutationContext();
-    expect((await deleteRelationship(ctx, { id: '../x', identityId: A })).userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id' }]);
-    expect((await deleteRelationship(ctx, { id: 'idrel_1', identityId: 'nope' })).userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'identityId' }]);
-    expect((await deleteRelationship(ctx, { id: 'idrel_1', identityId: 'auth0:auth0|65a1a1a1a1a1a1a1a1a1a003' })).userErrors).toMatchObject([{ code: 'UNSUPPORTED_OPERATION' }]);
+    for (const id of ['../x', 'idrel_1', 'verifa:idrel_1', 'verifa:rel_bm9wZQ', 'auth0:auth0|65a1a1a1a1a1a1a1a1a1a003', 'verato:a/b', 'constructor:x']) {
+      expect((await deleteRelationship(ctx, { id })).userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id' }]);
+    }
+    expect(clients.verifa.listRelationships).not.toHaveBeenCalled();
     expect(clients.verifa.deleteRelationship).not.toHaveBeenCalled();
   });
 

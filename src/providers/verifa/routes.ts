@@ -1,9 +1,11 @@
 import { transferWithDefaults } from '../../domain/merge';
 import type { Context } from '../../context';
+import { formatGlobalId } from '../../domain/global-id';
 import type { DeleteRelationshipRoute, MergePreviewRoute, PairRouteOf } from '../../mutations/dispatch';
 import { RefusedBeforeWriting, type IdOf } from '../../mutations/route';
 import { userError } from '../../mutations/user-errors';
 import { isSystemRelationshipType, relationshipIdsTo, toCreateRelationshipBody, toMergeBody, toMergeResult, toRelationshipPage, toRelationshipRecord } from './mapper';
+import { isVerifaIdentityId, parseVerifaRelationshipId } from './id';
 import { verifaRefusalWording } from './refusals';
 import { USER_LINKED } from './wire';
 
@@ -33,7 +35,7 @@ export const verifaRoutes = {
   unlinkIdentities: ((ctx, { primary, secondary, done }) => ({
     upstreamIdempotency: false,
     execute: async ({ retry }) => {
-      const relationshipIds = await userLinkedRelationshipIds(ctx, primary.nativeId, secondary.nativeId);
+      const relationshipIds = await relationshipIdsBetween(ctx, primary.nativeId, secondary.nativeId, USER_LINKED);
       if (relationshipIds.length === 0) throw new RefusedBeforeWriting([userError('NOT_LINKED', 'These Verifa identities have no user_linked relationship.', { provider: 'verifa', field: 'secondaryId' })]);
       for (const relationshipId of relationshipIds) await ctx.clients.verifa.deleteRelationship(ctx.call, primary.nativeId, relationshipId, retry);
       return done();
@@ -90,28 +92,42 @@ export const verifaRoutes = {
     };
   }) satisfies PairRouteOf<'createRelationship', VerifaId>,
 
-  /** DELETE /identities/{id}/relationships/{relationship_id}: Verifa refuses system relationships (422), which becomes the user error. */
-  deleteRelationship: ((ctx, { input, identity, done }) => ({
-    upstreamIdempotency: false,
-    refusalWording: verifaRefusalWording.deleteRelationship,
-    execute: async ({ retry }) => {
-      await ctx.clients.verifa.deleteRelationship(ctx.call, identity.nativeId, input.id, retry);
-      return done();
-    },
-  })) satisfies DeleteRelationshipRoute<VerifaId>,
+  /**
+   * The id names the pair and the type (id.ts): the record from the pair's Verifa end is found on
+   * all pages of its relationships and deleted; Verifa deletes both directions with it (contract).
+   * Verifa refuses system relationships (422), which becomes the user error.
+   */
+  deleteRelationship: ((ctx, { nativeId, done }) => {
+    const key = parseVerifaRelationshipId(nativeId);
+    if (!key) return userError('INVALID_INPUT', 'id is not a Verifa relationship id (Relationship.id).', { field: 'id', provider: 'verifa' });
+    const verifaEnds = key.ends.filter(isVerifaIdentityId);
+    const [source, related] = isVerifaIdentityId(key.ends[0]) ? key.ends : [key.ends[1], key.ends[0]];
+    const touches = verifaEnds.map((end) => formatGlobalId('verifa', end));
+    return {
+      upstreamIdempotency: false,
+      touches,
+      refusalWording: verifaRefusalWording.deleteRelationship,
+      execute: async ({ retry }) => {
+        const recordIds = await relationshipIdsBetween(ctx, source, related, key.type);
+        if (recordIds.length === 0) throw new RefusedBeforeWriting([userError('NOT_FOUND', 'Verifa has no such relationship (it may have been removed already).', { field: 'id', provider: 'verifa' })]);
+        for (const recordId of recordIds) await ctx.clients.verifa.deleteRelationship(ctx.call, source, recordId, retry);
+        return done(touches);
+      },
+    };
+  }) satisfies DeleteRelationshipRoute,
 };
 
 /** (inferred) Pages read at most to find a pair's edges: 50 × 100, far beyond any real pair, so a runaway listing cannot loop. */
 const MAX_RELATIONSHIP_PAGES = 50;
 const RELATIONSHIP_PAGE = 100;
 
-/** The ids of every user_linked relationship from one identity to the other, over all pages of the source's list. */
-async function userLinkedRelationshipIds(ctx: Context, sourceId: string, relatedId: string): Promise<string[]> {
+/** The record ids of every relationship of this type from one identity to the other, over all pages of the source's list. */
+async function relationshipIdsBetween(ctx: Context, sourceId: string, relatedId: string, type: string): Promise<string[]> {
   const ids: string[] = [];
   for (let pageIndex = 0; pageIndex < MAX_RELATIONSHIP_PAGES; pageIndex++) {
-    const page = await ctx.clients.verifa.listRelationships(ctx.call, sourceId, { limit: RELATIONSHIP_PAGE, offset: pageIndex * RELATIONSHIP_PAGE, type: USER_LINKED });
+    const page = await ctx.clients.verifa.listRelationships(ctx.call, sourceId, { limit: RELATIONSHIP_PAGE, offset: pageIndex * RELATIONSHIP_PAGE, type });
     if (!page) break;
-    ids.push(...relationshipIdsTo(page, relatedId, USER_LINKED));
+    ids.push(...relationshipIdsTo(page, relatedId, type));
     if (!toRelationshipPage(page).hasNextPage || page.data.length === 0) break;
   }
   return ids;

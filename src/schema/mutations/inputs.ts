@@ -153,15 +153,10 @@ export class UnmergeIdentitiesInput {
   idempotencyKey?: string | null;
 }
 
-@InputType({ description: 'Remove one relationship of an identity.' })
+@InputType({ description: 'Remove one relationship, from both ends.' })
 export class DeleteRelationshipInput {
-  @Field(() => ID, { description: 'The relationship, as Relationship.id reads it (Verifa idrel_…, Verato relationship id).' })
+  @Field(() => ID, { description: 'The relationship, as Relationship.id reads it from either end (Verifa `verifa:rel_…`, Verato `verato:<id>`).' })
   id!: string;
-
-  @Field(() => ID, {
-    description: "The identity whose relationships listed it: Verifa addresses the delete by identity, and the identity's provider routes it.",
-  })
-  identityId!: string;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DOC })
   idempotencyKey?: string | null;

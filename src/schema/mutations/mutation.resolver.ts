@@ -160,9 +160,12 @@ export class UnmergeIdentitiesPayloadResolver {
 
 @Resolver(() => DeleteRelationshipPayload)
 export class DeleteRelationshipPayloadResolver {
-  @FieldResolver(() => Identity, { nullable: true, description: 'The identity the relationship was removed from, read after the write.' })
-  identity(@Root() outcome: DeleteRelationshipOutcome, @Ctx() ctx: Context): Promise<IdentityRecord | null> {
-    return load(ctx, outcome.identityId);
+  @FieldResolver(() => [Identity], {
+    description: 'The identities at its ends, read after the write: both for a Verifa relationship; none for a Verato one, whose id names only Link IDs.',
+  })
+  async identities(@Root() outcome: DeleteRelationshipOutcome, @Ctx() ctx: Context): Promise<IdentityRecord[]> {
+    const records = await Promise.all(outcome.identityIds.map((id) => load(ctx, id)));
+    return records.filter((record): record is IdentityRecord => record !== null);
   }
 }
 

@@ -36,61 +36,78 @@ const read = async (id: string) => (await subgraph.execute<ReadData>(READ, { id 
 const callsTo = (emulator: { calls: { method: string; path: string }[] }, pattern: RegExp) => emulator.calls.filter((call) => pattern.test(`${call.method} ${call.path}`));
 
 describe('deleteRelationship', () => {
-  it('Verifa: removes the relationship; a read after it no longer lists it, and a replay of the key sends nothing', async () => {
+  it('Verifa: a relationship read from one end, deleted by its id, is gone from both ends; a replay of the key sends nothing', async () => {
     const source = verifa().store.addIdentity();
     const related = verifa().store.addIdentity();
-    const relationship = verifa().store.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'family_member' });
-    const identityId = `verifa:${source.id}`;
-    expect((await read(identityId)).relationships!.nodes).toEqual([{ id: relationship.id, type: 'family_member' }]);
+    verifa().store.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'family_member' });
+    const sourceId = `verifa:${source.id}`;
+    const relatedId = `verifa:${related.id}`;
+    const [listed] = (await read(sourceId)).relationships!.nodes;
+    expect(listed).toMatchObject({ id: expect.stringMatching(/^verifa:rel_/), type: 'FAMILY_MEMBER' });
+    expect((await read(relatedId)).relationships!.nodes).toEqual([listed]);
 
-    const input = { id: relationship.id, identityId, idempotencyKey: unique('del-verifa-') };
+    const input = { id: listed.id, idempotencyKey: unique('del-verifa-') };
     const first = await subgraph.execute(DeleteRelationshipDocument, { input });
     expect(first.errors).toBeUndefined();
-    expect(first.data!.deleteRelationship).toMatchObject({ deletedId: relationship.id, userErrors: [], identity: { id: identityId, relationships: { nodes: [] } } });
-    expect((await read(identityId)).relationships!.nodes).toEqual([]);
-    expect((await read(`verifa:${related.id}`)).relationships!.nodes).toEqual([]);
+    expect(first.data!.deleteRelationship).toMatchObject({ deletedId: listed.id, replayed: false, userErrors: [] });
+    expect(first.data!.deleteRelationship.identities.map((identity) => [identity.id, identity.relationships?.nodes])).toEqual(
+      [[sourceId, []], [relatedId, []]].sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
+    expect((await read(sourceId)).relationships!.nodes).toEqual([]);
+    expect((await read(relatedId)).relationships!.nodes).toEqual([]);
+    expect(callsTo(verifa(), /^DELETE /)).toHaveLength(1);
 
     const replay = await subgraph.execute(DeleteRelationshipDocument, { input });
-    expect(replay.data!.deleteRelationship).toEqual(first.data!.deleteRelationship);
+    expect(replay.data!.deleteRelationship).toEqual({ ...first.data!.deleteRelationship, replayed: true });
+    expect(callsTo(verifa(), /^DELETE /)).toHaveLength(1);
+
+    const again = await subgraph.execute(DeleteRelationshipDocument, { input: { id: listed.id } });
+    expect(again.data!.deleteRelationship).toMatchObject({ deletedId: null, identities: [], userErrors: [{ code: 'NOT_FOUND', field: 'id', provider: 'VERIFA' }] });
     expect(callsTo(verifa(), /^DELETE /)).toHaveLength(1);
   });
 
   it('Verifa: a system relationship is refused by Verifa (422) as an INVALID_INPUT userError on id, and is still listed', async () => {
     const source = verifa().store.addIdentity();
     const related = verifa().store.addIdentity();
-    const relationship = verifa().store.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'same_phone' });
-    const result = await subgraph.execute(DeleteRelationshipDocument, { input: { id: relationship.id, identityId: `verifa:${source.id}` } });
+    verifa().store.addRelationship({ source_identity_id: source.id, related_identity_id: related.id, relationship_type: 'same_phone' });
+    const [listed] = (await read(`verifa:${related.id}`)).relationships!.nodes;
+    const result = await subgraph.execute(DeleteRelationshipDocument, { input: { id: listed.id } });
     expect(result.errors).toBeUndefined();
-    expect(result.data!.deleteRelationship).toMatchObject({ deletedId: null, identity: null, userErrors: [{ code: 'INVALID_INPUT', field: 'id', provider: 'VERIFA', providerCode: 'validation_error' }] });
-    expect((await read(`verifa:${source.id}`)).relationships!.nodes).toEqual([{ id: relationship.id, type: 'same_phone' }]);
+    expect(result.data!.deleteRelationship).toMatchObject({ deletedId: null, identities: [], userErrors: [{ code: 'INVALID_INPUT', field: 'id', provider: 'VERIFA', providerCode: 'validation_error' }] });
+    expect((await read(`verifa:${source.id}`)).relationships!.nodes).toEqual([listed]);
   });
 
-  it('Verato: removes the relationship of the Link ID; a read after it no longer lists it, and a replay sends nothing', async () => {
+  it('Verato: removes the relationship by its id; a read after it no longer lists it from either end, and a replay sends nothing', async () => {
     const subject = verato().store.addSourceRecord({ source: { name: 'CRM', id: unique('DEL-A') } });
     const object = verato().store.addSourceRecord({ source: { name: 'CRM', id: unique('DEL-B') } });
     const relationship = verato().store.addRelationship({ relationshipVerb: 'is guardian for', subjectVeratoId: subject.linkId, objectVeratoId: object.linkId, domain: 'Person' });
-    const identityId = `verato:CRM:${subject.source.id}`;
-    expect((await read(identityId)).relationships!.nodes).toEqual([{ id: relationship.id, type: 'is guardian for' }]);
+    const subjectId = `verato:CRM:${subject.source.id}`;
+    const objectId = `verato:CRM:${object.source.id}`;
+    const [listed] = (await read(subjectId)).relationships!.nodes;
+    expect(listed).toMatchObject({ id: `verato:${relationship.id}` });
+    expect((await read(objectId)).relationships!.nodes.map((node) => node.id)).toEqual([listed.id]);
 
-    const input = { id: relationship.id!, identityId, idempotencyKey: unique('del-verato-') };
+    const input = { id: listed.id, idempotencyKey: unique('del-verato-') };
     const first = await subgraph.execute(DeleteRelationshipDocument, { input });
-    expect(first.data!.deleteRelationship).toMatchObject({ deletedId: relationship.id, userErrors: [], identity: { relationships: { nodes: [] } } });
-    expect((await read(identityId)).relationships!.nodes).toEqual([]);
+    expect(first.data!.deleteRelationship).toMatchObject({ deletedId: listed.id, identities: [], userErrors: [] });
+    expect((await read(subjectId)).relationships!.nodes).toEqual([]);
+    expect((await read(objectId)).relationships!.nodes).toEqual([]);
 
     await subgraph.execute(DeleteRelationshipDocument, { input });
     expect(callsTo(verato(), /deleteRelationshipService$/)).toHaveLength(1);
   });
 
-  it('an Auth0 identity is UNSUPPORTED_OPERATION and a malformed id INVALID_INPUT, without a call', async () => {
-    const auth0 = await subgraph.execute(DeleteRelationshipDocument, { input: { id: 'idrel_1', identityId: 'auth0:auth0|65a1a1a1a1a1a1a1a1a1a003' } });
-    expect(auth0.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'UNSUPPORTED_OPERATION' }]);
-    const malformed = await subgraph.execute(DeleteRelationshipDocument, { input: { id: 'idrel_1/../x', identityId: 'verifa:idn_abc' } });
-    expect(malformed.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id' }]);
+  it('a bare provider record id, a foreign or a malformed id is INVALID_INPUT, without a call', async () => {
+    const verifaRecord = verifa().store.addRelationship({ source_identity_id: verifa().store.addIdentity().id, related_identity_id: verifa().store.addIdentity().id, relationship_type: 'family_member' });
+    for (const id of [verifaRecord.id, `verifa:${verifaRecord.id}`, 'auth0:auth0|65a1a1a1a1a1a1a1a1a1a003', 'verifa:rel_../x', 'idrel_1/../x', '']) {
+      const result = await subgraph.execute(DeleteRelationshipDocument, { input: { id } });
+      expect(result.data!.deleteRelationship.userErrors).toMatchObject([{ code: 'INVALID_INPUT', field: 'id' }]);
+    }
     expect(subgraph.upstreamCalls()).toBe(0);
   });
 
   it(`needs ${SCOPES.relationshipsWrite}`, async () => {
-    const result = await subgraph.execute(DeleteRelationshipDocument, { input: { id: 'idrel_1', identityId: 'verifa:idn_abc' } }, { scopes: [SCOPES.read, SCOPES.link, SCOPES.merge] });
+    const result = await subgraph.execute(DeleteRelationshipDocument, { input: { id: 'verato:R-1' } }, { scopes: [SCOPES.read, SCOPES.link, SCOPES.merge] });
     expect(result.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(subgraph.upstreamCalls()).toBe(0);
   });

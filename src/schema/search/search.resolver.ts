@@ -6,7 +6,8 @@ import { BadUserInputError, ForbiddenError } from '../../errors/domain-errors';
 import { reportPartialFailure } from '../../errors/partial-failures';
 import type { PersonMatch } from '../../loaders/search';
 import { SCOPES, requiresScopes } from '../../security/scopes';
-import { decodeOffsetCursor, encodeOffsetCursor } from '../pagination';
+import { listSize } from '../../security/query-cost';
+import { checkConnectionArgs, connectionFromList } from '../pagination';
 import { Identity } from '../identity/identity.type';
 import { IdentityMatch, IdentityMatchConnection, SearchIdentitiesInput } from './search.type';
 
@@ -19,6 +20,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class SearchResolver {
   @Authorized(SCOPES.read)
   @Directive(requiresScopes(SCOPES.read))
+  @Directive(listSize({ assumedSize: DEFAULT_SEARCH_PAGE_SIZE, slicingArguments: ['first'], sizedFields: ['nodes', 'edges'] }))
   @Query(() => IdentityMatchConnection, {
     description:
       'People found by e-mail, name or birth date, one result per person (the accounts of one Verato cluster are one result), best match first. ' +
@@ -38,13 +40,11 @@ export class SearchResolver {
     if (criteria.birthDate && !ctx.caller.scopes.has(SCOPES.pii)) {
       throw new ForbiddenError(`Searching by birthDate needs the ${SCOPES.pii} scope.`, [SCOPES.pii]);
     }
-    if (!Number.isInteger(first) || first < 1 || first > MAX_SEARCH_PAGE_SIZE) {
-      throw new BadUserInputError(`first must be between 1 and ${MAX_SEARCH_PAGE_SIZE}; got ${first}.`, 'first');
-    }
-    const start = after ? decodeOffsetCursor(after, 'after') + 1 : 0;
+    // Refused before any provider is asked, like the criteria.
+    checkConnectionArgs({ first, after }, MAX_SEARCH_PAGE_SIZE);
     const { matches, failures } = await ctx.loaders.search(criteria);
     for (const failure of failures) reportPartialFailure(ctx, failure, info);
-    return toConnection(matches, start, first);
+    return connectionFromList(matches, { first, after }, MAX_SEARCH_PAGE_SIZE) as unknown as IdentityMatchConnection;
   }
 
   @FieldResolver(() => Identity, { nullable: true })
@@ -56,21 +56,4 @@ export class SearchResolver {
 function trimmed(value: string | null | undefined): string | null {
   const text = value?.trim();
   return text ? text : null;
-}
-
-/** Cursors are result positions, so `after` a cursor starts at the next one. */
-function toConnection(matches: PersonMatch[], start: number, first: number): IdentityMatchConnection {
-  const page = matches.slice(start, start + first);
-  const edges = page.map((match, index) => ({ cursor: encodeOffsetCursor(start + index), node: match as unknown as IdentityMatch }));
-  return {
-    edges,
-    nodes: edges.map((edge) => edge.node),
-    pageInfo: {
-      hasNextPage: start + first < matches.length,
-      hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    totalCount: matches.length,
-  };
 }

@@ -1,8 +1,7 @@
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, ObjectType } from 'type-graphql';
 import type { ProviderName } from '../../domain/provider-name';
 import { Identity, IdentityProvider } from '../identity/identity.type';
-
-// The search's connection types are its own until the lists share one Relay connection helper.
+import { connectionTypes } from '../pagination';
 
 @InputType({ description: 'What to find a person by; at least one field. Each provider is asked for what it can search.' })
 export class SearchIdentitiesInput {
@@ -38,41 +37,10 @@ export class IdentityMatch {
   score!: number;
 }
 
-@ObjectType({ description: 'One search result and its cursor.' })
-export class IdentityMatchEdge {
-  @Field(() => String, { description: 'Opaque cursor of this result; pass it as `after` to read the results after it.' })
-  cursor!: string;
-
-  @Field(() => IdentityMatch, { description: 'The person found.' })
-  node!: IdentityMatch;
-}
-
-@ObjectType({ description: 'Pagination state of a page of search results, Relay style.' })
-export class SearchPageInfo {
-  @Field(() => Boolean, { description: 'Whether more results follow the last one returned.' })
-  hasNextPage!: boolean;
-
-  @Field(() => Boolean, { description: 'Whether results come before the first one returned.' })
-  hasPreviousPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the first result returned.' })
-  startCursor!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last result returned; pass it as `after` for the next page.' })
-  endCursor!: string | null;
-}
-
-@ObjectType({ description: 'A page of people found by searchIdentities, best match first.' })
-export class IdentityMatchConnection {
-  @Field(() => [IdentityMatchEdge], { description: 'The results on this page with their cursors.' })
-  edges!: IdentityMatchEdge[];
-
-  @Field(() => [IdentityMatch], { description: 'The results on this page.' })
-  nodes!: IdentityMatch[];
-
-  @Field(() => SearchPageInfo, { description: 'Where this page starts and ends and whether more follow.' })
-  pageInfo!: SearchPageInfo;
-
-  @Field(() => Int, { description: 'People found by the providers that answered.' })
-  totalCount!: number;
-}
+/** IdentityMatchConnection and IdentityMatchEdge, with the schema's one PageInfo. */
+export const { Connection: IdentityMatchConnection, Edge: IdentityMatchEdge } = connectionTypes(IdentityMatch, 'IdentityMatch', {
+  plural: 'people found, best match first',
+  cursor: 'Opaque cursor of this result; pass it as `after` to read the results after it.',
+  totalCount: 'People found by the providers that answered (always given).',
+});
+export type IdentityMatchConnection = InstanceType<typeof IdentityMatchConnection>;
