@@ -126,15 +126,17 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
    * Forget what this request loaded about identities a mutation just changed, and remove them from
    * the shared record cache (every replica) before the payload is read: read-your-writes. Resolves
    * once the cache is cleared; never rejects (a cache failure is logged and the mutation answers).
+   * `{ shared: false }` forgets only this request's copies: for a write that sent nothing (a
+   * refusal before writing, an idempotent replay), whose shared records are still true.
    */
-  function forget(ids: Iterable<string | GlobalId>): Promise<void> {
+  function forget(ids: Iterable<string | GlobalId>, options: { shared?: boolean } = {}): Promise<void> {
     const touched = new Map<ProviderName, GlobalId[]>(PROVIDERS.map((provider) => [provider, []]));
     for (const id of ids) {
       const globalId = parsed(id);
       touched.get(globalId.provider)!.push(globalId);
     }
     for (const [provider, providerIds] of touched) loadersOf(provider).forget(providerIds as GlobalIdOf<typeof provider>[]);
-    return caches ? caches.invalidate([...touched.values()].flat()) : Promise.resolve();
+    return caches && options.shared !== false ? caches.invalidate([...touched.values()].flat()) : Promise.resolve();
   }
 
   /** The cluster a Verato Link ID names. */

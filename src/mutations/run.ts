@@ -49,8 +49,8 @@ export async function runRoute<O extends Outcome>(
       ]);
     }
     if (claim.state === 'replay') {
-      // The write happened in an earlier request: read what it touched as fresh as after the write.
-      ctx.loaders.forget(route.touches);
+      // The write happened in an earlier request, which cleared the shared cache of what it touched.
+      await ctx.loaders.forget(route.touches, { shared: false });
       ctx.idempotentReplay = true;
       return { ...(claim.outcome as O), replayed: true };
     }
@@ -80,7 +80,8 @@ export async function runRoute<O extends Outcome>(
       outcome = onRefusal([refusal]);
     }
   } finally {
-    await ctx.loaders.forget(route.touches);
+    // Only a write that may have landed makes the shared records stale (every replica drops them).
+    await ctx.loaders.forget(route.touches, { shared: !wroteNothing });
   }
   // A write that went through: the router's cached entries of what it touched are stale on every router.
   if (!wroteNothing && outcome.userErrors.length === 0) await ctx.routerCache.invalidate(route.touches, ctx.call);
