@@ -26,7 +26,7 @@ export type ProviderClients = ProviderClientMap & {
  */
 export function createProviderClients(config: Config, endpoints: ProviderEndpoints, logger: Logger, metrics: Metrics, shared: SharedState): ProviderClients {
   const clients = mapProviders<ProviderClientMap>(
-    (module) => module.createClient(endpoints[module.name], config[module.name], { logger, metrics, shared }) as ProviderClientMap[typeof module.name],
+    (module) => module.createClient(endpoints[module.name], config[module.name], { logger, metrics, shared, rateBudget: shared.rateBudget(module.name, config[module.name].rateLimit ?? null) }) as ProviderClientMap[typeof module.name],
   );
   const all = PROVIDERS.map((name) => clients[name]);
   return {

@@ -1,3 +1,4 @@
+import type { RateBudget } from '../budgets/rate-budget';
 import type { ProviderName } from '../domain/provider-name';
 import type { IdentityRecord, RelationshipPage } from '../domain/identity';
 import type { RunningEmulator } from '../emulators/harness';
@@ -52,6 +53,8 @@ export interface ClientDeps {
   logger: Logger;
   metrics: Metrics;
   shared: SharedState;
+  /** The provider's (fleet-wide) rate budget from `<P>_RATE_LIMIT_*`, built by createProviderClients. */
+  rateBudget: RateBudget;
 }
 
 /**

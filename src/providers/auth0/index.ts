@@ -44,7 +44,7 @@ export const auth0: ProviderModule<'auth0', Auth0Types> = {
       idTokenIssuer: emulator.issuer,
     }),
   },
-  createClient: (endpoint, settings, observability) => new Auth0Client({ ...observability, ...endpoint, policy: settings.policy, rateBudget: observability.shared?.rateBudget('auth0', settings.rateLimit ?? null) }),
+  createClient: (endpoint, settings, observability) => new Auth0Client({ ...observability, ...endpoint, policy: settings.policy }),
   createLoaders: (deps) => createAuth0Loaders(deps),
   mapper,
   refusals: auth0Refusals,

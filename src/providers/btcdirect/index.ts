@@ -31,7 +31,7 @@ export const btcdirect: ProviderModule<'btcdirect', BtcDirectTypes> = {
     start: (options) => startBtcDirectEmulator(options),
     endpoint: (emulator) => ({ baseUrl: emulator.baseUrl, auth: { kind: 'api_key', apiKey: DEMO_CREDENTIALS.btcdirect.apiKey } }),
   },
-  createClient: (endpoint, settings, observability) => new BtcDirectClient({ ...observability, ...endpoint, policy: settings.policy, rateBudget: observability.shared?.rateBudget('btcdirect', settings.rateLimit ?? null) }),
+  createClient: (endpoint, settings, observability) => new BtcDirectClient({ ...observability, ...endpoint, policy: settings.policy }),
   createLoaders: (deps) => createBtcDirectLoaders(deps),
   mapper,
   refusals: btcDirectRefusals,

@@ -34,7 +34,7 @@ export const verato: ProviderModule<'verato', VeratoTypes> = {
     // The embedded emulator serves the Person stack over plain HTTP.
     endpoint: (emulator) => ({ baseUrl: emulator.url, auth: { kind: 'bearer', token: DEMO_CREDENTIALS.verato.token }, stack: emulator.stack, tls: null }),
   },
-  createClient: (endpoint, settings, observability) => new VeratoClient({ ...observability, ...endpoint, policy: settings.policy, rateBudget: observability.shared?.rateBudget('verato', settings.rateLimit ?? null) }),
+  createClient: (endpoint, settings, observability) => new VeratoClient({ ...observability, ...endpoint, policy: settings.policy }),
   createLoaders: (deps) => createVeratoLoaders(deps),
   mapper,
   refusals: veratoRefusals,

@@ -31,7 +31,7 @@ export const verifa: ProviderModule<'verifa', VerifaTypes> = {
     start: (options) => startVerifaEmulator(options),
     endpoint: (emulator) => ({ baseUrl: emulator.baseUrl, auth: { apiKey: DEMO_CREDENTIALS.verifa.apiKey } }),
   },
-  createClient: (endpoint, settings, observability) => new VerifaClient({ ...observability, ...endpoint, policy: settings.policy, rateBudget: observability.shared?.rateBudget('verifa', settings.rateLimit ?? null), version: settings.version }),
+  createClient: (endpoint, settings, observability) => new VerifaClient({ ...observability, ...endpoint, policy: settings.policy, version: settings.version }),
   createLoaders: (deps) => createVerifaLoaders(deps),
   mapper,
   refusals: verifaRefusals,

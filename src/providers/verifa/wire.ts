@@ -179,17 +179,18 @@ export function isVerifaRelationship(body: unknown): body is VerifaRelationship 
   );
 }
 
-export function isVerifaRelationshipList(body: unknown): body is VerifaList<VerifaRelationship> {
-  if (!isRecord(body) || !arrayOf(body.data, isVerifaRelationship) || !isRecord(body.pagination)) return false;
-  const { limit, offset, total } = body.pagination;
-  return isNumber(limit) && isNumber(offset) && optional(total, isNumber);
+/** A Verifa list envelope (`data` + `pagination`) whose items pass `isItem`. */
+function isVerifaList<T>(isItem: (item: unknown) => item is T): (body: unknown) => body is VerifaList<T> {
+  return (body: unknown): body is VerifaList<T> => {
+    if (!isRecord(body) || !arrayOf(body.data, isItem) || !isRecord(body.pagination)) return false;
+    const { limit, offset, total } = body.pagination;
+    return isNumber(limit) && isNumber(offset) && optional(total, isNumber);
+  };
 }
 
-export function isVerifaIdentityList(body: unknown): body is VerifaList<VerifaIdentity> {
-  if (!isRecord(body) || !arrayOf(body.data, isVerifaIdentity) || !isRecord(body.pagination)) return false;
-  const { limit, offset, total } = body.pagination;
-  return isNumber(limit) && isNumber(offset) && optional(total, isNumber);
-}
+export const isVerifaRelationshipList = isVerifaList(isVerifaRelationship);
+
+export const isVerifaIdentityList = isVerifaList(isVerifaIdentity);
 
 export function isMergeReply(body: unknown): body is MergeReply {
   return (
