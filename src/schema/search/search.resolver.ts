@@ -2,9 +2,10 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, Directive, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import type { IdentityRecord } from '../../domain/identity';
-import { BadUserInputError, ForbiddenError } from '../../errors/domain-errors';
+import { BadUserInputError } from '../../errors/domain-errors';
 import { reportPartialFailure } from '../../errors/partial-failures';
 import type { PersonMatch } from '../../loaders/search';
+import { requireScopes } from '../../security/authorization';
 import { SCOPES, requiresScopes } from '../../security/scopes';
 import { listSize } from '../../security/query-cost';
 import { checkConnectionArgs, connectionFromList } from '../pagination';
@@ -37,9 +38,7 @@ export class SearchResolver {
     if (!criteria.email && !criteria.name && !criteria.birthDate) throw new BadUserInputError('Give at least one of input.email, input.name, input.birthDate.', 'input');
     if (criteria.email && !EMAIL.test(criteria.email)) throw new BadUserInputError('input.email is not an e-mail address.', 'input.email');
     if (criteria.birthDate && !DATE.test(criteria.birthDate)) throw new BadUserInputError('input.birthDate must be YYYY-MM-DD.', 'input.birthDate');
-    if (criteria.birthDate && !ctx.caller.scopes.has(SCOPES.pii)) {
-      throw new ForbiddenError(`Searching by birthDate needs the ${SCOPES.pii} scope.`, [SCOPES.pii]);
-    }
+    if (criteria.birthDate) requireScopes(ctx.caller, [SCOPES.pii]);
     // Refused before any provider is asked, like the criteria.
     checkConnectionArgs({ first, after }, MAX_SEARCH_PAGE_SIZE);
     const { matches, failures } = await ctx.loaders.search(criteria);
