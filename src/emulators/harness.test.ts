@@ -51,9 +51,13 @@ describe('emulator call log', () => {
     }
   });
 
-  it(`an emulator started without a limit keeps ${CALL_LOG_LIMIT} calls`, () => {
+  it(`an emulator started without a limit keeps ${CALL_LOG_LIMIT} calls`, async () => {
     expect(CALL_LOG_LIMIT).toBe(1_000);
     expect(new CallLog().limit).toBe(CALL_LOG_LIMIT);
+    const sent = CALL_LOG_LIMIT + 5;
+    for (let n = 0; n < sent; n += 50) await Promise.all(Array.from({ length: Math.min(50, sent - n) }, (_, i) => fetch(`${emulator.url}/n/${n + i}`)));
+    expect(emulator.calls).toHaveLength(CALL_LOG_LIMIT);
+    expect(emulator.receivedCalls()).toBe(sent);
   });
 
   it('never holds a credential header, query parameter or body field, but tells which one was sent', async () => {
