@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import { PROVIDERS, type ProviderName } from '../../src/domain/provider-name';
 import { DEMO_CREDENTIALS } from '../../src/emulators/seed';
 import { syntheticPerson } from '../../src/emulators/synthetic';
 import { Child, type Reply } from './children';
+import { redisServerInstalled } from './perf';
 import { BENCH_LATENCY_MS, PERSON_QUERY, zeroCalls, type Calls } from './scenarios';
 
 /**
@@ -72,7 +73,7 @@ interface Env {
 }
 
 export async function runFleet(options: FleetOptions, env: Env): Promise<FleetResult | null> {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) {
+  if (!redisServerInstalled()) {
     console.error('fleet: redis-server not found (apt-get install -y redis-server): scenario skipped');
     return null;
   }
