@@ -10,6 +10,7 @@ import {
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
+  type DirectiveNode,
 } from 'graphql';
 import type { Context } from '../context';
 import { requireScopes } from './authorization';
@@ -84,7 +85,11 @@ function requireAnyOf(ctx: Context, alternatives: ScopeAlternatives): void {
 }
 
 function declaredScopes(type: GraphQLNamedType): ScopeAlternatives | null {
-  const directives = [type.astNode, ...(type.extensionASTNodes ?? [])].flatMap((node) => node?.directives ?? []);
+  return requiredScopesIn([type.astNode, ...(type.extensionASTNodes ?? [])].flatMap((node) => node?.directives ?? []));
+}
+
+/** The scope alternatives a `@requiresScopes` among `directives` names (a type's or a field's), or null without one. */
+export function requiredScopesIn(directives: readonly DirectiveNode[]): ScopeAlternatives | null {
   const argument = directives.find((applied) => applied.name.value === 'requiresScopes')?.arguments?.find((arg) => arg.name.value === 'scopes');
   if (!argument || argument.value.kind !== Kind.LIST || argument.value.values.length === 0) return null;
   return valueFromASTUntyped(argument.value) as ScopeAlternatives;

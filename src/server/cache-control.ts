@@ -1,8 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { isObjectType, Kind, TypeInfo, visit, visitWithTypeInfo, type DirectiveNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { isObjectType, TypeInfo, visit, visitWithTypeInfo, type DirectiveNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context } from '../context';
 import type { ProviderName } from '../domain/provider-name';
 import { SCOPES } from '../security/scopes';
+import { requiredScopesIn } from '../security/type-scopes';
 
 /**
  * The `Cache-Control` header of every GraphQL response, for the router's response cache (and any
@@ -59,25 +60,16 @@ export function personalFields(schema: GraphQLSchema): ReadonlySet<string> {
   const fields = new Set<string>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const typeGated = needsMoreThanRead(type.astNode?.directives);
+    const typeGated = needsMoreThanRead([type.astNode, ...type.extensionASTNodes].flatMap((node) => node?.directives ?? []));
     for (const field of Object.values(type.getFields())) {
-      if (typeGated || needsMoreThanRead(field.astNode?.directives)) fields.add(`${type.name}.${field.name}`);
+      if (typeGated || needsMoreThanRead(field.astNode?.directives ?? [])) fields.add(`${type.name}.${field.name}`);
     }
   }
   return fields;
 }
 
-function needsMoreThanRead(directives: readonly DirectiveNode[] | undefined): boolean {
-  for (const directive of directives ?? []) {
-    if (directive.name.value !== 'requiresScopes') continue;
-    const scopes = directive.arguments?.find((argument) => argument.name.value === 'scopes')?.value;
-    if (!scopes || scopes.kind !== Kind.LIST) return true;
-    for (const alternative of scopes.values) {
-      const names = alternative.kind === Kind.LIST ? alternative.values : [alternative];
-      if (names.some((name) => name.kind !== Kind.STRING || name.value !== SCOPES.read)) return true;
-    }
-  }
-  return false;
+function needsMoreThanRead(directives: readonly DirectiveNode[]): boolean {
+  return (requiredScopesIn(directives) ?? []).some((alternative) => alternative.some((scope) => scope !== SCOPES.read));
 }
 
 /** Whether the document asks for any of `fields` (fragments and `_entities` type conditions included). */
