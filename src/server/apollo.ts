@@ -7,7 +7,7 @@ import { cacheControlPlugin } from './cache-control';
 import { createContext, type Context, type ContextDeps, type RequestFacts } from '../context';
 import { formatError } from '../errors/format-error';
 import type { LoaderOptions } from '../loaders/create-loaders';
-import { createSharedState, type SharedState } from '../shared-state';
+import type { SharedState } from '../shared-state';
 import { createProviderCaches } from '../loaders/provider-caches';
 import { createVeratoNotificationPoller, type VeratoNotificationPoller } from '../loaders/verato-notifications';
 import { mapProviders } from '../providers';
@@ -28,8 +28,8 @@ export interface SubgraphApolloDeps {
   logger: Logger;
   metrics: Metrics;
   loaderOptions?: LoaderOptions;
-  /** Idempotency keys, record caches, rate budgets (default: in process, for this server only). */
-  shared?: SharedState;
+  /** Idempotency keys, record caches, rate budgets: the one SharedState the provider clients were built with. */
+  shared: SharedState;
   /** The embedded dev issuer, whose token the playground page carries (none: a page without one). */
   devIssuer?: DevIssuer | null;
 }
@@ -51,7 +51,7 @@ export interface SubgraphApollo {
 export async function createSubgraphApollo(deps: SubgraphApolloDeps): Promise<SubgraphApollo> {
   const { config, logger, metrics } = deps;
   const cacheTtlSeconds = mapProviders<Record<ProviderName, number>>((module) => config[module.name].cacheTtlSeconds ?? config.sharedState.cacheTtlSeconds);
-  const shared = deps.shared ?? createSharedState({ ...config.sharedState, redisUrl: null }, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys });
+  const { shared } = deps;
   // Once per process: the record caches every request's loaders read through.
   const caches = createProviderCaches(shared, cacheTtlSeconds, logger);
   const veratoNotifications = createVeratoNotificationPoller({
