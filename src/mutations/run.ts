@@ -81,7 +81,7 @@ export async function runRoute<O extends Outcome>(
     }
   } finally {
     // Only a write that may have landed makes the shared records stale (every replica drops them).
-    await ctx.loaders.forget(route.touches, { shared: !wroteNothing });
+    await (wroteNothing ? ctx.loaders.forget(route.touches, { shared: false }) : ctx.loaders.forget(route.touches));
   }
   // A write that went through: the router's cached entries of what it touched are stale on every router.
   if (!wroteNothing && outcome.userErrors.length === 0) await ctx.routerCache.invalidate(route.touches, ctx.call);
