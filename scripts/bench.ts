@@ -11,6 +11,7 @@ import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
 import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, startRedis, withFleetSection, type FleetOptions } from './bench/fleet';
+import { runCalibration, type Calibration } from './bench/calibration';
 import { perfMarkdown, printTargets, redisServerInstalled, VARIANTS, type Variant } from './bench/perf';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
 import { DISTURBED_CORES, writeReport } from './bench/report';
@@ -31,12 +32,16 @@ process) with autocannon (this process), and writes BENCHMARKS.md.
 
   --profile           also profile the subgraph (node --cpu-prof) on _entities x10 with zero latency
   --only a,b          only these scenarios (${[...SCENARIOS.map((s) => s.key), FLEET_KEY].join(', ')}); "--only ${FLEET_KEY}" runs the
-                      fleet scenario alone (about 1-2 min) and rewrites only its section of the report
+                      fleet scenario alone (about 3 min) and rewrites only its section of the report
   --fleet-people N    synthetic people of the fleet scenario (1000)
+  --fleet-ttl S       CACHE_TTL_SECONDS of the fleet's cache-on replicas (60, the default of the subgraph)
+  --fleet-warmup S    warm-up of the fleet's cache-on run (one TTL, so that it measures steady state)
   --auth0-quota R,B   Auth0 quota the fleet scenario's emulator enforces: R requests/s, B burst (15,50)
   --auth0-budget R,B  the fleet's AUTH0_RATE_LIMIT_RPS,AUTH0_RATE_LIMIT_BURST (90 % of the quota)
   --modes a,b         only these emulator modes (latency, zero)
   --no-soak           skip the soak run
+  --no-calibration    skip measuring what the machine allows (a plain-resolver Apollo Server anchor and
+                      a bare upstream HTTP call, about 30 s), which the targets are read against
   --retry-disturbed N measure a scenario's batched+baseline pair again, up to N more times, while
                       processes outside the benchmark used > 0.25 cores in it; keep the least disturbed (0)
   --out FILE          where to write the report (BENCHMARKS.md)
@@ -52,6 +57,8 @@ export interface Options {
   connections: number;
   soak: number | null;
   profile: boolean;
+  /** Measure what the machine allows (scripts/bench/calibration.ts). */
+  calibrate: boolean;
   retryDisturbed: number;
   only: string[] | null;
   modes: BenchMode[];
@@ -76,8 +83,8 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer >= ${min}; got "${v}"`);
     return n;
   };
-  const withValue = new Set(['--duration', '--warmup', '--connections', '--soak', '--only', '--modes', '--out', '--port-base', '--retry-disturbed', '--fleet-people', '--auth0-quota', '--auth0-budget']);
-  const switches = new Set(['--profile', '--no-soak']);
+  const withValue = new Set(['--duration', '--warmup', '--connections', '--soak', '--only', '--modes', '--out', '--port-base', '--retry-disturbed', '--fleet-people', '--fleet-ttl', '--fleet-warmup', '--auth0-quota', '--auth0-budget']);
+  const switches = new Set(['--profile', '--no-soak', '--no-calibration']);
   for (let i = 0; i < argv.length; i++) {
     if (withValue.has(argv[i])) i++;
     else if (!switches.has(argv[i])) throw new Error(`unknown option "${argv[i]}" (see --help)`);
@@ -101,6 +108,7 @@ function parseOptions(argv: string[]): Options {
     connections: number('--connections', 10, 1),
     soak: argv.includes('--no-soak') ? null : number('--soak', 20, 1),
     profile: argv.includes('--profile'),
+    calibrate: !argv.includes('--no-calibration'),
     retryDisturbed: number('--retry-disturbed', 0, 0),
     only,
     modes,
@@ -110,6 +118,8 @@ function parseOptions(argv: string[]): Options {
     fleet: {
       duration: number('--duration', 10, 1),
       warmup: number('--warmup', 3, 0),
+      ttl: number('--fleet-ttl', 60, 1),
+      cacheWarmup: number('--fleet-warmup', number('--fleet-ttl', 60, 1), 0),
       connections: number('--connections', 10, 1),
       people: number('--fleet-people', 1000, 1000),
       quota,
@@ -393,7 +403,7 @@ async function main(): Promise<void> {
   const runsPlanned = options.modes.reduce((n, mode) => n + scenarios.filter((s) => s.modes.includes(mode)).length * 2, 0);
   console.log(
     `bench: ${runsPlanned} runs x (${options.warmup} s warm-up + ${options.duration} s), ${options.connections} connections` +
-      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profile' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? options.duration + options.warmup + 8 : 0)) / 60)} min`,
+      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profile' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? options.duration + options.warmup + 8 : 0) + (options.calibrate ? 2 * (options.duration + options.warmup) + 5 : 0)) / 60)} min`,
   );
 
   // Callers present a JWT, verified on every request against a JWKS, as in production.
@@ -466,6 +476,10 @@ async function main(): Promise<void> {
   if (options.profile) profile = await runProfile(stack, options, startSubgraph);
 
   await emulators.child.stop();
+  // Measured with nothing else of the bench running, like the scenarios.
+  const calibration: Calibration | null = options.calibrate
+    ? await runCalibration({ dist: DIST, duration: options.duration, warmup: options.warmup, connections: options.connections, cores: os.cpus().length })
+    : null;
   const fleetSection = fleetSelected ? await runFleetSection(callerIssuer.env, stack.headers, routerSecret) : fleetSectionOf(previousReport);
   await callerIssuer.close();
 
@@ -483,9 +497,9 @@ async function main(): Promise<void> {
     discarded,
     autocannonVersion: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version,
   });
-  const markdown = `${report.markdown.trimEnd()}\n\n${perfMarkdown(runs, variants.runs, soak, variants.notes)}\n`;
+  const markdown = `${report.markdown.trimEnd()}\n\n${perfMarkdown(runs, variants.runs, soak, variants.notes, calibration)}\n`;
   writeFileSync(options.out, fleetSection ? withFleetSection(markdown, fleetSection) : markdown);
-  printTargets(runs, variants.runs, soak);
+  printTargets(runs, variants.runs, soak, calibration);
   console.log(`\nwrote ${options.out}`);
   if (report.errorCount > 0) {
     console.error(`\n${'!'.repeat(78)}\n!!! THIS RUN HAD ${report.errorCount} FAILED REQUESTS / CHECKS: its figures are not valid (see ${options.out}).\n${'!'.repeat(78)}`);

@@ -27,6 +27,10 @@ export const FLEET_END = '<!-- bench:fleet:end -->';
 export interface FleetOptions {
   duration: number;
   warmup: number;
+  /** CACHE_TTL_SECONDS of the cache-on replicas. */
+  ttl: number;
+  /** Warm-up of the cache-on run: at least one TTL, so that records expire and are read again inside the measured window (steady state). */
+  cacheWarmup: number;
   connections: number;
   people: number;
   /** Auth0's quota as the emulator enforces it. */
@@ -163,9 +167,9 @@ export async function runFleet(options: FleetOptions, env: Env): Promise<FleetRe
   };
 
   try {
-    let replicas = await startReplicas(60);
+    let replicas = await startReplicas(options.ttl);
     const zipf = () => bodies[sampler()];
-    if (options.warmup > 0) await measure('cache on (warm-up)', replicas.map((r) => r.url), zipf, options.warmup, options.connections);
+    if (options.cacheWarmup > 0) await measure('cache on (warm-up)', replicas.map((r) => r.url), zipf, options.cacheWarmup, options.connections);
     const on = await measure('cache on', replicas.map((r) => r.url), zipf, options.duration, options.connections);
     const hot = bodies[0];
     await load(replicas[0].url, env.headers, () => hot, 1, 1);
@@ -344,8 +348,9 @@ export function fleetMarkdown(result: FleetResult, command: string, at: Date): s
       `(${PROVIDERS.map((p) => `${p} ${BENCH_LATENCY_MS[p]} ms`).join(', ')}), ${options.people} synthetic people (one Verato cluster each) ` +
       `and Auth0's Management API quota enforced at ${options.quota.perSecond} requests/s sustained, ${options.quota.burst} burst; the fleet's Auth0 budget ` +
       `AUTH0_RATE_LIMIT_RPS=${options.budget.perSecond} AUTH0_RATE_LIMIT_BURST=${options.budget.burst}. Load: the person query (identity, linked accounts, relationships) ` +
-      `for a Zipf-distributed (s = ${options.zipfExponent}) person, by one of their four ids, ${options.connections} connections split over both replicas, ` +
-      `${options.warmup} s warm-up then ${options.duration} s measured. p50/p99 are the slower replica's. "Cache off" is CACHE_TTL_SECONDS=0.`,
+      `for a Zipf-distributed (s = ${options.zipfExponent}) person, by one of their four ids, ${options.connections} connections split over both replicas. ` +
+      `Cache on: CACHE_TTL_SECONDS=${options.ttl}, ${options.cacheWarmup} s warm-up ${options.cacheWarmup >= options.ttl ? '(at least one TTL: the measured window includes records expiring and read again, i.e. steady state)' : '(**shorter than one TTL: no record expires in the measured window, so this is not steady state**)'}, then ${options.duration} s measured. ` +
+      `Cache off: CACHE_TTL_SECONDS=0, ${options.warmup} s warm-up, ${options.duration} s measured. p50/p99 are the slower replica's.`,
     '',
     '| Run | req/s | p50 ms | p99 ms | upstream calls / request | cache hit ratio | provider calls/s | provider 429s | PROVIDER_RATE_LIMITED answers | other errors |',
     '|---|---|---|---|---|---|---|---|---|---|',

@@ -49,6 +49,8 @@ export class RateBudgetExceededError extends Error {
 
 export interface RateBudget {
   readonly provider: ProviderName;
+  /** A budget is configured (`<P>_RATE_LIMIT_RPS`): calls may wait for it, not only for a pause the provider asked for. */
+  readonly limited: boolean;
   /** Resolves when a call may be sent before `deadlineEpochMs`; rejects at once with RateBudgetExceededError otherwise. */
   acquire(deadlineEpochMs: number): Promise<void>;
   /** Follows the X-RateLimit-* headers of a provider answer. */
@@ -85,6 +87,10 @@ class FleetRateBudget implements RateBudget {
     this.provider = options.provider;
     this.now = options.now ?? Date.now;
     this.limiter = options.limit ? limiterFor(options) : null;
+  }
+
+  get limited(): boolean {
+    return this.limiter !== null;
   }
 
   async acquire(deadlineEpochMs: number): Promise<void> {

@@ -6,7 +6,14 @@ import type { ProviderClients } from '../providers/provider-clients';
 import { ProviderReadError } from '../providers/read-error';
 import { DEFAULT_SOURCE_MAP, parseSourceMap } from '../providers/verato/source-map';
 import { parseGlobalId } from '../domain/global-id';
+import { CoalescedUserReads, type UserReadCalls } from '../providers/auth0/user-reads';
 import { createLoaders } from './create-loaders';
+
+/** A fake Auth0 client's reads, with `readUsers` made of them as the real client does (no rate budget configured). */
+function auth0Reads<T extends Pick<UserReadCalls, 'getUser' | 'searchUsersByIds'>>(calls: T) {
+  const reads = new CoalescedUserReads({ ...calls, rateBudgeted: false, reserveBudgetCall: () => Promise.reject(new Error('no rate budget')) }, 50);
+  return { ...calls, readUsers: (ctx: Parameters<UserReadCalls['getUser']>[0], ids: readonly string[]) => reads.read(ctx, ids) };
+}
 
 const BTC_ID = 'a1c3e5f7a9b1c3d5e7f9a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3';
 
@@ -59,7 +66,7 @@ function fakeClients() {
         return { data: all.slice(page.offset, page.offset + page.limit), pagination: { total: all.length, limit: page.limit, offset: page.offset } };
       }),
     },
-    auth0: {
+    auth0: auth0Reads({
       getUser: jest.fn(async (_ctx: unknown, userId: string) => {
         calls.push(`auth0 getUser ${userId}`);
         return { user_id: userId, name: 'exact' };
@@ -68,7 +75,7 @@ function fakeClients() {
         calls.push(`auth0 searchUsersByIds ${userIds.join(',')}`);
         return userIds.filter((id) => id !== 'auth0|unknown').map((id) => ({ user_id: id, name: 'searched' }));
       }),
-    },
+    }),
     btcdirect: {
       getUserInfo: jest.fn(async (_ctx: unknown, identifier: string) => {
         calls.push(`btcdirect getUserInfo ${identifier}`);
@@ -222,7 +229,7 @@ describe('createLoaders: forget', () => {
     loaders.forget(['auth0:auth0|a']);
     calls.length = 0;
     await Promise.all([loaders.identity('auth0:auth0|a'), loaders.identity('auth0:auth0|b')]);
-    expect(calls.sort()).toEqual(['auth0 getUser auth0|a', 'auth0 searchUsersByIds auth0|b']);
+    expect(calls.sort()).toEqual(['auth0 getUser auth0|a', 'auth0 getUser auth0|b']);
   });
 
   it('drops every cluster and relationship read, whichever ids were touched', async () => {

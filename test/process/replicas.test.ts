@@ -179,13 +179,17 @@ describeWithRedis('two subgraph processes, one Redis, the emulators in a third p
     const refused = answers.filter((answer) => answer.errors?.every((error) => error.extensions?.code === 'PROVIDER_RATE_LIMITED'));
     // Every answer is the record or PROVIDER_RATE_LIMITED: nothing else (no provider 429 passed on).
     expect({ other: answers.length - read.length - refused.length }).toEqual({ other: 0 });
-    expect(refused.length).toBeGreaterThan(0);
+    // The readers asked for more users than the budget has calls, so the budget bound them.
+    expect(answers.length).toBeGreaterThan(RATE.burst + RATE.rps * BURST_SECONDS);
     expect(read.length).toBeGreaterThan(0);
     expect(inWindow.length).toBeLessThanOrEqual(RATE.burst + RATE.rps * BURST_SECONDS);
     // A reader that was waiting for budget at the end sends at most one more call each.
     expect(auth0Calls.length).toBeLessThanOrEqual(RATE.burst + RATE.rps * BURST_SECONDS + 8);
-    // Each answered read cost one call (records were distinct, none cached).
-    expect(auth0Calls.filter((call) => call.path.startsWith('/api/v2/users')).length).toBe(read.length);
+    // Records were distinct and none cached: every user answered was read, a refused one never
+    // reached Auth0, and reads that waited for the budget together shared one search.
+    const userReads = auth0Calls.filter((call) => call.path.startsWith('/api/v2/users')).length;
+    expect(userReads).toBeGreaterThan(0);
+    expect(userReads).toBeLessThanOrEqual(read.length);
   }, 60_000);
 
   it('keeps no demo person data in plain text in Redis (every key and value scanned)', async () => {

@@ -1,10 +1,11 @@
 import { UpstreamAuthError } from '../http/errors';
 import { TokenCache, type IssuedToken } from '../http/token-cache';
-import { HttpTransport, type CallContext } from '../http/transport';
+import { HttpTransport, type BudgetReservation, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
 import type { Auth0Auth } from './config';
 import { Auth0IdTokenVerifier } from './id-token';
 import { readAuth0ErrorCode } from './mapper';
+import { CoalescedUserReads } from './user-reads';
 import {
   isAuth0User,
   isIdentityList,
@@ -38,6 +39,7 @@ export class Auth0Client {
   readonly idTokens: Auth0IdTokenVerifier;
   /** The management token from /oauth/token; null with a static AUTH0_MGMT_TOKEN. */
   private readonly tokens: TokenCache<IssuedToken> | null;
+  private readonly userReads: CoalescedUserReads;
 
   constructor(private readonly options: ProviderClientOptions<Auth0Auth> & { idTokenAudiences: readonly string[]; managementAudience: string; idTokenIssuer: string }) {
     const auth = options.auth;
@@ -61,6 +63,15 @@ export class Auth0Client {
       errors: { errorCode: readAuth0ErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
       authHeaders: async (ctx) => ({ authorization: `Bearer ${await this.accessToken(ctx)}` }),
     });
+    this.userReads = new CoalescedUserReads(
+      {
+        rateBudgeted: this.transport.rateBudgeted,
+        reserveBudgetCall: (ctx) => this.transport.reserveBudgetCall(ctx, { method: 'GET', pathTemplate: '/api/v2/users' }),
+        getUser: (ctx, userId, reserved) => this.getUser(ctx, userId, reserved),
+        searchUsersByIds: (ctx, userIds, reserved) => this.searchUsersByIds(ctx, userIds, reserved),
+      },
+      AUTH0_SEARCH_BATCH,
+    );
     this.userTransport = new HttpTransport({
       provider: 'auth0',
       baseUrl: options.baseUrl,
@@ -73,8 +84,17 @@ export class Auth0Client {
     });
   }
 
+  /**
+   * Users by id with the machine token: one id exactly (GET), several in one search; coalesced
+   * with other requests' reads while the rate budget makes them wait (see user-reads.ts).
+   * Answers every id asked, `null` for a user Auth0 does not have.
+   */
+  readUsers(ctx: CallContext, userIds: readonly string[]): Promise<Map<string, Auth0User | null>> {
+    return this.userReads.read(ctx, userIds);
+  }
+
   /** Batch read: `GET /api/v2/users?q=user_id:("a" OR "b")&search_engine=v3` (eventually consistent). */
-  async searchUsersByIds(ctx: CallContext, userIds: readonly string[]): Promise<Auth0User[]> {
+  async searchUsersByIds(ctx: CallContext, userIds: readonly string[], reserved?: BudgetReservation): Promise<Auth0User[]> {
     if (userIds.length === 0) return [];
     if (userIds.length > AUTH0_SEARCH_BATCH) throw new RangeError(`at most ${AUTH0_SEARCH_BATCH} ids per search`);
     const q = `user_id:(${userIds.map(luceneQuote).join(' OR ')})`;
@@ -86,7 +106,7 @@ export class Auth0Client {
         query: { q, search_engine: 'v3', per_page: AUTH0_SEARCH_BATCH },
         retry: 'safe',
         shape: isListUsersResponse,
-      }),
+      }, reserved),
     );
     const body = response.body;
     return Array.isArray(body) ? body : body.users;
@@ -111,7 +131,7 @@ export class Auth0Client {
   }
 
   /** Exact read: `GET /api/v2/users/{id}` (`|` encoded); null on 404. */
-  async getUser(ctx: CallContext, userId: string): Promise<Auth0User | null> {
+  async getUser(ctx: CallContext, userId: string, reserved?: BudgetReservation): Promise<Auth0User | null> {
     const response = await this.withFreshTokenOnce(() =>
       this.transport.send<Auth0User>(ctx, {
         method: 'GET',
@@ -120,7 +140,7 @@ export class Auth0Client {
         retry: 'safe',
         acceptStatuses: [404],
         shape: isAuth0User,
-      }),
+      }, reserved),
     );
     return response.status === 404 ? null : response.body;
   }

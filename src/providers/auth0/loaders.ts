@@ -7,9 +7,10 @@ import type { Auth0GlobalId } from './id';
 import { toIdentityRecord } from './mapper';
 
 /**
- * Users are read in batches through the user search (at most AUTH0_SEARCH_BATCH ids a call); a
- * lone id, and a user written in this request, is read exactly (GET), since the search lags
- * behind writes.
+ * Users are read in batches through the user search (at most AUTH0_SEARCH_BATCH ids a call), a
+ * lone id exactly (GET), both coalesced with other requests' reads while the rate budget makes
+ * them wait (Auth0Client.readUsers); a user written in this request is always read exactly and on
+ * its own, since the search lags behind writes.
  */
 export function createAuth0Loaders({ client, call, loader, cache }: ProviderLoaderDeps<Auth0Client>) {
   const writtenInThisRequest = new Set<string>();
@@ -18,18 +19,18 @@ export function createAuth0Loaders({ client, call, loader, cache }: ProviderLoad
     'auth0',
     'auth0User',
     (keys) => throughCache(cache?.auth0User, keys, async (userIds) => {
-      const exact = userIds.length === 1 ? userIds : userIds.filter((id) => writtenInThisRequest.has(id));
-      const searched = userIds.filter((id) => !exact.includes(id));
-      const found = new Map<string, IdentityRecord | Error>();
+      const exact = userIds.filter((id) => writtenInThisRequest.has(id));
+      const read = userIds.filter((id) => !writtenInThisRequest.has(id));
+      const found = new Map<string, IdentityRecord | null | Error>();
       const [exactResults] = await Promise.all([
         fanOut(exact, async (id) => {
           const user = await client.getUser(call, id);
           return user ? toIdentityRecord(user) : null;
         }),
-        searched.length > 0 &&
-          client.searchUsersByIds(call, searched).then(
-            (users) => users.forEach((user) => found.set(user.user_id, toIdentityRecord(user))),
-            (error: Error) => searched.forEach((id) => found.set(id, error)),
+        read.length > 0 &&
+          client.readUsers(call, read).then(
+            (users) => users.forEach((user, id) => found.set(id, user && toIdentityRecord(user))),
+            (error: Error) => read.forEach((id) => found.set(id, error)),
           ),
       ]);
       exact.forEach((id, i) => found.set(id, exactResults[i] as IdentityRecord | Error));

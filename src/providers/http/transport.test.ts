@@ -382,6 +382,7 @@ describe("HttpTransport: the provider's rate budget", () => {
     const seen: { acquired: number; observed: number } = { acquired: 0, observed: 0 };
     const budget: RateBudget = {
       provider: 'verifa',
+      limited: true,
       async acquire() {
         if (seen.acquired >= refuseAfter) throw new RateBudgetExceededError('verifa', 2_500);
         seen.acquired++;

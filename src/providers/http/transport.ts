@@ -54,6 +54,17 @@ export interface TransportRequest {
   ignoreSuccessBody?: boolean;
 }
 
+/** One call of the rate budget, taken before its request was known; spent by the first send that claims it. */
+export class BudgetReservation {
+  private spent = false;
+
+  claim(): boolean {
+    if (this.spent) return false;
+    this.spent = true;
+    return true;
+  }
+}
+
 export interface TransportResponse<T = unknown> {
   status: number;
   headers: IncomingHttpHeaders;
@@ -114,7 +125,11 @@ export class HttpTransport {
     });
   }
 
-  async send<T = unknown>(ctx: CallContext, req: TransportRequest): Promise<TransportResponse<T>> {
+  /**
+   * `reserved`: a call of the rate budget taken beforehand (`reserveBudgetCall`), spent by this
+   * send's first attempt instead of taking one; a reservation serves one send only.
+   */
+  async send<T = unknown>(ctx: CallContext, req: TransportRequest, reserved?: BudgetReservation): Promise<TransportResponse<T>> {
     const call: CallInfo = { provider: this.options.provider, method: req.method, pathTemplate: req.pathTemplate };
     // A credential request serves the process, not the GraphQL request that happened to need it.
     if (!req.skipAuth) ctx.budget.draw(call);
@@ -122,10 +137,24 @@ export class HttpTransport {
     // through this transport too, and must never queue behind the call that waits for it.
     const authHeaders = req.skipAuth ? {} : await beforeDeadline(ctx, call, this.options.authHeaders(ctx), 'credentials');
     // Waiting for the rate budget holds no connection slot.
-    if (this.options.rateBudget) await this.takeBudgetCall(ctx, call);
+    if (this.options.rateBudget && !reserved?.claim()) await this.takeBudgetCall(ctx, call);
     return this.resilience.execute(ctx, call, req.retry === 'safe', (attempt, timeoutMs) =>
       this.attempt<T>(ctx, req, call, authHeaders, attempt, timeoutMs),
     );
+  }
+
+  /** Whether a rate budget is configured, so that calls may wait for it. */
+  get rateBudgeted(): boolean {
+    return this.options.rateBudget?.limited === true;
+  }
+
+  /**
+   * Takes one call of the rate budget now, as `send` would (waiting, or refusing with
+   * RateBudgetRefusedError), for a `send` whose request is settled only once the wait is over.
+   */
+  async reserveBudgetCall(ctx: CallContext, call: Omit<CallInfo, 'provider'>): Promise<BudgetReservation> {
+    if (this.options.rateBudget) await this.takeBudgetCall(ctx, { provider: this.options.provider, ...call });
+    return new BudgetReservation();
   }
 
   async close(): Promise<void> {
