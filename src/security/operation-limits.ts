@@ -15,10 +15,10 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
-  type ValueNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { CostEstimatedTooExpensiveError } from '../errors/domain-errors';
+import { boundedListArgument, listLength } from './list-arguments';
 import { QUERY_COST, costRefusalMessage, createQueryCost, type QueryCost } from './query-cost';
 
 /**
@@ -35,21 +35,10 @@ export const OPERATION_LIMITS = Object.freeze({
   maxListArgument: 100,
 });
 
-/** The list arguments each item of which costs upstream calls, by parent type and field. */
-const BOUNDED_LIST_ARGUMENTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Query: { _entities: 'representations', identities: 'ids' },
-};
-
 /** Root fields that fan out: upstream calls each occurrence makes before any nested field (searchIdentities asks three providers). */
 const FAN_OUT_ROOT_FIELDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   Query: { searchIdentities: 3 },
 };
-
-function boundedListArgument(parentType: string, field: string): string | undefined {
-  return Object.hasOwn(BOUNDED_LIST_ARGUMENTS, parentType) && Object.hasOwn(BOUNDED_LIST_ARGUMENTS[parentType], field)
-    ? BOUNDED_LIST_ARGUMENTS[parentType][field]
-    : undefined;
-}
 
 /** graphql-armor's validation rules and plugins (depth, aliases, directives, tokens, suggestions). */
 export function armorProtection(options: { hideSuggestions: boolean }) {
@@ -175,21 +164,6 @@ function rootFieldCost(rootType: string, field: FieldNode, variables: VariableVa
   const argument = argumentName && field.arguments?.find((arg) => arg.name.value === argumentName);
   if (argument) return listLength(argument.value, variables);
   return Object.hasOwn(FAN_OUT_ROOT_FIELDS, rootType) && Object.hasOwn(FAN_OUT_ROOT_FIELDS[rootType], name) ? FAN_OUT_ROOT_FIELDS[rootType][name] : 1;
-}
-
-/**
- * Items in a list argument. A variable counts what it is bound to; a single value stands for a
- * one-item list (GraphQL's input coercion); each element of a list literal is one item.
- */
-function listLength(value: ValueNode, variables: VariableValues): number {
-  if (value.kind === Kind.LIST) return value.values.length;
-  if (value.kind === Kind.NULL) return 0;
-  if (value.kind === Kind.VARIABLE) {
-    const bound = variables[value.name.value];
-    if (Array.isArray(bound)) return bound.length;
-    return bound === undefined || bound === null ? 0 : 1;
-  }
-  return 1;
 }
 
 /** The request's variables, with the operation's defaults for those it does not bind. */
