@@ -1,5 +1,5 @@
-import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
-import { createTokenLimit, estimateRootUpstreamCalls, listArgumentLimitRule, variableValuesOf } from './operation-limits';
+import { buildSchema, GraphQLError, parse, validate, type OperationDefinitionNode } from 'graphql';
+import { createRequestLimits, createTokenLimit, estimateRootUpstreamCalls, listArgumentLimitRule, REMEMBERED_SHAPES_PER_DOCUMENT, variableValuesOf } from './operation-limits';
 
 /** `{ a a a … }`: n field tokens plus the two braces. */
 const queryOfTokens = (tokens: number) => `{ ${Array.from({ length: tokens - 2 }, () => 'a').join(' ')} }`;
@@ -124,5 +124,82 @@ describe('estimate of the upstream calls at the root of an operation', () => {
     const levels = 30;
     const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ${i === levels - 1 ? 'identity(id: "x") { id }' : `...F${i + 1} a${i}: __typename ...F${i + 1}`} }`);
     expect(estimate(`{ ...F0 } ${fragments.join(' ')}`)).toBe(2 ** (levels - 1));
+  });
+});
+
+describe('request limits: decided once per document, operation and shape of the variables', () => {
+  const pagedSchema = buildSchema(`
+    directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean) on FIELD_DEFINITION
+    type Identity { id: ID! friends(first: Int = 5): [Identity] @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false) }
+    type Query { identity(id: ID!): Identity identities(ids: [ID!]!): [Identity]! }
+  `);
+  const outcome = (check: () => void): string => {
+    try {
+      check();
+      return 'within';
+    } catch (error) {
+      return (error as GraphQLError).message;
+    }
+  };
+  const refusal = (check: () => void): GraphQLError => {
+    try {
+      check();
+    } catch (error) {
+      return error as GraphQLError;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('gives the same document other decisions for other list lengths and page sizes', () => {
+    const limits = createRequestLimits({ upstreamBudget: 50, maxCost: 100 });
+    const { document, operation } = operationOf('query ($ids: [ID!]!, $first: Int) { identities(ids: $ids) { id } identity(id: "x") { friends(first: $first) { id } } }');
+    const check = (variables: Record<string, unknown>) => outcome(() => limits.check(pagedSchema, document, operation, variables));
+    expect(check({ ids: ids(5), first: 10 })).toBe('within');
+    expect(check({ ids: ids(101), first: 10 })).toMatch(/^identities\(ids:\) takes at most 100 items; got 101\./);
+    expect(check({ ids: ids(5), first: 500 })).toMatch(/^This operation is estimated to cost \d+, over the limit of 100\./);
+    expect(check({ ids: ids(60), first: 1 })).toMatch(/^This request would make about 61 upstream calls, over the budget of 50/);
+    // null and absent take the argument's default (5); a lone id stands for a one-item list.
+    expect(check({ ids: 'verifa:idn_1', first: null })).toBe('within');
+    expect(check({ ids: ids(5) })).toBe('within');
+    expect(check({ ids: ids(5), first: 10 })).toBe('within');
+    expect(limits.remembered(document)).toBe(6);
+  });
+
+  it('refuses a remembered refusal again with the same message and extensions, in a new error each time', () => {
+    const limits = createRequestLimits({ upstreamBudget: 50, maxCost: 100 });
+    const { document, operation } = operationOf('query ($ids: [ID!]!) { many: identities(ids: $ids) { id } }');
+    const errors = [1, 2, 3].map(() => refusal(() => limits.check(pagedSchema, document, operation, { ids: ids(101) })));
+    expect(limits.remembered(document)).toBe(1);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(GraphQLError);
+      expect(error.message).toBe('identities(ids:) takes at most 100 items; got 101. Split the request.');
+      expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'ids', http: { status: 400 } });
+      expect(error.locations).toEqual([{ line: 1, column: 41 }]);
+    }
+    expect(new Set(errors).size).toBe(3);
+    expect(new Set(errors.map((error) => error.extensions)).size).toBe(3);
+
+    const { document: paged, operation: pagedOperation } = operationOf('query ($first: Int) { identity(id: "x") { friends(first: $first) { id } } }');
+    const costly = [1, 2].map(() => refusal(() => limits.check(pagedSchema, paged, pagedOperation, { first: 500 })));
+    expect(costly[0]).not.toBe(costly[1]);
+    expect(costly[1].message).toBe(costly[0].message);
+    expect(costly[1].extensions).toEqual({ code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: 501, maxCost: 100, path: 'identity.friends(first: 500)', http: { status: 400 } });
+  });
+
+  it('remembers at most its bound of shapes per document, however many distinct ones arrive', () => {
+    const limits = createRequestLimits({ upstreamBudget: 10_000 });
+    const { document, operation } = operationOf('query ($ids: [ID!]!, $n: Int) { identities(ids: $ids) { id } }');
+    for (let n = 0; n < 1_000; n++) expect(outcome(() => limits.check(pagedSchema, document, operation, { ids: ids(n % 100), n }))).toBe('within');
+    expect(limits.remembered(document)).toBe(REMEMBERED_SHAPES_PER_DOCUMENT);
+    expect(outcome(() => limits.check(pagedSchema, document, operation, { ids: ids(101) }))).toMatch(/got 101/);
+    expect(limits.remembered(document)).toBe(REMEMBERED_SHAPES_PER_DOCUMENT);
+  });
+
+  it('keys a decision by the operation too: two operations of one document are decided apart', () => {
+    const limits = createRequestLimits({ upstreamBudget: 3 });
+    const document = parse('query A { a: identity(id: "x") { id } } query B { a: identity(id: "x") { id } b: identity(id: "y") { id } c: identity(id: "z") { id } d: identity(id: "w") { id } }');
+    const [a, b] = document.definitions as OperationDefinitionNode[];
+    expect(outcome(() => limits.check(pagedSchema, document, a, {}))).toBe('within');
+    expect(outcome(() => limits.check(pagedSchema, document, b, {}))).toMatch(/about 4 upstream calls, over the budget of 3/);
   });
 });

@@ -8,17 +8,19 @@ import {
   Source,
   TokenKind,
   validate,
+  visit,
   valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
-  type ValueNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { CostEstimatedTooExpensiveError } from '../errors/domain-errors';
+import { boundedListArgument, listLength } from './list-arguments';
 import { QUERY_COST, costRefusalMessage, createQueryCost, type QueryCost } from './query-cost';
 
 /**
@@ -35,21 +37,10 @@ export const OPERATION_LIMITS = Object.freeze({
   maxListArgument: 100,
 });
 
-/** The list arguments each item of which costs upstream calls, by parent type and field. */
-const BOUNDED_LIST_ARGUMENTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Query: { _entities: 'representations', identities: 'ids' },
-};
-
 /** Root fields that fan out: upstream calls each occurrence makes before any nested field (searchIdentities asks three providers). */
 const FAN_OUT_ROOT_FIELDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   Query: { searchIdentities: 3 },
 };
-
-function boundedListArgument(parentType: string, field: string): string | undefined {
-  return Object.hasOwn(BOUNDED_LIST_ARGUMENTS, parentType) && Object.hasOwn(BOUNDED_LIST_ARGUMENTS[parentType], field)
-    ? BOUNDED_LIST_ARGUMENTS[parentType][field]
-    : undefined;
-}
 
 /** graphql-armor's validation rules and plugins (depth, aliases, directives, tokens, suggestions). */
 export function armorProtection(options: { hideSuggestions: boolean }) {
@@ -177,21 +168,6 @@ function rootFieldCost(rootType: string, field: FieldNode, variables: VariableVa
   return Object.hasOwn(FAN_OUT_ROOT_FIELDS, rootType) && Object.hasOwn(FAN_OUT_ROOT_FIELDS[rootType], name) ? FAN_OUT_ROOT_FIELDS[rootType][name] : 1;
 }
 
-/**
- * Items in a list argument. A variable counts what it is bound to; a single value stands for a
- * one-item list (GraphQL's input coercion); each element of a list literal is one item.
- */
-function listLength(value: ValueNode, variables: VariableValues): number {
-  if (value.kind === Kind.LIST) return value.values.length;
-  if (value.kind === Kind.NULL) return 0;
-  if (value.kind === Kind.VARIABLE) {
-    const bound = variables[value.name.value];
-    if (Array.isArray(bound)) return bound.length;
-    return bound === undefined || bound === null ? 0 : 1;
-  }
-  return 1;
-}
-
 /** The request's variables, with the operation's defaults for those it does not bind. */
 export function variableValuesOf(operation: OperationDefinitionNode, given: Readonly<Record<string, unknown>> | undefined): VariableValues {
   const values: Record<string, unknown> = {};
@@ -203,6 +179,106 @@ export function variableValuesOf(operation: OperationDefinitionNode, given: Read
   return values;
 }
 
+/** Variable shapes whose decision one document remembers (least recently used out first). */
+export const REMEMBERED_SHAPES_PER_DOCUMENT = 64;
+
+/** What the three checks decided for one operation of a document and one shape of its variables. */
+type LimitDecision =
+  | { kind: 'within' }
+  | { kind: 'tooManyItems'; refusal: GraphQLError }
+  | { kind: 'tooExpensive'; message: string; cost: number; path: string }
+  | { kind: 'overBudget'; estimate: number };
+
+interface DocumentDecisions {
+  schema: GraphQLSchema;
+  /** The variables the checks read: those given directly as an argument's value, anywhere in the document. */
+  read: readonly string[];
+  decisions: LRUCache<string, LimitDecision>;
+}
+
+export interface RequestLimits {
+  /** Throws a fresh error for an operation over a limit; returns for one within all of them. */
+  check(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, given: Readonly<Record<string, unknown>> | undefined): void;
+  /** Decisions remembered for `document`. */
+  remembered(document: DocumentNode): number;
+}
+
+/**
+ * The list limit, the query cost and the root estimate read a variable only where it is an
+ * argument's whole value (a variable inside a list or object literal never changes a count or a
+ * page size), and of its value only this: a list's length, a finite number, or null / absent.
+ */
+function shapeOf(value: unknown): string {
+  if (value === undefined || value === null) return '-';
+  if (Array.isArray(value)) return `[${value.length}`;
+  if (typeof value === 'number' && Number.isFinite(value)) return `#${value}`;
+  return '1';
+}
+
+function variablesReadBy(document: DocumentNode): string[] {
+  const read = new Set<string>();
+  visit(document, {
+    Argument(argument) {
+      if (argument.value.kind === Kind.VARIABLE) read.add(argument.value.name.value);
+    },
+  });
+  return [...read];
+}
+
+/**
+ * The three checks (list limit, query cost, root estimate), decided once per document, operation
+ * and shape of the variables they read: Apollo hands over the same DocumentNode for the same
+ * text, and clients send the same operations with other values. Decisions hang off the document
+ * (released with it) and are bounded per document; a refusal is built anew for every request,
+ * since Apollo annotates the errors it is given.
+ */
+export function createRequestLimits(options: { upstreamBudget: number; maxCost?: number; rememberedShapes?: number }): RequestLimits {
+  const maxCost = options.maxCost ?? QUERY_COST.maxCost;
+  const costs = new WeakMap<GraphQLSchema, QueryCost>();
+  const byDocument = new WeakMap<DocumentNode, DocumentDecisions>();
+
+  const decide = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues): LimitDecision => {
+    const [tooLong] = validate(schema, document, [listArgumentLimitRule(variables)]);
+    if (tooLong) return { kind: 'tooManyItems', refusal: tooLong };
+    let queryCost = costs.get(schema);
+    if (!queryCost) costs.set(schema, (queryCost = createQueryCost(schema)));
+    const cost = queryCost.estimate(document, operation, variables);
+    if (cost.cost > maxCost) return { kind: 'tooExpensive', message: costRefusalMessage(cost, maxCost), cost: cost.cost, path: cost.path };
+    const estimate = estimateRootUpstreamCalls(document, operation, variables);
+    return estimate > options.upstreamBudget ? { kind: 'overBudget', estimate } : { kind: 'within' };
+  };
+
+  return {
+    check(schema, document, operation, given) {
+      let entry = byDocument.get(document);
+      if (!entry || entry.schema !== schema) {
+        entry = { schema, read: variablesReadBy(document), decisions: new LRUCache({ max: options.rememberedShapes ?? REMEMBERED_SHAPES_PER_DOCUMENT }) };
+        byDocument.set(document, entry);
+      }
+      const variables = variableValuesOf(operation, given);
+      let key = String(document.definitions.indexOf(operation));
+      for (const name of entry.read) key += `,${shapeOf(variables[name])}`;
+      let decision = entry.decisions.get(key);
+      if (!decision) entry.decisions.set(key, (decision = decide(schema, document, operation, variables)));
+
+      if (decision.kind === 'tooManyItems') {
+        const { message, nodes, extensions } = decision.refusal;
+        throw new GraphQLError(message, { nodes, extensions: structuredClone(extensions) });
+      }
+      if (decision.kind === 'tooExpensive') throw new CostEstimatedTooExpensiveError(decision.message, { cost: decision.cost, maxCost, path: decision.path });
+      if (decision.kind === 'overBudget') {
+        throw new GraphQLError(
+          `This request would make about ${decision.estimate} upstream calls, over the budget of ${options.upstreamBudget} upstream calls per request. Split it into smaller requests.`,
+          { extensions: { code: 'BAD_USER_INPUT', upstreamBudget: options.upstreamBudget, http: { status: 400 } } },
+        );
+      }
+    },
+    remembered(document) {
+      return byDocument.get(document)?.decisions.size ?? 0;
+    },
+  };
+}
+
 /**
  * Refuses (HTTP 400) before anything executes: an operation that asks for more than 100
  * `_entities` representations or `identities(ids:)` anywhere in its document (BAD_USER_INPUT),
@@ -210,27 +286,12 @@ export function variableValuesOf(operation: OperationDefinitionNode, given: Read
  * alone would exceed the request's upstream call budget (BAD_USER_INPUT).
  */
 export function requestLimitsPlugin(options: { upstreamBudget: number; maxCost?: number }): ApolloServerPlugin {
-  const maxCost = options.maxCost ?? QUERY_COST.maxCost;
-  const costs = new WeakMap<object, QueryCost>();
+  const limits = createRequestLimits(options);
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
-          if (!operation) return;
-          const variables = variableValuesOf(operation, request.variables);
-          const [tooLong] = validate(schema, document, [listArgumentLimitRule(variables)]);
-          if (tooLong) throw tooLong;
-          let queryCost = costs.get(schema);
-          if (!queryCost) costs.set(schema, (queryCost = createQueryCost(schema)));
-          const cost = queryCost.estimate(document, operation, variables);
-          if (cost.cost > maxCost) throw new CostEstimatedTooExpensiveError(costRefusalMessage(cost, maxCost), { cost: cost.cost, maxCost, path: cost.path });
-          const estimate = estimateRootUpstreamCalls(document, operation, variables);
-          if (estimate > options.upstreamBudget) {
-            throw new GraphQLError(
-              `This request would make about ${estimate} upstream calls, over the budget of ${options.upstreamBudget} upstream calls per request. Split it into smaller requests.`,
-              { extensions: { code: 'BAD_USER_INPUT', upstreamBudget: options.upstreamBudget, http: { status: 400 } } },
-            );
-          }
+          if (operation) limits.check(schema, document, operation, request.variables);
         },
       };
     },

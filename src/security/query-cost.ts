@@ -20,6 +20,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { boundedListArgument, listLength } from './list-arguments';
 
 /**
  * Demand control as the IBM GraphQL Cost Directives specification and Apollo Router define it,
@@ -35,11 +36,6 @@ export const QUERY_COST = Object.freeze({
   /** Items assumed in a list with no `@listSize` (Apollo Router: `static_estimated.list_size`). */
   defaultListSize: 10,
 });
-
-/** The list arguments whose length is the list's size here (the router, which cannot count them, uses its `list_size`). */
-const COUNTED_LIST_ARGUMENTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Query: { _entities: 'representations', identities: 'ids' },
-};
 
 export function cost(weight: number): string {
   return `@cost(weight: ${weight})`;
@@ -133,16 +129,10 @@ export function createQueryCost(schema: GraphQLSchema, limits: typeof QUERY_COST
         return size.assumedSize;
       };
 
-      const listLength = (node: FieldNode, parentType: string): number | undefined => {
-        const argumentName = Object.hasOwn(COUNTED_LIST_ARGUMENTS, parentType) ? COUNTED_LIST_ARGUMENTS[parentType][node.name.value] : undefined;
+      const countedLength = (node: FieldNode, parentType: string): number | undefined => {
+        const argumentName = boundedListArgument(parentType, node.name.value);
         const argument = argumentName ? node.arguments?.find((arg) => arg.name.value === argumentName) : undefined;
-        if (!argument) return undefined;
-        if (argument.value.kind === Kind.LIST) return argument.value.values.length;
-        if (argument.value.kind === Kind.VARIABLE) {
-          const bound = variables[argument.value.name.value];
-          return Array.isArray(bound) ? bound.length : bound === undefined || bound === null ? 0 : 1;
-        }
-        return argument.value.kind === Kind.NULL ? 0 : 1;
+        return argument ? listLength(argument.value, variables) : undefined;
       };
 
       const scoreSelections = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode, sizedHere: Map<string, number> | null): Scored => {
@@ -201,7 +191,7 @@ export function createQueryCost(schema: GraphQLSchema, limits: typeof QUERY_COST
 
         let instances = 1;
         if (isList) {
-          instances = sizedByParent ?? (sizedChildren ? undefined : size) ?? listLength(node, parent.name) ?? costs.listSize?.assumedSize ?? limits.defaultListSize;
+          instances = sizedByParent ?? (sizedChildren ? undefined : size) ?? countedLength(node, parent.name) ?? costs.listSize?.assumedSize ?? limits.defaultListSize;
         }
         let argumentsCost = 0;
         for (const argument of node.arguments ?? []) {

@@ -48,6 +48,28 @@ describe('list arguments and the upstream call budget (default 200)', () => {
     expect(upstreamCalls(stack)).toBe(0);
   });
 
+  it('decides the same operation text again for each request: a remembered refusal is refused alike, other lengths run', async () => {
+    const query = 'query Repeated($r: [_Any!]!) { _entities(representations: $r) { ... on Identity { id } } }';
+    const refusals = [];
+    for (let i = 0; i < 3; i++) refusals.push(await stack.gql(query, { r: representations(101) }));
+    const withoutRequestId = (error: { extensions?: Record<string, unknown> }) => ({ ...error, extensions: { ...error.extensions, requestId: undefined } });
+    for (const refused of refusals) {
+      expect(refused.status).toBe(400);
+      expect(refused.errors).toHaveLength(1);
+      expect(withoutRequestId(refused.errors![0])).toEqual(withoutRequestId(refusals[0].errors![0]));
+      expect(refused.errors![0].message).toBe('_entities(representations:) takes at most 100 items; got 101. Split the request.');
+    }
+    // Each refusal is annotated for its own request, not a copy of the first.
+    expect(new Set(refusals.map((refused) => refused.errors![0].extensions?.requestId)).size).toBe(3);
+    expect(upstreamCalls(stack)).toBe(0);
+
+    const answered = await stack.gql(query, { r: [{ __typename: 'Identity', id: ALICE_AUTH0 }] });
+    expect(answered.status).toBe(200);
+    expect(answered.errors).toBeUndefined();
+    expect(answered.data).toEqual({ _entities: [{ id: ALICE_AUTH0 }] });
+    expect((await stack.gql(query, { r: representations(102) })).errors![0].message).toMatch(/got 102\./);
+  });
+
   it('answers an operation over the cost limit with HTTP 400 and COST_ESTIMATED_TOO_EXPENSIVE, and runs two hops of 10', async () => {
     const hops = (n: number) =>
       `query Hops($id: ID!) { identity(id: $id) { relationships(first: ${n}) { nodes { related { displayName relationships(first: ${n}) { nodes { related { displayName } } } } } } } }`;
