@@ -51,6 +51,8 @@ export interface RateBudget {
   readonly provider: ProviderName;
   /** A budget is configured (`<P>_RATE_LIMIT_RPS`): calls may wait for it, not only for a pause the provider asked for. */
   readonly limited: boolean;
+  /** No budget configured and no pause asked for: `acquire` would answer at once, so it need not be asked. */
+  readonly idle: boolean;
   /** Resolves when a call may be sent before `deadlineEpochMs`; rejects at once with RateBudgetExceededError otherwise. */
   acquire(deadlineEpochMs: number): Promise<void>;
   /** Follows the X-RateLimit-* headers of a provider answer. */
@@ -91,6 +93,10 @@ class FleetRateBudget implements RateBudget {
 
   get limited(): boolean {
     return this.limiter !== null;
+  }
+
+  get idle(): boolean {
+    return this.limiter === null && this.pausedUntil <= this.now();
   }
 
   async acquire(deadlineEpochMs: number): Promise<void> {

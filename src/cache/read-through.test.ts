@@ -160,11 +160,15 @@ describe('InProcessRecordCache', () => {
     expect(bySize.size).toBeLessThan(20);
   });
 
-  it('hands out copies: changing a record read does not change the cached one', async () => {
-    const cache = new InProcessRecordCache<{ name: string }>();
-    await cache.setMany([['a', { name: 'Alice' }]], 60);
-    (await cache.getMany(['a'])).get('a')!.name = 'changed';
-    expect((await cache.getMany(['a'])).get('a')).toEqual({ name: 'Alice' });
+  it('copies a record in and hands it out frozen: neither the writer nor a reader can change the cached one', async () => {
+    const cache = new InProcessRecordCache<{ name: string; address: { city: string } }>();
+    const written = { name: 'Alice', address: { city: 'Utrecht' } };
+    await cache.setMany([['a', written]], 60);
+    written.address.city = 'changed by the writer';
+    const read = (await cache.getMany(['a'])).get('a')!;
+    expect(() => (read.address.city = 'changed by a reader')).toThrow(TypeError);
+    expect(() => (read.name = 'changed by a reader')).toThrow(TypeError);
+    expect((await cache.getMany(['a'])).get('a')).toEqual({ name: 'Alice', address: { city: 'Utrecht' } });
   });
 });
 

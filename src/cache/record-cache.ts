@@ -39,17 +39,19 @@ export const DEFAULT_CACHE_MAX_ENTRIES = 10_000;
 export const DEFAULT_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
- * Without REDIS_URL: one process's cache, bounded by count and size. Values are copied in and out
- * (as through Redis), so a caller changing a record it got does not change the cached one.
+ * Without REDIS_URL: one process's cache, bounded by count and size. A value is copied in (as
+ * through Redis: what is kept is what JSON keeps) and handed out deep-frozen, the same object to
+ * every reader: a read costs no copy, and code that changed a record it got would throw rather
+ * than change what other requests read.
  */
 export class InProcessRecordCache<V = unknown> implements RecordCache<V> {
-  private readonly entries: LRUCache<string, { json: string }>;
+  private readonly entries: LRUCache<string, { value: V | null; bytes: number }>;
 
   constructor(options: InProcessRecordCacheOptions = {}) {
-    this.entries = new LRUCache<string, { json: string }>({
+    this.entries = new LRUCache<string, { value: V | null; bytes: number }>({
       max: options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
       maxSize: options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES,
-      sizeCalculation: (entry, key) => entry.json.length + key.length,
+      sizeCalculation: (entry, key) => entry.bytes + key.length,
       ttlResolution: 0,
     });
   }
@@ -62,14 +64,17 @@ export class InProcessRecordCache<V = unknown> implements RecordCache<V> {
     const found = new Map<string, V | null>();
     for (const key of keys) {
       const entry = this.entries.get(key);
-      if (entry) found.set(key, JSON.parse(entry.json) as V | null);
+      if (entry) found.set(key, entry.value);
     }
     return found;
   }
 
   async setMany(entries: ReadonlyArray<readonly [string, V | null]>, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) return;
-    for (const [key, value] of entries) this.entries.set(key, { json: JSON.stringify(value) }, { ttl: ttlSeconds * 1000 });
+    for (const [key, value] of entries) {
+      const json = JSON.stringify(value);
+      this.entries.set(key, { value: deepFreeze(JSON.parse(json) as V | null), bytes: json.length }, { ttl: ttlSeconds * 1000 });
+    }
   }
 
   async deleteMany(keys: readonly string[]): Promise<void> {
@@ -227,4 +232,12 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
       });
     });
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }

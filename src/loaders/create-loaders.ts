@@ -3,7 +3,7 @@ import type { IdentityRecord, RelationshipRecord } from '../domain/identity';
 import { PROVIDERS, type ProviderName } from '../domain/provider-name';
 import type { Metrics } from '../observability/metrics';
 import type { CallContext } from '../providers/http/transport';
-import { mapProviders, type ProviderTypes } from '../providers';
+import { PROVIDER_MODULES, type ProviderTypes } from '../providers';
 import type { ProviderClients } from '../providers/provider-clients';
 import type { ProviderLoaders, ProviderModule } from '../providers/provider-module';
 import type { VeratoRecord } from '../providers/verato/loaders';
@@ -34,10 +34,11 @@ type LoadersByProvider = { [P in ProviderName]: ReturnType<ProviderModule<P, Pro
  */
 export function createLoaders(clients: ProviderClients, call: CallContext, metrics: Metrics, options: LoaderOptions = { batch: true, cache: true }, caches?: ProviderCaches) {
   const loader = createLoaderFactory(metrics, options);
-  const byProvider = mapProviders<LoadersByProvider>(
-    (module) => module.createLoaders({ client: clients[module.name], call, loader, sourceMap: clients.sourceMap, cache: caches }) as LoadersByProvider[typeof module.name],
-  );
-  const verato = byProvider.verato;
+  // A provider's loaders are made when the request first needs them: most requests read only some providers.
+  const made: Partial<LoadersByProvider> = {};
+  function loadersFor<P extends ProviderName>(provider: P): LoadersByProvider[P] {
+    return (made[provider] ??= PROVIDER_MODULES[provider].createLoaders({ client: clients[provider], call, loader, sourceMap: clients.sourceMap, cache: caches }) as LoadersByProvider[P]);
+  }
   /** Providers whose data this request asked for: the response's cache hints follow their record TTLs. */
   const providersRead = new Set<ProviderName>();
   /** Ids this request has parsed, so that an id read by several fields is parsed once. */
@@ -54,7 +55,7 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
   }
 
   function loadersOf<P extends ProviderName>(provider: P): ProviderLoaders<GlobalIdOf<P>> {
-    return byProvider[provider] as ProviderLoaders<GlobalIdOf<P>>;
+    return loadersFor(provider) as ProviderLoaders<GlobalIdOf<P>>;
   }
 
   /** Any identity by global id, through its provider's loader. */
@@ -67,7 +68,7 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
   /** The Verato record that stands for an identity: itself for Verato ids, else its source record under VERATO_SOURCE_MAP. */
   function veratoRecordFor(id: string | GlobalId): Promise<VeratoRecord | null> {
     providersRead.add('verato');
-    return verato.record.load(veratoSourceFor(parsed(id), clients.sourceMap));
+    return loadersFor('verato').record.load(veratoSourceFor(parsed(id), clients.sourceMap));
   }
 
   /**
@@ -98,7 +99,7 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
     if (verifaIds.size > 0) providersRead.add('verifa');
     if (linkId) {
       providersRead.add('verato');
-      reads.push(verato.clusterRelationships.load(linkId));
+      reads.push(loadersFor('verato').clusterRelationships.load(linkId));
     }
     const parts = await Promise.allSettled(reads);
     if (parts.length > 0 && parts.every((part) => part.status === 'rejected')) throw (parts[0] as PromiseRejectedResult).reason;
@@ -135,7 +136,8 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
       const globalId = parsed(id);
       touched.get(globalId.provider)!.push(globalId);
     }
-    for (const [provider, providerIds] of touched) loadersOf(provider).forget(providerIds as GlobalIdOf<typeof provider>[]);
+    // Loaders not made yet hold nothing to forget, but must learn of ids written (Auth0 then reads them exactly).
+    for (const [provider, providerIds] of touched) if (made[provider] || providerIds.length > 0) loadersOf(provider).forget(providerIds as GlobalIdOf<typeof provider>[]);
     return caches && options.shared !== false ? caches.invalidate([...touched.values()].flat()) : Promise.resolve();
   }
 
@@ -143,7 +145,7 @@ export function createLoaders(clients: ProviderClients, call: CallContext, metri
   const veratoCluster = {
     load(linkId: string) {
       providersRead.add('verato');
-      return verato.cluster.load(linkId);
+      return loadersFor('verato').cluster.load(linkId);
     },
   };
 

@@ -53,7 +53,11 @@ export function buildIdentitySubgraphSchema(): GraphQLSchema {
   resolvers.Identity = {
     ...(resolvers.Identity as object),
     // Every `_entities` representation of one request lands in the same loader batch.
-    __resolveReference: (reference: { id: string }, ctx: Context) => ctx.loaders.identity(reference.id),
+    // A copy: @apollo/subgraph sets `__typename` on the entity it is given, and a cached record is shared (and frozen).
+    __resolveReference: async (reference: { id: string }, ctx: Context) => {
+      const record = await ctx.loaders.identity(reference.id);
+      return record && { ...record };
+    },
   } as GraphQLResolverMap<unknown>[string];
   // `Identity @requiresScopes(identities:read)` holds wherever an Identity is returned: queries, payloads, nested fields, _entities.
   return enforceTypeScopes(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${sdl}`), resolvers }));

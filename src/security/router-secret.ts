@@ -6,7 +6,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  */
 export function routerSecretMatches(expected: string, presented: string | undefined): boolean {
   if (presented === undefined) return false;
-  return timingSafeEqual(digest(expected), digest(presented));
+  return timingSafeEqual(expectedDigest(expected), digest(presented));
+}
+
+/** The configured secret is one string for the life of the process: hashed once. */
+let lastExpected: { value: string; digest: Buffer } | null = null;
+function expectedDigest(expected: string): Buffer {
+  if (lastExpected?.value !== expected) lastExpected = { value: expected, digest: digest(expected) };
+  return lastExpected.digest;
 }
 
 function digest(value: string): Buffer {

@@ -118,15 +118,30 @@ const OUTAGE_KINDS: ReadonlySet<UpstreamError['kind']> = new Set(['timeout', 'co
  * the request's deadline; past it, the call fails with a deadline error.
  */
 export async function beforeDeadline<T>(ctx: CallContext, call: CallInfo, work: Promise<T>, waitingFor: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UpstreamDeadlineExceededError(call, `${waitingFor} not ready in time`)), Math.max(0, ctx.deadline - Date.now()));
-  });
   try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
+    return await Promise.race([work, deadlinePassed(ctx)]);
+  } catch (error) {
+    if (error === DEADLINE_PASSED) throw new UpstreamDeadlineExceededError(call, `${waitingFor} not ready in time`);
+    throw error;
   }
+}
+
+const DEADLINE_PASSED = Symbol('deadline passed');
+const deadlinesPassed = new WeakMap<CallContext, Promise<never>>();
+
+/** One promise per GraphQL request, rejected (with DEADLINE_PASSED) when its deadline signal fires: no timer of its own. */
+function deadlinePassed(ctx: CallContext): Promise<never> {
+  let passed = deadlinesPassed.get(ctx);
+  if (!passed) {
+    const signal = deadlineSignal(ctx);
+    passed = new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(DEADLINE_PASSED);
+      else signal.addEventListener('abort', () => reject(DEADLINE_PASSED), { once: true });
+    });
+    passed.catch(() => undefined);
+    deadlinesPassed.set(ctx, passed);
+  }
+  return passed;
 }
 
 const deadlineSignals = new WeakMap<CallContext, AbortSignal>();

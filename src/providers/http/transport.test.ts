@@ -383,6 +383,7 @@ describe("HttpTransport: the provider's rate budget", () => {
     const budget: RateBudget = {
       provider: 'verifa',
       limited: true,
+      idle: false,
       async acquire() {
         if (seen.acquired >= refuseAfter) throw new RateBudgetExceededError('verifa', 2_500);
         seen.acquired++;

@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header';
 import { RateBudgetExceededError, type RateBudget } from '../../budgets/rate-budget';
 import type { ProviderName } from '../../domain/provider-name';
@@ -109,10 +109,14 @@ export interface TransportOptions {
 export class HttpTransport {
   readonly resilience: ProviderResilience;
   private readonly agent: Agent;
-  private readonly base: string;
+  /** The base URL's scheme, host and port, and its path (no trailing slash). */
+  private readonly origin: string;
+  private readonly basePath: string;
 
   constructor(private readonly options: TransportOptions) {
-    this.base = options.baseUrl.replace(/\/+$/, '');
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.basePath = base.pathname.replace(/\/+$/, '');
     this.agent = new Agent({ connections: options.policy.concurrency, keepAliveTimeout: 10_000, ...(options.tls ? { connect: { ...options.tls } } : {}) });
     this.resilience = new ProviderResilience(options.provider, options.policy, {
       onRetry: (provider) => options.metrics.upstreamRetries.inc({ provider }),
@@ -137,7 +141,8 @@ export class HttpTransport {
     // through this transport too, and must never queue behind the call that waits for it.
     const authHeaders = req.skipAuth ? {} : await beforeDeadline(ctx, call, this.options.authHeaders(ctx), 'credentials');
     // Waiting for the rate budget holds no connection slot.
-    if (this.options.rateBudget && !reserved?.claim()) await this.takeBudgetCall(ctx, call);
+    const budget = this.options.rateBudget;
+    if (budget && !budget.idle && !reserved?.claim()) await this.takeBudgetCall(ctx, call);
     return this.resilience.execute(ctx, call, req.retry === 'safe', (attempt, timeoutMs) =>
       this.attempt<T>(ctx, req, call, authHeaders, attempt, timeoutMs),
     );
@@ -176,7 +181,7 @@ export class HttpTransport {
     attempt: number,
     timeoutMs: number,
   ): Promise<TransportResponse<T>> {
-    if (attempt > 1 && this.options.rateBudget) {
+    if (attempt > 1 && this.options.rateBudget && !this.options.rateBudget.idle) {
       // A retry is a call too. (The first attempt took its call in `send`, before a connection slot.)
       await this.takeBudgetCall(ctx, call);
       timeoutMs = Math.max(1, Math.min(timeoutMs, ctx.deadline - Date.now()));
@@ -203,13 +208,8 @@ export class HttpTransport {
         payload = JSON.stringify(req.body);
         headers['content-type'] = 'application/json';
       }
-      const response = await request(this.url(req), {
-        method: req.method,
-        headers,
-        body: payload,
-        dispatcher: this.agent,
-        signal,
-      }).catch((error: unknown) => {
+      // The agent itself, with origin and path apart: undici.request(url) would parse the URL again on every call.
+      const response = await this.agent.request({ origin: this.origin, path: this.pathOf(req), method: req.method, headers, body: payload, signal }).catch((error: unknown) => {
         throw timedOut() ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
       });
       status = response.statusCode;
@@ -242,15 +242,15 @@ export class HttpTransport {
     }
   }
 
-  private url(req: TransportRequest): string {
-    let url = this.base + req.path;
+  private pathOf(req: TransportRequest): string {
+    let path = this.basePath + req.path;
     if (req.query) {
       const params = new URLSearchParams();
       for (const [key, value] of Object.entries(req.query)) if (value !== undefined) params.set(key, String(value));
       const search = params.toString();
-      if (search) url += `?${search}`;
+      if (search) path += `?${search}`;
     }
-    return url;
+    return path;
   }
 
   private statusError(call: CallInfo & { status: number }, headers: IncomingHttpHeaders, body: unknown): UpstreamError {
