@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { SealedValueUnreadableError } from './errors';
 
 /**
@@ -18,6 +19,8 @@ const VERSION_INFO = 'identity-subgraph/v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
+/** Key names under the current key kept in process (about 200 bytes each). */
+const RECENT_NAMES = 10_000;
 
 interface DerivedKey {
   id: number;
@@ -34,6 +37,7 @@ function derive(master: Buffer): DerivedKey {
 export class Keyring {
   private readonly current: DerivedKey;
   private readonly older: DerivedKey[];
+  private readonly recentNames = new LRUCache<string, string>({ max: RECENT_NAMES });
 
   /** `encryptionKey` seals and names; `decryptionKeys` (older, newest first) still open and name for reads. */
   constructor(
@@ -53,7 +57,11 @@ export class Keyring {
 
   /** `<prefix><kind>:<HMAC of id>`: the name of the entry for one record (or scope). */
   name(kind: string, id: string): string {
-    return this.nameWith(this.current, kind, id);
+    // Every cache read names its keys: the names of recently read records are kept (in this process only).
+    const remembered = `${kind}\u0000${id}`;
+    let name = this.recentNames.get(remembered);
+    if (name === undefined) this.recentNames.set(remembered, (name = this.nameWith(this.current, kind, id)));
+    return name;
   }
 
   /** The names the same id had under the older keys (CACHE_DECRYPTION_KEYS), newest first. */
