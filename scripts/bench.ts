@@ -32,10 +32,11 @@ process) with autocannon (this process), and writes BENCHMARKS.md.
 
   --profile           also profile the subgraph (node --cpu-prof) on _entities x10 with zero latency
   --only a,b          only these scenarios (${[...SCENARIOS.map((s) => s.key), FLEET_KEY].join(', ')}); "--only ${FLEET_KEY}" runs the
-                      fleet scenario alone (about 3 min) and rewrites only its section of the report
+                      fleet scenario alone (about 4 min) and rewrites only its section of the report
   --fleet-people N    synthetic people of the fleet scenario (1000)
   --fleet-ttl S       CACHE_TTL_SECONDS of the fleet's cache-on replicas (60, the default of the subgraph)
-  --fleet-warmup S    warm-up of the fleet's cache-on run (one TTL, so that it measures steady state)
+  --fleet-warmup S    warm-up of the fleet's cache-on run (one TTL)
+  --fleet-measure S   measured window of the fleet's cache-on run (one TTL: a whole round of expiries, steady state)
   --auth0-quota R,B   Auth0 quota the fleet scenario's emulator enforces: R requests/s, B burst (15,50)
   --auth0-budget R,B  the fleet's AUTH0_RATE_LIMIT_RPS,AUTH0_RATE_LIMIT_BURST (90 % of the quota)
   --modes a,b         only these emulator modes (latency, zero)
@@ -83,7 +84,7 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer >= ${min}; got "${v}"`);
     return n;
   };
-  const withValue = new Set(['--duration', '--warmup', '--connections', '--soak', '--only', '--modes', '--out', '--port-base', '--retry-disturbed', '--fleet-people', '--fleet-ttl', '--fleet-warmup', '--auth0-quota', '--auth0-budget']);
+  const withValue = new Set(['--duration', '--warmup', '--connections', '--soak', '--only', '--modes', '--out', '--port-base', '--retry-disturbed', '--fleet-people', '--fleet-ttl', '--fleet-warmup', '--fleet-measure', '--auth0-quota', '--auth0-budget']);
   const switches = new Set(['--profile', '--no-soak', '--no-calibration']);
   for (let i = 0; i < argv.length; i++) {
     if (withValue.has(argv[i])) i++;
@@ -120,6 +121,7 @@ function parseOptions(argv: string[]): Options {
       warmup: number('--warmup', 3, 0),
       ttl: number('--fleet-ttl', 60, 1),
       cacheWarmup: number('--fleet-warmup', number('--fleet-ttl', 60, 1), 0),
+      cacheMeasure: number('--fleet-measure', number('--fleet-ttl', 60, 1), 1),
       connections: number('--connections', 10, 1),
       people: number('--fleet-people', 1000, 1000),
       quota,

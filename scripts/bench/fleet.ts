@@ -29,8 +29,10 @@ export interface FleetOptions {
   warmup: number;
   /** CACHE_TTL_SECONDS of the cache-on replicas. */
   ttl: number;
-  /** Warm-up of the cache-on run: at least one TTL, so that records expire and are read again inside the measured window (steady state). */
+  /** Warm-up of the cache-on run: at least one TTL, so that the records first read have expired once. */
   cacheWarmup: number;
+  /** Measured window of the cache-on run: one TTL, so that it holds one whole round of records expiring and read again (steady state). */
+  cacheMeasure: number;
   connections: number;
   people: number;
   /** Auth0's quota as the emulator enforces it. */
@@ -170,7 +172,7 @@ export async function runFleet(options: FleetOptions, env: Env): Promise<FleetRe
     let replicas = await startReplicas(options.ttl);
     const zipf = () => bodies[sampler()];
     if (options.cacheWarmup > 0) await measure('cache on (warm-up)', replicas.map((r) => r.url), zipf, options.cacheWarmup, options.connections);
-    const on = await measure('cache on', replicas.map((r) => r.url), zipf, options.duration, options.connections);
+    const on = await measure('cache on', replicas.map((r) => r.url), zipf, options.cacheMeasure, options.connections);
     const hot = bodies[0];
     await load(replicas[0].url, env.headers, () => hot, 1, 1);
     const cached = await measure('fully cached person', [replicas[0].url], () => hot, Math.max(3, Math.ceil(options.duration / 2)), 10);
@@ -349,7 +351,8 @@ export function fleetMarkdown(result: FleetResult, command: string, at: Date): s
       `and Auth0's Management API quota enforced at ${options.quota.perSecond} requests/s sustained, ${options.quota.burst} burst; the fleet's Auth0 budget ` +
       `AUTH0_RATE_LIMIT_RPS=${options.budget.perSecond} AUTH0_RATE_LIMIT_BURST=${options.budget.burst}. Load: the person query (identity, linked accounts, relationships) ` +
       `for a Zipf-distributed (s = ${options.zipfExponent}) person, by one of their four ids, ${options.connections} connections split over both replicas. ` +
-      `Cache on: CACHE_TTL_SECONDS=${options.ttl}, ${options.cacheWarmup} s warm-up ${options.cacheWarmup >= options.ttl ? '(at least one TTL: the measured window includes records expiring and read again, i.e. steady state)' : '(**shorter than one TTL: no record expires in the measured window, so this is not steady state**)'}, then ${options.duration} s measured. ` +
+      `Cache on: CACHE_TTL_SECONDS=${options.ttl}, ${options.cacheWarmup} s warm-up, then ${options.cacheMeasure} s measured ` +
+      `${options.cacheWarmup >= options.ttl && options.cacheMeasure >= options.ttl ? '(a TTL each: the window holds one whole round of records expiring and read again, i.e. steady state)' : '(**shorter than a TTL each: not steady state**)'}. ` +
       `Cache off: CACHE_TTL_SECONDS=0, ${options.warmup} s warm-up, ${options.duration} s measured. p50/p99 are the slower replica's.`,
     '',
     '| Run | req/s | p50 ms | p99 ms | upstream calls / request | cache hit ratio | provider calls/s | provider 429s | PROVIDER_RATE_LIMITED answers | other errors |',
