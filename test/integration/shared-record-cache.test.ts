@@ -186,7 +186,6 @@ describeWithRedis('fleet-wide rate budget (AUTH0_RATE_LIMIT_RPS=5, AUTH0_RATE_LI
     const other = answers.filter((answer) => !answer.data?.identity && answer.errors?.[0]?.extensions?.code !== "PROVIDER_RATE_LIMITED");
     expect(other.map((answer) => answer.errors?.[0])).toEqual([]);
     expect(data.length + limited.length).toBe(users.length);
-    expect(limited.length).toBeGreaterThan(0);
     for (const answer of limited) {
       expect(answer.errors![0].extensions).toMatchObject({ provider: 'AUTH0', retryable: true });
       expect(answer.errors![0].extensions!.retryAfter).toBeGreaterThanOrEqual(1);
@@ -198,6 +197,8 @@ describeWithRedis('fleet-wide rate budget (AUTH0_RATE_LIMIT_RPS=5, AUTH0_RATE_LI
     const userCalls = stack.emulators.auth0!.countCalls('GET', /^\/api\/v2\/users(\/|$)/);
     expect(userCalls).toBeGreaterThan(0);
     expect(userCalls).toBeLessThanOrEqual(data.length);
+    // More users than the budget has calls: each read was refused or shared a call with others.
+    expect(userCalls).toBeLessThan(users.length);
     const times = stack.emulators.auth0!.calls.map((call) => call.at);
     const windowsSpanned = Math.ceil((Math.max(...times) - Math.min(...times)) / 1000) + 1;
     expect(times.length).toBeLessThanOrEqual(2 * windowsSpanned);

@@ -156,9 +156,13 @@ export class HttpTransport {
   /**
    * Takes one call of the rate budget now, as `send` would (waiting, or refusing with
    * RateBudgetRefusedError), for a `send` whose request is settled only once the wait is over.
+   * Credentials come first, as in `send`: a token request takes a call of the budget too, and must
+   * not wait behind the call that holds this reservation.
    */
   async reserveBudgetCall(ctx: CallContext, call: Omit<CallInfo, 'provider'>): Promise<BudgetReservation> {
-    if (this.options.rateBudget) await this.takeBudgetCall(ctx, { provider: this.options.provider, ...call });
+    const info: CallInfo = { provider: this.options.provider, ...call };
+    await beforeDeadline(ctx, info, this.options.authHeaders(ctx), 'credentials');
+    if (this.options.rateBudget) await this.takeBudgetCall(ctx, info);
     return new BudgetReservation();
   }
 
