@@ -137,7 +137,7 @@ export function calibrationMarkdown(calibration: Calibration, coldCalls: number)
     `- **Plain-resolver anchor**: the subgraph's own SDL (schema/identity.graphql) under Apollo Server's standalone server with constant resolvers, ` +
       `\`_entities\` ×10 as the scenarios send it, ${anchor.failed ? `**${anchor.failed} failed**` : 'none failed'}: **${int(anchor.reqPerSec)} req/s**, p50 ${anchor.p50} ms, p99 ${anchor.p99} ms, ` +
       `${anchor.cpuMsPerRequest.toFixed(2)} ms of its CPU per request (autocannon: ${anchor.loadGeneratorMsPerRequest.toFixed(2)} ms per request).`,
-    `- **Bare upstream call**: undici to a node:http server answering a ${'provider-sized'} JSON body, 32 in flight, client and server in processes of their own: ` +
+    `- **Bare upstream call**: undici to a node:http server answering a provider-sized JSON body, 32 in flight, client and server in processes of their own: ` +
       `${int(upstream.callsPerSec)} calls/s, **${upstream.clientUsPerCall.toFixed(0)} µs of client CPU** and ${upstream.serverUsPerCall.toFixed(0)} µs of server CPU per call.`,
     '',
     'What follows for a request (each figure a bound no implementation on this machine can beat; the subgraph adds its gates, loaders, resilience and mapping on top):',
