@@ -75,18 +75,23 @@ export const ClusterMemberState = enumFromList(CLUSTER_MEMBER_STATES, {
 });
 export type ClusterMemberState = ClusterMemberStateValue;
 
+/** The user relationship types (Verifa's), described once for the output kind and the mutation input type. */
+export const USER_RELATIONSHIP_TYPE_DESCRIPTIONS = {
+  user_linked: 'The same person (user-asserted link).',
+  same_household: 'Living in the same household.',
+  family_member: 'Family members.',
+  business_associate: 'Business associates.',
+  authorized_representative: 'One acts for the other.',
+  power_of_attorney: 'One holds power of attorney for the other.',
+  beneficial_owner: 'Beneficial ownership.',
+  related_account: 'Related accounts.',
+} as const;
+
 export const RelationshipKind = enumFromList(RELATIONSHIP_KINDS, {
   name: 'RelationshipKind',
   description: "What a relationship is, across providers: the built-in kinds (Verifa's user and system types), CUSTOM for any other (its word is in `label`).",
   descriptions: {
-    user_linked: 'The same person (user-asserted link).',
-    same_household: 'Living in the same household.',
-    family_member: 'Family members.',
-    business_associate: 'Business associates.',
-    authorized_representative: 'One acts for the other.',
-    power_of_attorney: 'One holds power of attorney for the other.',
-    beneficial_owner: 'Beneficial ownership.',
-    related_account: 'Related accounts.',
+    ...USER_RELATIONSHIP_TYPE_DESCRIPTIONS,
     same_document: 'Detected by Verifa: the same identity document.',
     same_name_dob: 'Detected by Verifa: the same name and date of birth.',
     same_ssn: 'Detected by Verifa: the same SSN.',

@@ -2,6 +2,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, InputType } from 'type-graphql';
 import { VERIFA_USER_RELATIONSHIP_TYPES, type VerifaUserRelationshipType } from '../../providers/verifa/wire';
 import { enumFromList } from '../enum-from-list';
+import { USER_RELATIONSHIP_TYPE_DESCRIPTIONS } from '../identity/identity.type';
 
 const IDEMPOTENCY_KEY_DOC =
   'Makes retries safe: the same key with the same input returns the first result without calling the provider again ' +
@@ -101,16 +102,7 @@ export class MergeIdentitiesInput {
 export const RelationshipType = enumFromList(VERIFA_USER_RELATIONSHIP_TYPES, {
   name: 'RelationshipType',
   description: 'Built-in relationship types (Verifa user types). Custom types go by name in `customType`.',
-  descriptions: {
-    user_linked: 'The same person (user-asserted link).',
-    same_household: 'Living in the same household.',
-    family_member: 'Family members.',
-    business_associate: 'Business associates.',
-    authorized_representative: 'One acts for the other.',
-    power_of_attorney: 'One holds power of attorney for the other.',
-    beneficial_owner: 'Beneficial ownership.',
-    related_account: 'Related accounts.',
-  },
+  descriptions: USER_RELATIONSHIP_TYPE_DESCRIPTIONS,
 });
 export type RelationshipType = VerifaUserRelationshipType;
 
