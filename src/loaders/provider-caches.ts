@@ -39,6 +39,8 @@ export interface ProviderCaches {
    * a cache that cannot be reached is logged (warn) and the mutation still answers.
    */
   invalidate(ids: Iterable<GlobalId>): Promise<void>;
+  /** Moves every Verato kind on to a new generation (every replica); rejects when the cache failed. */
+  invalidateVerato(): Promise<void>;
 }
 
 export function createProviderCaches(shared: SharedState, ttlSeconds: Record<ProviderName, number>, logger?: Pick<Logger, 'warn'>): ProviderCaches {
@@ -52,8 +54,12 @@ export function createProviderCaches(shared: SharedState, ttlSeconds: Record<Pro
     veratoRelationships: shared.recordCache<RelationshipRecord[]>('verato-relationships', ttlSeconds.verato, { generational: true }),
   };
   const kindOf: Partial<Record<ProviderName, ReadThrough<IdentityRecord>>> = { auth0: caches.auth0User, btcdirect: caches.btcdirectUser, verifa: caches.verifaIdentity };
+  const veratoKinds: ReadThrough<unknown>[] = [caches.veratoRecord, caches.veratoCluster, caches.veratoRelationships];
+  const moveOn = (kinds: ReadThrough<unknown>[], onError: (error: unknown) => void = (error) => { throw error; }) =>
+    Promise.all(kinds.filter((cache) => cache.ttlSeconds > 0).map((cache) => cache.invalidateAll().catch(onError))).then(() => undefined);
   return {
     ...caches,
+    invalidateVerato: () => moveOn(veratoKinds),
     async invalidate(ids) {
       const byKind = new Map<ReadThrough<IdentityRecord>, string[]>();
       const touched = [...ids];
@@ -69,13 +75,13 @@ export function createProviderCaches(shared: SharedState, ttlSeconds: Record<Pro
       // record, so every mutation does, also one that names no identity (a Verato relationship
       // deleted by its id). Verifa pages move on when a Verifa id is touched (a merge moves the
       // edges of the identities related to the secondary).
-      const generational: ReadThrough<unknown>[] = [caches.veratoRecord, caches.veratoCluster, caches.veratoRelationships, ...(touched.some((id) => id.provider === 'verifa') ? [caches.verifaRelationships] : [])];
+      const generational = [...veratoKinds, ...(touched.some((id) => id.provider === 'verifa') ? [caches.verifaRelationships] : [])];
       const warn = (error: unknown) => {
         logger?.warn({ cache: 'invalidate', err: error instanceof Error ? error.message : String(error) }, 'record cache invalidation failed; other replicas may read the old record until its TTL');
       };
       await Promise.all([
         ...[...byKind].map(([cache, keys]) => cache.invalidate(keys).catch(warn)),
-        ...generational.filter((cache) => cache.ttlSeconds > 0).map((cache) => cache.invalidateAll().catch(warn)),
+        moveOn(generational, warn),
       ]);
     },
   };

@@ -38,7 +38,7 @@ export type PollResult = 'changed' | 'unchanged' | 'skipped' | 'failed';
 
 export interface VeratoNotificationPollerOptions {
   client: Pick<VeratoClient, 'searchNotifications'>;
-  caches: Pick<ProviderCaches, 'veratoRecord' | 'veratoCluster' | 'veratoRelationships'>;
+  caches: Pick<ProviderCaches, 'invalidateVerato'>;
   shared: Pick<SharedState, 'redis' | 'keys'>;
   periodSeconds: number;
   /** Deadline of each feed request. */
@@ -112,7 +112,7 @@ export function createVeratoNotificationPoller(options: VeratoNotificationPoller
         }
         if (!page.hasNext) break;
       }
-      if (changed) await moveVeratoKindsOn();
+      if (changed) await options.caches.invalidateVerato();
       await writeCursor(endDate);
       return changed ? 'changed' : 'unchanged';
     } catch (error) {
@@ -120,11 +120,6 @@ export function createVeratoNotificationPoller(options: VeratoNotificationPoller
       options.logger?.warn({ poller: 'verato-notifications', err: error instanceof Error ? error.message : String(error) }, 'Verato notification poll failed; changes made outside the subgraph show within the cache TTL until a poll succeeds');
       return 'failed';
     }
-  }
-
-  async function moveVeratoKindsOn(): Promise<void> {
-    const kinds = [options.caches.veratoRecord, options.caches.veratoCluster, options.caches.veratoRelationships];
-    await Promise.all(kinds.filter((cache) => cache.ttlSeconds > 0).map((cache) => cache.invalidateAll()));
   }
 
   function pollOnce(): Promise<PollResult> {
