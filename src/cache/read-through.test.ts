@@ -7,7 +7,7 @@ import { Keyring } from '../shared-state/keyring';
 import { connectRedis, type RedisConnection } from '../shared-state/redis';
 import { describeWithRedis, dumpRedis, startTestRedis, type TestRedis, LOADED_MACHINE_REDIS_TIMEOUT_MS } from '../../test/support/redis';
 import { ReadThrough, SingleFlight, type Loaded } from './read-through';
-import { InProcessRecordCache, RedisRecordCache, type RecordCache } from './record-cache';
+import { InProcessRecordCache, NearCache, RedisRecordCache, type RecordCache } from './record-cache';
 
 interface Person {
   id: string;
@@ -238,12 +238,14 @@ describeWithRedis('RedisRecordCache against a real redis-server', () => {
   let inspect: Redis;
   const keys = new Keyring('identity:', randomBytes(32));
   let caches: [RedisRecordCache<Person>, RedisRecordCache<Person>];
+  const nears = [new NearCache(), new NearCache()];
 
   beforeAll(async () => {
     server = await startTestRedis();
     connections = [connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS }), connectRedis({ url: server.url, commandTimeoutMs: LOADED_MACHINE_REDIS_TIMEOUT_MS })];
     await Promise.all(connections.map((c) => c.waitUntilReady()));
-    caches = [new RedisRecordCache<Person>(connections[0], keys, 'test-user', { invalidationHoldMs: 10_000 }), new RedisRecordCache<Person>(connections[1], keys, 'test-user', { invalidationHoldMs: 10_000 })];
+    // Two replicas as the product wires them: a connection and a near cache each.
+    caches = [0, 1].map((i) => new RedisRecordCache<Person>(connections[i], keys, 'test-user', { invalidationHoldMs: 10_000, near: nears[i] })) as typeof caches;
     inspect = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
   });
   afterAll(async () => {
@@ -254,7 +256,7 @@ describeWithRedis('RedisRecordCache against a real redis-server', () => {
 
   describeReadThrough('redis', () => caches);
   describeGenerational('redis', () => {
-    const [one, two] = connections.map((c) => new RedisRecordCache<Person>(c, keys, 'gen-user', { invalidationHoldMs: 10_000, generational: true }));
+    const [one, two] = connections.map((c, i) => new RedisRecordCache<Person>(c, keys, 'gen-user', { invalidationHoldMs: 10_000, generational: true, near: nears[i] }));
     return [new ReadThrough<Person>({ name: 'g', cache: one, ttlSeconds: 60 }), new ReadThrough<Person>({ name: 'g', cache: two, ttlSeconds: 60 })];
   });
 
@@ -315,5 +317,93 @@ describeWithRedis('RedisRecordCache against a real redis-server', () => {
     await inspect.set(keys.name('rec:test-user', 'k-x'), (await inspect.getBuffer(keys.name('rec:test-user', 'k-other')))!);
     expect((await caches[0].getMany(['k-x'])).size).toBe(0);
     expect((await other.getMany(['k-other'])).size).toBe(0);
+  });
+
+  describe('near cache (records a replica opened, kept while no write happened in the fleet)', () => {
+    let clock = 0;
+    const near = new NearCache({ now: () => Date.now() + clock });
+    const onA = () => new RedisRecordCache<Person>(connections[0], keys, 'near-user', { invalidationHoldMs: 10_000, near });
+    const onB = () => new RedisRecordCache<Person>(connections[1], keys, 'near-user', { invalidationHoldMs: 10_000, near: new NearCache() });
+    const generationalOn = (i: number, nearCache: NearCache) =>
+      new RedisRecordCache<Person>(connections[i], keys, 'near-gen', { invalidationHoldMs: 10_000, generational: true, near: nearCache });
+    const opened = () => jest.spyOn(keys, 'open');
+    afterEach(() => {
+      jest.restoreAllMocks();
+      clock = 0;
+    });
+
+    it('answers a record read before without opening it again, the same frozen object, in one MGET of the epoch alone', async () => {
+      const a = onA();
+      await onB().setMany([['n1', person('n1')]], 60);
+      const first = (await a.getMany(['n1'])).get('n1');
+      expect(first).toEqual(person('n1'));
+      const open = opened();
+      const mget = jest.spyOn(connections[0].client, 'mgetBuffer');
+      const again = (await a.getMany(['n1'])).get('n1');
+      expect(again).toBe(first);
+      expect(Object.isFrozen(again)).toBe(true);
+      expect(open).not.toHaveBeenCalled();
+      expect(mget).toHaveBeenCalledTimes(1);
+      expect(mget.mock.calls[0]).toEqual([keys.plainName('rec-epoch')]);
+    });
+
+    it('reads a record deleted on another replica as a miss at once, and an unrelated write costs a second read, not the record', async () => {
+      const a = onA();
+      const b = onB();
+      await b.setMany([['n2', person('n2')], ['n3', person('n3')]], 60);
+      expect((await a.getMany(['n2', 'n3'])).size).toBe(2);
+      await b.deleteMany(['n2']);
+      const open = opened();
+      const found = await a.getMany(['n2', 'n3']);
+      expect([...found.keys()]).toEqual(['n3']);
+      expect(found.get('n3')).toEqual(person('n3'));
+      // n3 was read again: the epoch moved, so the near copy could not be trusted.
+      expect(open).toHaveBeenCalledTimes(1);
+    });
+
+    it('reads a generational record as a miss once another replica moved the generation on', async () => {
+      const a = generationalOn(0, near);
+      const b = generationalOn(1, new NearCache());
+      const { generation } = await b.getManyAt!(['g1']);
+      await b.setMany([['g1', person('g1')]], 60, generation);
+      expect((await a.getManyAt!(['g1'])).found.get('g1')).toEqual(person('g1'));
+      expect((await a.getManyAt!(['g1'])).found.size).toBe(1);
+      await b.invalidateAll!();
+      expect((await a.getManyAt!(['g1'])).found.size).toBe(0);
+    });
+
+    it('never keeps a record past the expiry of the Redis entry it came from', async () => {
+      const a = onA();
+      await onB().setMany([['n4', person('n4')]], 60);
+      await a.getMany(['n4']);
+      expect(near.held(keys.name('rec:near-user', 'n4'), Date.now() + clock)).toBeDefined();
+      clock = 61_000;
+      expect(near.held(keys.name('rec:near-user', 'n4'), Date.now() + clock)).toBeUndefined();
+      const open = opened();
+      await a.getMany(['n4']);
+      expect(open).toHaveBeenCalledTimes(1);
+    });
+
+    it('is not consulted while Redis is down: the read goes to the provider', async () => {
+      const users = new ReadThrough<Person>({ name: 'u', cache: onA(), ttlSeconds: 60 });
+      const upstream = provider({ d1: person('d1') });
+      await users.readThrough(['d1'], (m) => upstream.load(m));
+      await users.readThrough(['d1'], (m) => upstream.load(m));
+      expect(upstream.asked).toEqual([['d1']]);
+      await server.stop();
+      try {
+        expect((await users.readThrough(['d1'], (m) => upstream.load(m))).get('d1')).toEqual(person('d1'));
+      } finally {
+        await server.start();
+        await Promise.all(connections.map((c) => c.waitUntilReady(10_000)));
+      }
+      expect(upstream.asked).toEqual([['d1'], ['d1']]);
+    });
+
+    it('stays within its bound', () => {
+      const small = new NearCache({ maxEntries: 2 });
+      for (const name of ['a', 'b', 'c']) small.keep(name, { value: null, expiresAt: Date.now() + 60_000, epoch: '0' }, 10);
+      expect(small.size).toBe(2);
+    });
   });
 });

@@ -121,6 +121,62 @@ type Scripted = Redis & {
 
 const GENERATION_SEPARATOR = 0x7c; // '|'
 
+/** What a sealed value holds: the record, and when its Redis entry expires (ms since the epoch, the writer's clock). */
+interface SealedRecord<V> {
+  v: V | null;
+  x?: number;
+}
+
+interface NearEntry {
+  value: unknown;
+  /** When the Redis entry it was read from expires: the near copy never outlives it. */
+  expiresAt: number;
+  /** The fleet's write epoch the entry was read under: any other epoch means a write happened since. */
+  epoch: string;
+}
+
+export interface NearCacheOptions extends InProcessRecordCacheOptions {
+  now?: () => number;
+}
+
+/**
+ * The records a replica read from Redis, kept opened in its process: one bound for every kind
+ * (least recently used out first), the values deep-frozen and handed to every reader as they are.
+ * An entry counts only while the fleet's write epoch is the one it was read under (see
+ * RedisRecordCache), so it saves the transfer, the decryption and the parse, never a consistency check.
+ */
+export class NearCache {
+  private readonly entries: LRUCache<string, NearEntry>;
+  readonly now: () => number;
+
+  constructor(options: NearCacheOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.entries = new LRUCache<string, NearEntry>({
+      max: options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
+      maxSize: options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES,
+      sizeCalculation: () => 1,
+    });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The entry under `name` unless it expired (an expired one is dropped). */
+  held(name: string, now: number): NearEntry | undefined {
+    const entry = this.entries.get(name);
+    if (entry && entry.expiresAt <= now) {
+      this.entries.delete(name);
+      return undefined;
+    }
+    return entry;
+  }
+
+  keep(name: string, entry: NearEntry, bytes: number): void {
+    this.entries.set(name, entry, { size: Math.max(1, bytes + name.length) });
+  }
+}
+
 export interface RedisRecordCacheOptions {
   /**
    * How long a deleted entry stays blocked (ms): a load that started before the delete (on any
@@ -130,6 +186,14 @@ export interface RedisRecordCacheOptions {
   invalidationHoldMs: number;
   /** A generational kind (see RecordCache.getManyAt): values carry the generation they were read under. */
   generational?: boolean;
+  /** This process's near cache (one for every kind); without it every read opens what Redis sends. */
+  near?: NearCache;
+}
+
+/** Answers of one read: the records found, and the generation of a generational kind. */
+interface Read<V> {
+  found: Map<string, V | null>;
+  generation: string;
 }
 
 /**
@@ -141,10 +205,21 @@ export interface RedisRecordCacheOptions {
  * the older answer after the delete, and every replica would read it until the TTL. A tombstone
  * reads as a miss, and no value is stored over it while it lasts.
  *
- * Failures reject with SharedStateUnavailableError; the read-through reads them as misses.
+ * The near cache: every invalidation (a delete, a generation moved on), after its own writes,
+ * increments one fleet-wide write epoch (`<prefix>rec-epoch`), and every MGET reads that epoch
+ * with the values. A record this replica opened before is taken from the near cache, not from
+ * the reply, when the epoch is still the one it was read under: then nothing was invalidated
+ * anywhere since (the epoch moves after the tombstones, so a reader that sees the new epoch also
+ * sees them). The MGET then carries only the epoch and the records not held; when the epoch
+ * moved, the held ones are read again in a second MGET. A near entry expires with the Redis entry
+ * it came from (the writer's clock: staleness stays within the TTL plus the replicas' clock skew).
+ *
+ * Failures reject with SharedStateUnavailableError; the read-through reads them as misses, and
+ * the near cache is not consulted without Redis (it could not tell a write happened).
  */
 export class RedisRecordCache<V = unknown> implements RecordCache<V> {
   private readonly kind: string;
+  private readonly epochName: string;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -155,6 +230,7 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
     this.kind = `rec:${kind}`;
     // Validates the kind now rather than on the first read.
     keys.name(this.kind, '');
+    this.epochName = keys.plainName('rec-epoch');
     if (!('cacheSetMany' in redis.client)) redis.client.defineCommand('cacheSetMany', { lua: SET_UNLESS_INVALIDATED });
     if (!('cacheSetInGeneration' in redis.client)) redis.client.defineCommand('cacheSetInGeneration', { lua: SET_IN_GENERATION });
     if (!options.generational) {
@@ -164,28 +240,58 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
   }
 
   async getMany(keys: readonly string[]): Promise<Map<string, V | null>> {
-    if (this.options.generational) return (await this.getManyAt!(keys)).found;
-    const found = new Map<string, V | null>();
-    if (keys.length === 0) return found;
-    const names = keys.map((key) => this.keys.name(this.kind, key));
-    const values = await this.redis.call('cache get', (client) => client.mgetBuffer(...names));
-    values.forEach((value, i) => this.openInto(found, keys[i], names[i], value));
-    return found;
+    if (keys.length === 0) return new Map();
+    return (await this.read(keys)).found;
   }
 
-  /** One MGET: the generation first, then the entries; an entry of an older generation is a miss. */
+  /** One MGET: the generation with the entries; an entry of an older generation is a miss. */
   async getManyAt?(keys: readonly string[]): Promise<{ found: Map<string, V | null>; generation: string }> {
-    const found = new Map<string, V | null>();
+    return this.read(keys);
+  }
+
+  private async read(keys: readonly string[]): Promise<Read<V>> {
+    const { near } = this.options;
     const names = keys.map((key) => this.keys.name(this.kind, key));
-    const [current, ...values] = await this.redis.call('cache get', (client) => client.mgetBuffer(this.generationName(), ...names));
-    const generation = current ? current.toString('latin1') : '0';
-    values.forEach((value, i) => {
-      if (!value) return;
-      const cut = value.indexOf(GENERATION_SEPARATOR);
-      if (cut < 0 || value.subarray(0, cut).toString('latin1') !== generation) return;
-      this.openInto(found, keys[i], names[i], value.subarray(cut + 1));
+    const now = near?.now() ?? 0;
+    const held = near ? names.map((name) => near.held(name, now)) : [];
+    const asked = names.map((_, i) => i).filter((i) => !held[i]);
+    const first = await this.fetch(keys, names, asked);
+    const stale = near ? names.map((_, i) => i).filter((i) => held[i] && held[i]!.epoch !== first.epoch) : [];
+    for (let i = 0; i < keys.length; i++) {
+      const entry = held[i];
+      if (entry && entry.epoch === first.epoch) first.found.set(keys[i], entry.value as V | null);
+    }
+    if (stale.length === 0) return first;
+    // A write happened since those were read: ask Redis for them again.
+    const again = await this.fetch(keys, names, stale);
+    for (const [key, value] of again.found) first.found.set(key, value);
+    return first;
+  }
+
+  /** One MGET of the epoch (and generation) with the entries at `indexes`, opened (and kept near). */
+  private async fetch(keys: readonly string[], names: readonly string[], indexes: readonly number[]): Promise<Read<V> & { epoch: string }> {
+    const generational = this.options.generational ?? false;
+    const head = generational ? [this.epochName, this.generationName()] : [this.epochName];
+    const reply = await this.redis.call('cache get', (client) => client.mgetBuffer(...head, ...indexes.map((i) => names[i])));
+    const epoch = reply[0] ? reply[0].toString('latin1') : '0';
+    const generation = generational && reply[1] ? reply[1].toString('latin1') : '0';
+    const found = new Map<string, V | null>();
+    indexes.forEach((index, n) => {
+      let value = reply[head.length + n];
+      if (!value || value.equals(TOMBSTONE)) return;
+      if (generational) {
+        const cut = value.indexOf(GENERATION_SEPARATOR);
+        if (cut < 0 || value.subarray(0, cut).toString('latin1') !== generation) return;
+        value = value.subarray(cut + 1);
+      }
+      const record = this.open(value, names[index]);
+      if (!record) return;
+      found.set(keys[index], record.v);
+      if (this.options.near && record.x !== undefined) {
+        this.options.near.keep(names[index], { value: deepFreeze(record.v), expiresAt: record.x, epoch }, value.length);
+      }
     });
-    return { found, generation };
+    return { found, generation, epoch };
   }
 
   async setMany(entries: ReadonlyArray<readonly [string, V | null]>, ttlSeconds: number, generation?: string): Promise<void> {
@@ -193,8 +299,10 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
     // A generational entry without the generation it was read under could be older than the last write.
     if (this.options.generational && generation === undefined) return;
     const names = entries.map(([key]) => this.keys.name(this.kind, key));
-    const sealed = entries.map(([, value], i) => this.keys.seal({ v: value }, names[i]));
     const ttl = Math.ceil(ttlSeconds);
+    // The near copy expires no later than the entry: Redis counts the TTL from the SET, after this.
+    const expiresAt = Date.now() + ttlSeconds * 1000;
+    const sealed = entries.map(([, value], i) => this.keys.seal({ v: value, x: expiresAt } satisfies SealedRecord<V>, names[i]));
     await this.redis.call('cache set', (client) =>
       generation !== undefined && this.options.generational
         ? (client as Scripted).cacheSetInGeneration(names.length + 1, this.generationName(), ...names, ttl, generation, ...sealed)
@@ -203,7 +311,7 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
   }
 
   async invalidateAll?(): Promise<void> {
-    await this.redis.call('cache invalidate', (client) => client.incr(this.generationName()));
+    await this.redis.call('cache invalidate', (client) => exec(client.pipeline().incr(this.generationName()).incr(this.epochName)));
   }
 
   private generationName(): string {
@@ -211,12 +319,12 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
     return this.keys.name(this.kind, '\u0000generation');
   }
 
-  private openInto(found: Map<string, V | null>, key: string, name: string, value: Buffer | null): void {
-    if (!value || value.equals(TOMBSTONE)) return;
+  private open(value: Buffer, name: string): SealedRecord<V> | undefined {
     try {
-      found.set(key, (this.keys.open(value, name) as { v: V | null }).v);
+      return this.keys.open(value, name) as SealedRecord<V>;
     } catch {
       // Sealed under a key this process does not hold (or altered): a miss, overwritten by the next store.
+      return undefined;
     }
   }
 
@@ -226,12 +334,17 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
     await this.redis.call('cache delete', (client) => {
       const pipeline = client.pipeline();
       for (const key of keys) pipeline.set(this.keys.name(this.kind, key), TOMBSTONE, 'PX', hold);
-      return pipeline.exec().then((results) => {
-        const failed = results?.find(([error]) => error);
-        if (!results || failed) throw failed?.[0] ?? new Error('pipeline aborted');
-      });
+      // After the tombstones: a reader that sees the new epoch sees them too.
+      return exec(pipeline.incr(this.epochName));
     });
   }
+}
+
+/** Runs a pipeline; rejects when any of its commands failed. */
+async function exec(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
+  const results = await pipeline.exec();
+  const failed = results?.find(([error]) => error);
+  if (!results || failed) throw failed?.[0] ?? new Error('pipeline aborted');
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,6 +1,6 @@
 import { createRateBudget, type RateBudget } from '../budgets/rate-budget';
 import { ReadThrough } from '../cache/read-through';
-import { InProcessRecordCache, RedisRecordCache, type RecordCache } from '../cache/record-cache';
+import { InProcessRecordCache, NearCache, RedisRecordCache, type RecordCache } from '../cache/record-cache';
 import type { ProviderRateLimit, SharedStateConfig } from '../config';
 import type { ProviderName } from '../domain/provider-name';
 import { InMemoryIdempotencyStore, type IdempotencyStore } from '../mutations/idempotency';
@@ -53,6 +53,8 @@ export function createSharedState(config: SharedStateConfig, options: SharedStat
   }
   const hold = idempotencyLeaseMs(options.requestDeadlineMs);
   const local = new InProcessRecordCache<unknown>();
+  // With Redis: the records this replica opened, kept while no write happened in the fleet.
+  const near = redis ? new NearCache() : undefined;
   return {
     redis,
     keys,
@@ -61,7 +63,7 @@ export function createSharedState(config: SharedStateConfig, options: SharedStat
     recordCache<V>(kind: string, ttlSeconds: number, cacheOptions: RecordCacheOptions = {}) {
       const generational = cacheOptions.generational ?? false;
       const cache: RecordCache<V> = redis
-        ? new RedisRecordCache<V>(redis, keys, kind, { invalidationHoldMs: hold, generational })
+        ? new RedisRecordCache<V>(redis, keys, kind, { invalidationHoldMs: hold, generational, near })
         : generational
           ? new GenerationalPrefixedCache<V>(local, kind)
           : new PrefixedCache<V>(local, kind);
