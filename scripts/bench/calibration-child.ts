@@ -12,7 +12,8 @@ import { Agent, request } from 'undici';
  * one role each, so that each one's CPU is its own:
  *   --role anchor    the plain-resolver Apollo Server anchor: the subgraph's own SDL
  *                    (schema/identity.graphql) served by Apollo's standalone server, with resolvers
- *                    that return a constant identity (no loaders, plugins, gates or upstream calls).
+ *                    that return a constant identity, or a constant person in the shape of the person
+ *                    scenario's answer (no loaders, plugins, gates or upstream calls).
  *   --role upstream  a bare node:http server answering every request with a provider-sized JSON body.
  *   --role client    on { type: 'calls', url, seconds, inFlight }: undici requests to `url`, that many
  *                    in flight, for that long; replies { type: 'calls', calls, cpu }.
@@ -43,11 +44,36 @@ const UPSTREAM_BODY = JSON.stringify({
   metadata: { source: 'calibration', checks: ['document', 'selfie', 'watchlist'] },
 });
 
+const identity = (id: unknown, provider = 'VERIFA') => ({ id: String(id), provider, displayName: 'Calibration Person', status: 'VERIFIED' });
+
+/**
+ * A person answer in shape, constant: the person scenario's (Alice's in the demo data: three linked
+ * accounts, each with its identity, and four relationships, each with its related identity), or for
+ * a synthetic person (the fleet's) the same without relationships, as theirs have none.
+ */
+function person(id: string) {
+  const synthetic = id.includes('synth');
+  const account = (provider: string) => {
+    const accountId = `${provider.toLowerCase()}:calibration-account`;
+    return { id: accountId, provider, via: 'VERATO_CLUSTER', identity: identity(accountId, provider) };
+  };
+  return {
+    ...identity(id),
+    linkedAccounts: ['AUTH0', 'BTCDIRECT', 'VERATO'].map(account),
+    relationships: {
+      totalCount: synthetic ? 0 : 4,
+      nodes: (synthetic ? [] : [1, 2, 3, 4]).map((n) => ({ id: `verifa:rel_calibration${n}`, type: 'FAMILY_MEMBER', related: identity(`verifa:idn_calibration${n}`) })),
+    },
+  };
+}
+
 async function startAnchor(): Promise<string> {
-  const identity = (id: unknown) => ({ id: String(id), provider: 'VERIFA', displayName: 'Calibration Person', status: 'VERIFIED' });
   const schema = buildSubgraphSchema({
     typeDefs: parse(readFileSync(join(ROOT, 'schema', 'identity.graphql'), 'utf8')),
-    resolvers: { Identity: { __resolveReference: (reference: { id: string }) => identity(reference.id) } } as never,
+    resolvers: {
+      Query: { identity: (_: unknown, args: { id: string }) => person(args.id) },
+      Identity: { __resolveReference: (reference: { id: string }) => identity(reference.id) },
+    } as never,
   });
   const server = new ApolloServer({ schema });
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });

@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { Child, type Reply } from './children';
-import { SCENARIOS } from './scenarios';
+import { SCENARIOS, syntheticPersonBody } from './scenarios';
 
 /**
  * Machine calibration: what this machine charges for the two things every request of the
@@ -20,11 +20,28 @@ import { SCENARIOS } from './scenarios';
  * From these, `ceilings` gives floors and ceilings for a request with N upstream calls.
  */
 
+/** The operations the anchor serves, each as its scenario sends it. */
+export const ANCHOR_OPERATIONS = ['entities-10', 'entities-100', 'person', 'fleet-person'] as const;
+export type AnchorOperation = (typeof ANCHOR_OPERATIONS)[number];
+
+export interface AnchorResult {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  cpuMsPerRequest: number;
+  loadGeneratorMsPerRequest: number;
+  failed: number;
+}
+
 export interface Calibration {
   cores: number;
   seconds: number;
-  anchor: { reqPerSec: number; p50: number; p99: number; cpuMsPerRequest: number; loadGeneratorMsPerRequest: number; failed: number };
-  upstream: { callsPerSec: number; clientUsPerCall: number; serverUsPerCall: number };
+  /** The anchor on `_entities` ×10 (the cold and warm bounds of the targets). */
+  anchor: AnchorResult;
+  /** The anchor on every operation measured (`_entities` ×10 among them). */
+  anchors: Partial<Record<AnchorOperation, AnchorResult>>;
+  /** null when only the anchor was measured (`--only fleet`). */
+  upstream: { callsPerSec: number; clientUsPerCall: number; serverUsPerCall: number } | null;
 }
 
 export interface Ceiling {
@@ -40,62 +57,88 @@ export interface Ceiling {
 
 const cpuMs = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => (y.user + y.system - x.user - x.system) / 1000;
 
-export function ceilings(calibration: Calibration, upstreamCalls: number): Ceiling {
-  const { anchor, upstream, cores } = calibration;
-  const floorCpuMs = anchor.cpuMsPerRequest + (upstreamCalls * upstream.clientUsPerCall) / 1000;
-  const machineMsPerRequest = floorCpuMs + (upstreamCalls * upstream.serverUsPerCall) / 1000 + anchor.loadGeneratorMsPerRequest;
+/**
+ * The bounds for a request of `operation` with N upstream calls. `processes`: the subgraph
+ * processes serving it (the fleet's two replicas can use two threads, never more than the cores).
+ */
+export function ceilings(calibration: Calibration, upstreamCalls: number, operation: AnchorOperation = 'entities-10', processes = 1): Ceiling {
+  const { upstream, cores } = calibration;
+  const anchor = calibration.anchors[operation] ?? calibration.anchor;
+  const clientUs = upstreamCalls > 0 ? (upstream?.clientUsPerCall ?? 0) : 0;
+  const serverUs = upstreamCalls > 0 ? (upstream?.serverUsPerCall ?? 0) : 0;
+  const floorCpuMs = anchor.cpuMsPerRequest + (upstreamCalls * clientUs) / 1000;
+  const machineMsPerRequest = floorCpuMs + (upstreamCalls * serverUs) / 1000 + anchor.loadGeneratorMsPerRequest;
   const threadReqPerSec = 1000 / floorCpuMs;
-  const machineReqPerSec = Math.min(threadReqPerSec, (cores * 1000) / machineMsPerRequest);
+  const machineReqPerSec = Math.min(Math.min(processes, cores) * threadReqPerSec, (cores * 1000) / machineMsPerRequest);
   return { floorCpuMs, threadReqPerSec, machineReqPerSec, meanLatencyFloorMs: (connections) => (connections * 1000) / machineReqPerSec };
 }
 
-export async function runCalibration(options: { dist: string; duration: number; warmup: number; connections: number; cores: number }): Promise<Calibration> {
+export interface CalibrationOptions {
+  dist: string;
+  duration: number;
+  warmup: number;
+  connections: number;
+  cores: number;
+  /** The anchor's operations (default: all); `_entities` ×10 is always among them. */
+  operations?: readonly AnchorOperation[];
+  /** Also measure a bare upstream call (default true). */
+  upstream?: boolean;
+}
+
+export async function runCalibration(options: CalibrationOptions): Promise<Calibration> {
   const script = join(options.dist, 'bench', 'calibration-child.js');
   const env = { PATH: process.env.PATH, NODE_ENV: 'production' };
   const start = (role: string) => Child.start(`calibration ${role}`, script, { env, args: ['--role', role] });
   const cpuOf = async (child: Child) => (await child.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' })).cpu;
 
-  const scenario = SCENARIOS.find((s) => s.key === 'entities-10')!;
-  const body = JSON.stringify({ query: scenario.query, variables: scenario.variables });
+  const operations = [...new Set<AnchorOperation>(['entities-10', ...(options.operations ?? ANCHOR_OPERATIONS)])];
+  const anchors: Partial<Record<AnchorOperation, AnchorResult>> = {};
   const anchor = await start('anchor');
-  let anchorResult: Calibration['anchor'];
   try {
     const url = anchor.ready.url as string;
-    let failed = 0;
-    const run = (seconds: number) =>
-      autocannon({
-        url,
-        connections: options.connections,
-        pipelining: 1,
-        duration: seconds,
-        timeout: 10,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body,
-            onResponse(status, responseBody) {
-              if (status !== 200 || !responseBody.startsWith('{"data"') || responseBody.includes('"errors"')) failed++;
+    for (const operation of operations) {
+      const body = anchorBody(operation);
+      let failed = 0;
+      const run = (seconds: number) =>
+        autocannon({
+          url,
+          connections: options.connections,
+          pipelining: 1,
+          duration: seconds,
+          timeout: 10,
+          requests: [
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body,
+              onResponse(status, responseBody) {
+                if (status !== 200 || !responseBody.startsWith('{"data"') || responseBody.includes('"errors"')) failed++;
+              },
             },
-          },
-        ],
-      });
-    if (options.warmup > 0) await run(options.warmup);
-    failed = 0;
-    const [before, selfBefore] = [await cpuOf(anchor.child), process.cpuUsage()];
-    const result = await run(options.duration);
-    const [after, selfAfter] = [await cpuOf(anchor.child), process.cpuUsage()];
-    const requests = result.requests.total;
-    anchorResult = {
-      reqPerSec: requests / result.duration,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      cpuMsPerRequest: cpuMs(before, after) / requests,
-      loadGeneratorMsPerRequest: cpuMs(selfBefore, selfAfter) / requests,
-      failed: failed + result.non2xx + result.errors,
-    };
+          ],
+        });
+      if (options.warmup > 0) await run(options.warmup);
+      failed = 0;
+      const [before, selfBefore] = [await cpuOf(anchor.child), process.cpuUsage()];
+      const result = await run(options.duration);
+      const [after, selfAfter] = [await cpuOf(anchor.child), process.cpuUsage()];
+      const requests = result.requests.total;
+      anchors[operation] = {
+        reqPerSec: requests / result.duration,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        cpuMsPerRequest: cpuMs(before, after) / requests,
+        loadGeneratorMsPerRequest: cpuMs(selfBefore, selfAfter) / requests,
+        failed: failed + result.non2xx + result.errors,
+      };
+    }
   } finally {
     await anchor.child.stop();
+  }
+  const anchorLine = operations.map((operation) => `${operation} ${anchors[operation]!.reqPerSec.toFixed(0)} req/s, ${anchors[operation]!.cpuMsPerRequest.toFixed(2)} ms CPU/req`).join('; ');
+  if (options.upstream === false) {
+    console.log(`calibration: plain-resolver anchor ${anchorLine}`);
+    return { cores: options.cores, seconds: options.duration, anchor: anchors['entities-10']!, anchors, upstream: null };
   }
 
   const [server, client] = await Promise.all([start('upstream'), start('client')]);
@@ -110,10 +153,10 @@ export async function runCalibration(options: { dist: string; duration: number; 
       clientUsPerCall: ((calls.cpu.user + calls.cpu.system) / calls.calls) as number,
       serverUsPerCall: (cpuMs(serverBefore, serverAfter) * 1000) / calls.calls,
     };
-    const calibration: Calibration = { cores: options.cores, seconds: options.duration, anchor: anchorResult, upstream };
+    const calibration: Calibration = { cores: options.cores, seconds: options.duration, anchor: anchors['entities-10']!, anchors, upstream };
     const cold = ceilings(calibration, 8);
     console.log(
-      `calibration: plain-resolver anchor ${anchorResult.reqPerSec.toFixed(0)} req/s, ${anchorResult.cpuMsPerRequest.toFixed(2)} ms CPU/req; ` +
+      `calibration: plain-resolver anchor ${anchorLine}; ` +
         `bare upstream call ${upstream.clientUsPerCall.toFixed(0)} µs client + ${upstream.serverUsPerCall.toFixed(0)} µs server CPU; ` +
         `_entities ×10 with 8 calls: floor ${cold.floorCpuMs.toFixed(2)} ms CPU/req, ceiling ${cold.machineReqPerSec.toFixed(0)} req/s`,
     );
@@ -125,27 +168,48 @@ export async function runCalibration(options: { dist: string; duration: number; 
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
+const ANCHOR_LABELS: Record<AnchorOperation, string> = {
+  'entities-10': '`_entities` ×10',
+  'entities-100': '`_entities` ×100 (mixed)',
+  person: 'the person query (an identity, 3 linked accounts and 4 relationships, each with its identity)',
+  'fleet-person': "the fleet's hottest person (a synthetic one: an identity and 3 linked accounts with theirs, no relationship)",
+};
+
+function anchorBody(operation: AnchorOperation): string {
+  if (operation === 'fleet-person') return syntheticPersonBody(0);
+  const scenario = SCENARIOS.find((s) => s.key === operation)!;
+  return JSON.stringify({ query: scenario.query, variables: scenario.variables });
+}
+
 export function calibrationMarkdown(calibration: Calibration, coldCalls: number): string[] {
-  const { anchor, upstream } = calibration;
-  const cold = ceilings(calibration, coldCalls);
-  const warm = ceilings(calibration, 0);
+  const { upstream } = calibration;
+  const row = (label: string, bound: Ceiling) =>
+    `| ${label} | ${bound.floorCpuMs.toFixed(2)} ms | ${int(bound.threadReqPerSec)} req/s | ${int(bound.machineReqPerSec)} req/s | ${bound.meanLatencyFloorMs(10).toFixed(1)} ms |`;
+  const measured = ANCHOR_OPERATIONS.filter((operation) => calibration.anchors[operation]);
   return [
     '### What this machine allows (calibration)',
     '',
     `Measured in this run, ${calibration.seconds} s each, by scripts/bench/calibration.ts:`,
     '',
-    `- **Plain-resolver anchor**: the subgraph's own SDL (schema/identity.graphql) under Apollo Server's standalone server with constant resolvers, ` +
-      `\`_entities\` ×10 as the scenarios send it, ${anchor.failed ? `**${anchor.failed} failed**` : 'none failed'}: **${int(anchor.reqPerSec)} req/s**, p50 ${anchor.p50} ms, p99 ${anchor.p99} ms, ` +
-      `${anchor.cpuMsPerRequest.toFixed(2)} ms of its CPU per request (autocannon: ${anchor.loadGeneratorMsPerRequest.toFixed(2)} ms per request).`,
-    `- **Bare upstream call**: undici to a node:http server answering a provider-sized JSON body, 32 in flight, client and server in processes of their own: ` +
-      `${int(upstream.callsPerSec)} calls/s, **${upstream.clientUsPerCall.toFixed(0)} µs of client CPU** and ${upstream.serverUsPerCall.toFixed(0)} µs of server CPU per call.`,
+    "- **Plain-resolver anchor**: the subgraph's own SDL (schema/identity.graphql) under Apollo Server's standalone server with constant resolvers, each operation as its scenario sends it:",
+    ...measured.map((operation) => {
+      const anchor = calibration.anchors[operation]!;
+      return (
+        `  - ${ANCHOR_LABELS[operation]}, ${anchor.failed ? `**${anchor.failed} failed**` : 'none failed'}: **${int(anchor.reqPerSec)} req/s**, p50 ${anchor.p50} ms, p99 ${anchor.p99} ms, ` +
+        `${anchor.cpuMsPerRequest.toFixed(2)} ms of its CPU per request (autocannon: ${anchor.loadGeneratorMsPerRequest.toFixed(2)} ms per request).`
+      );
+    }),
+    upstream
+      ? `- **Bare upstream call**: undici to a node:http server answering a provider-sized JSON body, 32 in flight, client and server in processes of their own: ` +
+        `${int(upstream.callsPerSec)} calls/s, **${upstream.clientUsPerCall.toFixed(0)} µs of client CPU** and ${upstream.serverUsPerCall.toFixed(0)} µs of server CPU per call.`
+      : '- Bare upstream call: not measured in this run.',
     '',
     'What follows for a request (each figure a bound no implementation on this machine can beat; the subgraph adds its gates, loaders, resilience and mapping on top):',
     '',
-    '| request | least subgraph CPU per request | one thread at that CPU | whole machine (subgraph, upstream servers and autocannon at their floors) | mean latency floor at 10 connections (Little\'s law) |',
+    "| request | least subgraph CPU per request | one thread at that CPU | whole machine (subgraph, upstream servers and autocannon at their floors) | mean latency floor at 10 connections (Little's law) |",
     '|---|---:|---:|---:|---:|',
-    `| \`_entities\` ×10 cold (${coldCalls} upstream calls) | ${cold.floorCpuMs.toFixed(2)} ms | ${int(cold.threadReqPerSec)} req/s | ${int(cold.machineReqPerSec)} req/s | ${cold.meanLatencyFloorMs(10).toFixed(1)} ms |`,
-    `| \`_entities\` ×10 warm (no upstream call) | ${warm.floorCpuMs.toFixed(2)} ms | ${int(warm.threadReqPerSec)} req/s | ${int(warm.machineReqPerSec)} req/s | ${warm.meanLatencyFloorMs(10).toFixed(1)} ms |`,
+    ...(upstream ? [row(`\`_entities\` ×10 cold (${coldCalls} upstream calls)`, ceilings(calibration, coldCalls))] : []),
+    ...measured.map((operation) => row(`${ANCHOR_LABELS[operation].split(' (')[0]} warm (no upstream call)`, ceilings(calibration, 0, operation))),
     '',
   ];
 }

@@ -2,6 +2,7 @@ import { PROVIDERS, type ProviderName } from '../../src/domain/provider-name';
 import type { Auth0Store } from '../../src/emulators/auth0/store';
 import type { BtcDirectStore } from '../../src/emulators/btcdirect/store';
 import { DEMO_PEOPLE } from '../../src/emulators/seed';
+import { syntheticPerson } from '../../src/emulators/synthetic';
 import type { VeratoStore } from '../../src/emulators/verato/store';
 import type { VerifaStore } from '../../src/emulators/verifa/store';
 import { AUTH0_SEARCH_BATCH } from '../../src/providers/auth0/client';
@@ -128,6 +129,20 @@ export const PERSON_QUERY = `query BenchPerson($id: ID!) {
     relationships(first: 10) { totalCount nodes { id type related { ${IDENTITY_FIELDS} } } }
   }
 }`;
+
+const SYNTHETIC_ID_MIX: readonly ProviderName[] = ['verifa', 'auth0', 'btcdirect', 'verato'];
+
+/** The person query (a request body) for rank r's synthetic person, by one of their four ids in turn (the fleet scenario's load). */
+export function syntheticPersonBody(r: number): string {
+  const person = syntheticPerson(r);
+  const ids: Record<ProviderName, string> = {
+    verifa: `verifa:${person.verifaId}`,
+    auth0: `auth0:${person.auth0UserId}`,
+    btcdirect: `btcdirect:${person.btcIdentifier}`,
+    verato: `verato:CRM:${person.crmId}`,
+  };
+  return JSON.stringify({ query: PERSON_QUERY, variables: { id: ids[SYNTHETIC_ID_MIX[r % SYNTHETIC_ID_MIX.length]] } });
+}
 
 const ENTITIES_QUERY = `query BenchEntities($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Identity { ${IDENTITY_FIELDS} } }
