@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchemaSync, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchemaSync, createResolversMap, getMetadataStorage, type NonEmptyArray } from 'type-graphql';
 import type { Context } from '../context';
 import { authChecker } from '../security/authorization';
 import { enforceTypeScopes } from '../security/type-scopes';
@@ -47,6 +47,7 @@ const RESOLVERS: NonEmptyArray<Function> = [
  * type-level `@requiresScopes` the SDL declares.
  */
 export function buildIdentitySubgraphSchema(): GraphQLSchema {
+  assertPlainFieldsUnguarded();
   const typeGraphqlSchema = buildSchemaSync({ resolvers: RESOLVERS, orphanedTypes: [Identity], skipCheck: true, validate: false, authChecker, authMode: 'error' });
   const sdl = printSchemaWithDirectives(typeGraphqlSchema);
   const resolvers = createResolversMap(typeGraphqlSchema) as GraphQLResolverMap<unknown>;
@@ -61,4 +62,18 @@ export function buildIdentitySubgraphSchema(): GraphQLSchema {
   } as GraphQLResolverMap<unknown>[string];
   // `Identity @requiresScopes(identities:read)` holds wherever an Identity is returned: queries, payloads, nested fields, _entities.
   return enforceTypeScopes(buildSubgraphSchema({ typeDefs: parse(`${FEDERATION_LINK}\n${sdl}`), resolvers }));
+}
+
+/**
+ * Every object type is declared with `simpleResolvers: true`: its plain fields are read by
+ * graphql-js's default resolver, not through a type-graphql wrapper with its middleware chain (one
+ * per field of every object in a response). That skips `@Authorized` and `@UseMiddleware` on plain
+ * `@Field`s, so none may carry them: scopes belong on resolver methods or on the type
+ * (`@requiresScopes`). This refuses to build a schema that breaks the rule.
+ */
+function assertPlainFieldsUnguarded(): void {
+  const storage = getMetadataStorage();
+  const objectTypes = new Set(storage.objectTypes.map((type) => type.target));
+  const guarded = [...storage.authorizedFields, ...storage.middlewares].find((entry) => objectTypes.has(entry.target));
+  if (guarded) throw new Error(`${guarded.target.name}.${guarded.fieldName}: @Authorized/@UseMiddleware on a plain field of a simpleResolvers type would not run; guard a resolver method instead`);
 }

@@ -110,7 +110,7 @@ export function connectionFromList<T>(all: readonly T[], args: ConnectionArgs, m
   return connectionOf(all.slice(window.start, window.end), window, { totalCount: all.length });
 }
 
-@ObjectType({ description: 'Pagination state of a list, Relay style.' })
+@ObjectType({ simpleResolvers: true, description: 'Pagination state of a list, Relay style.' })
 @Directive('@shareable')
 export class PageInfo {
   @Field(() => Boolean, { description: 'Whether more items follow the last one returned.' })
@@ -132,7 +132,7 @@ export function connectionTypes<T extends object>(
   name: string,
   { plural, cursor, totalCount }: { plural: string; cursor?: string; totalCount?: string },
 ) {
-  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with its cursor.` })
+  @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} of a page, with its cursor.` })
   class Edge {
     @Field(() => String, { description: cursor ?? 'Opaque cursor of this item; pass it as `after` or `before`.' })
     cursor!: string;
@@ -141,7 +141,7 @@ export function connectionTypes<T extends object>(
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${plural}, Relay style.` })
+  @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${plural}, Relay style.` })
   class Connection {
     @Field(() => [Edge], { description: 'The items of this page, each with its cursor.' })
     edges!: Edge[];

@@ -9,7 +9,7 @@ import {
 } from './errors';
 import { UpstreamCallBudget } from './budget';
 import { DEFAULT_PROVIDER_POLICY, type ProviderPolicy } from './policy';
-import { ConcurrencyLimit, ProviderResilience, RollingWindowBreaker, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
+import { ConcurrencyLimit, ProviderResilience, RollingWindowBreaker, SharedTimeouts, TIMEOUT_WINDOW_MS, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
 
 const call: CallInfo = { provider: 'verifa', method: 'GET', pathTemplate: '/identities/{id}' };
 const answered = (status: number) => ({ ...call, status });
@@ -192,5 +192,42 @@ describe('deadlineSignal', () => {
     expect(signal.aborted).toBe(false);
     jest.advanceTimersByTime(1);
     expect(signal.aborted).toBe(true);
+  });
+});
+
+describe('SharedTimeouts', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('gives the attempts started in one window one signal, which fires once the last of them had its whole timeout', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const timeouts = new SharedTimeouts();
+    const first = timeouts.signal(200);
+    jest.advanceTimersByTime(TIMEOUT_WINDOW_MS - 1);
+    const last = timeouts.signal(200);
+    expect(last).toBe(first);
+    expect(timeouts.signal(300)).not.toBe(first);
+    // `last` started TIMEOUT_WINDOW_MS - 1 after `first`: the signal waits for its 200 ms.
+    jest.advanceTimersByTime(200);
+    expect(first.aborted).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(first.aborted).toBe(true);
+  });
+
+  it('starts a new signal in the next window, never firing one early', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const timeouts = new SharedTimeouts();
+    const early = timeouts.signal(100);
+    jest.advanceTimersByTime(TIMEOUT_WINDOW_MS);
+    const later = timeouts.signal(100);
+    expect(later).not.toBe(early);
+    jest.advanceTimersByTime(99);
+    expect(early.aborted).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(early.aborted).toBe(true);
+    // Its window ends TIMEOUT_WINDOW_MS later, and the timeout counts from there.
+    jest.advanceTimersByTime(TIMEOUT_WINDOW_MS - 1);
+    expect(later.aborted).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(later.aborted).toBe(true);
   });
 });

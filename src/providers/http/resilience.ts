@@ -162,6 +162,36 @@ export function deadlineSignal(ctx: CallContext): AbortSignal {
   return signal;
 }
 
+/** How long a shared attempt timeout collects the attempts that start (ms): the most an attempt may run past its own timeout. */
+export const TIMEOUT_WINDOW_MS = 20;
+/** Distinct timeouts kept at once (attempts of one provider use one or two). */
+const TIMEOUT_KINDS_KEPT = 8;
+
+/**
+ * Abort signals for attempt timeouts, shared by the attempts that start within the same
+ * TIMEOUT_WINDOW_MS with the same timeout: one controller and one timer per window, not one of
+ * each per call (an AbortController and its timer cost more than the rest of a call's
+ * bookkeeping). The signal fires once the last attempt of its window has had its whole timeout,
+ * so an attempt gets at most TIMEOUT_WINDOW_MS more than its timeout, never less.
+ */
+export class SharedTimeouts {
+  private readonly open = new Map<number, { window: number; signal: AbortSignal }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  signal(timeoutMs: number): AbortSignal {
+    const now = this.now();
+    const window = Math.floor(now / TIMEOUT_WINDOW_MS);
+    const held = this.open.get(timeoutMs);
+    if (held && held.window === window) return held.signal;
+    if (!held && this.open.size >= TIMEOUT_KINDS_KEPT) this.open.clear();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), (window + 1) * TIMEOUT_WINDOW_MS + timeoutMs - now).unref();
+    this.open.set(timeoutMs, { window, signal: controller.signal });
+    return controller.signal;
+  }
+}
+
 /**
  * At most `capacity` calls in flight; the others wait in order. A waiting call gives up when its
  * request's deadline comes (and leaves the queue), so a provider slowed down by others never

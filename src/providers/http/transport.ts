@@ -17,7 +17,7 @@ import {
   type CallInfo,
 } from './errors';
 import type { ProviderPolicy } from './policy';
-import { ProviderResilience, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
+import { ProviderResilience, SharedTimeouts, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
 import type { ShapeCheck } from './shape';
 
 /**
@@ -112,6 +112,7 @@ export class HttpTransport {
   /** The base URL's scheme, host and port, and its path (no trailing slash). */
   private readonly origin: string;
   private readonly basePath: string;
+  private readonly timeouts = new SharedTimeouts();
 
   constructor(private readonly options: TransportOptions) {
     const base = new URL(options.baseUrl);
@@ -193,12 +194,11 @@ export class HttpTransport {
     const started = performance.now();
     let status: number | undefined;
     let failure: unknown;
-    // An attempt that may run until the request's deadline shares the request's one signal; only
-    // one with a shorter timeout gets a timer of its own. (undici's headersTimeout/bodyTimeout
-    // would be cheaper still, but its timers fire up to a second late.)
-    const own = timeoutMs < ctx.deadline - Date.now() ? new AbortController() : null;
-    const timer = own ? setTimeout(() => own.abort(), timeoutMs) : undefined;
-    const signal = own ? own.signal : deadlineSignal(ctx);
+    // An attempt that may run until the request's deadline shares the request's one signal; one
+    // with a shorter timeout shares the signal of the attempts started with it (SharedTimeouts).
+    // (undici's headersTimeout/bodyTimeout would be cheaper still, but its timers fire up to a
+    // second late.)
+    const signal = timeoutMs < ctx.deadline - Date.now() ? this.timeouts.signal(timeoutMs) : deadlineSignal(ctx);
     const timedOut = () => signal.aborted;
     try {
       const headers: Record<string, string> = {
@@ -222,7 +222,7 @@ export class HttpTransport {
       const text = await response.body.text().catch((error: unknown) => {
         throw timedOut() ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
       });
-      const answered = { ...call, status };
+      const answered: CallInfo & { status: number } = { provider: call.provider, method: call.method, pathTemplate: call.pathTemplate, status };
       const ignored = req.ignoreSuccessBody === true && status >= 200 && status < 300;
       const body = ignored ? undefined : parseBody(text, response.headers['content-type'], answered);
       if ((status >= 200 && status < 300) || req.acceptStatuses?.includes(status)) {
@@ -241,7 +241,6 @@ export class HttpTransport {
       failure = error;
       throw error;
     } finally {
-      clearTimeout(timer);
       this.record(ctx, call, status, failure, attempt, performance.now() - started);
     }
   }

@@ -108,7 +108,7 @@ export const RelationshipKind = enumFromList(RELATIONSHIP_KINDS, {
 });
 export type RelationshipKind = RelationshipKindValue;
 
-@ObjectType({ description: 'A postal address as the provider holds it.' })
+@ObjectType({ simpleResolvers: true, description: 'A postal address as the provider holds it.' })
 export class Address {
   @Field(() => String, { nullable: true, description: 'First address line.' })
   line1!: string | null;
@@ -132,6 +132,7 @@ export class Address {
 export { PageInfo } from '../pagination';
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'One account of a person, in one provider. `id` is the global id `<provider>:<nativeId>` ' +
     '(verato:<SOURCE>:<id>, verifa:idn_…, auth0:<connection>|<id>, btcdirect:<identifier>).',
@@ -195,7 +196,7 @@ export class Identity {
   documentType!: string | null;
 }
 
-@ObjectType({ description: 'Another account that is the same person, with how the graph knows it.' })
+@ObjectType({ simpleResolvers: true, description: 'Another account that is the same person, with how the graph knows it.' })
 export class LinkedAccount {
   @Field(() => ID, { description: "Global id of the account's identity." })
   id!: string;
@@ -222,7 +223,7 @@ export class LinkedAccount {
   email!: string | null;
 }
 
-@ObjectType({ description: 'A typed edge from an identity to a related one.' })
+@ObjectType({ simpleResolvers: true, description: 'A typed edge from an identity to a related one.' })
 export class Relationship {
   @Field(() => ID, {
     description:
@@ -266,7 +267,7 @@ export class Relationship {
 export const { Connection: RelationshipConnection, Edge: RelationshipEdge } = connectionTypes(Relationship, 'Relationship', { plural: 'relationships' });
 export type RelationshipConnection = InstanceType<typeof RelationshipConnection>;
 
-@ObjectType({ description: 'A source record in a Verato cluster.' })
+@ObjectType({ simpleResolvers: true, description: 'A source record in a Verato cluster.' })
 export class ClusterMember {
   @Field(() => ID, { description: 'Global id of the identity the record stands for (through VERATO_SOURCE_MAP; other sources as verato:<SOURCE>:<id>).' })
   id!: string;
@@ -281,7 +282,7 @@ export class ClusterMember {
   state!: ClusterMemberState;
 }
 
-@ObjectType({ description: 'The Verato golden record (cluster) an identity belongs to.' })
+@ObjectType({ simpleResolvers: true, description: 'The Verato golden record (cluster) an identity belongs to.' })
 export class Cluster {
   @Field(() => ID, { description: 'Verato Link ID of the cluster (it can change when clusters are linked or merged).' })
   linkId!: string;

@@ -5,7 +5,7 @@ import { UserError } from './user-error.type';
 const REPLAYED_DOC =
   'True when this is the stored answer of an earlier request with the same idempotencyKey: nothing was sent again (also the `Idempotent-Replayed: true` response header). Verifa keeps its keys itself and marks no replay: false there.';
 
-@ObjectType({ description: 'Result of linkIdentities.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of linkIdentities.' })
 export class LinkIdentitiesPayload {
   @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
@@ -17,7 +17,7 @@ export class LinkIdentitiesPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: 'Result of unlinkIdentities.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of unlinkIdentities.' })
 export class UnlinkIdentitiesPayload {
   @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
@@ -39,7 +39,7 @@ registerEnumType(MergedStatus, {
   },
 });
 
-@ObjectType({ description: 'The secondary identity of a merge.' })
+@ObjectType({ simpleResolvers: true, description: 'The secondary identity of a merge.' })
 export class MergedSecondary {
   @Field(() => ID, { description: 'Global id of the secondary.' })
   id!: string;
@@ -48,7 +48,7 @@ export class MergedSecondary {
   status!: MergedStatus;
 }
 
-@ObjectType({ description: 'What a Verifa merge moved to the primary.' })
+@ObjectType({ simpleResolvers: true, description: 'What a Verifa merge moved to the primary.' })
 export class TransferSummary {
   @Field(() => Boolean, { description: 'Verification sessions (and their count).' })
   sessions!: boolean;
@@ -66,7 +66,7 @@ export class TransferSummary {
   deviceLinks!: boolean;
 }
 
-@ObjectType({ description: 'Result of mergeIdentities.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of mergeIdentities.' })
 export class MergeIdentitiesPayload {
   @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
@@ -84,7 +84,7 @@ export class MergeIdentitiesPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: 'Result of createRelationship.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of createRelationship.' })
 export class CreateRelationshipPayload {
   @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
@@ -96,7 +96,7 @@ export class CreateRelationshipPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: 'Result of unmergeIdentities.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of unmergeIdentities.' })
 export class UnmergeIdentitiesPayload {
   @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
@@ -111,7 +111,7 @@ export class UnmergeIdentitiesPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: 'Result of deleteRelationship.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of deleteRelationship.' })
 export class DeleteRelationshipPayload {
   @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;
@@ -123,7 +123,7 @@ export class DeleteRelationshipPayload {
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: 'Result of linkIdentifier.' })
+@ObjectType({ simpleResolvers: true, description: 'Result of linkIdentifier.' })
 export class LinkIdentifierPayload {
   @Field(() => Boolean, { description: REPLAYED_DOC })
   replayed!: boolean;

@@ -28,7 +28,7 @@ export const UserErrorCode = enumFromList(USER_ERROR_CODES, {
 });
 export type UserErrorCode = UserErrorCodeValue;
 
-@ObjectType({ description: 'A business failure of a mutation, for the UI to show or act on.' })
+@ObjectType({ simpleResolvers: true, description: 'A business failure of a mutation, for the UI to show or act on.' })
 export class UserError {
   @Field(() => UserErrorCode, { description: 'What went wrong.' })
   code!: UserErrorCode;

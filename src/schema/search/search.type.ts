@@ -18,7 +18,7 @@ export class SearchIdentitiesInput {
   birthDate?: string | null;
 }
 
-@ObjectType({ description: 'One person found by searchIdentities.' })
+@ObjectType({ simpleResolvers: true, description: 'One person found by searchIdentities.' })
 export class IdentityMatch {
   @Field(() => Identity, {
     nullable: true,
