@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   BrokenCircuitError,
   CircuitBreakerPolicy,
@@ -155,10 +156,20 @@ export function deadlineSignal(ctx: CallContext): AbortSignal {
   let signal = deadlineSignals.get(ctx);
   if (!signal) {
     const controller = new AbortController();
-    signal = controller.signal;
+    signal = manyListeners(controller.signal);
     deadlineSignals.set(ctx, signal);
     setTimeout(() => controller.abort(), Math.max(0, ctx.deadline - Date.now())).unref();
   }
+  return signal;
+}
+
+/**
+ * A shared signal has one abort listener per call in flight on it (undici adds one per request
+ * and removes it when the request ends), so more than Node's default of 10 is normal, not a
+ * leak: without this every such signal would print a MaxListenersExceededWarning.
+ */
+function manyListeners(signal: AbortSignal): AbortSignal {
+  setMaxListeners(0, signal);
   return signal;
 }
 
@@ -186,6 +197,7 @@ export class SharedTimeouts {
     if (held && held.window === window) return held.signal;
     if (!held && this.open.size >= TIMEOUT_KINDS_KEPT) this.open.clear();
     const controller = new AbortController();
+    manyListeners(controller.signal);
     setTimeout(() => controller.abort(), (window + 1) * TIMEOUT_WINDOW_MS + timeoutMs - now).unref();
     this.open.set(timeoutMs, { window, signal: controller.signal });
     return controller.signal;
