@@ -11,7 +11,7 @@ import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
 import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, startRedis, withFleetSection, type FleetOptions } from './bench/fleet';
-import { runCalibration, type Calibration } from './bench/calibration';
+import { ANCHOR_OPERATIONS, runCalibration, type Calibration } from './bench/calibration';
 import { perfMarkdown, printTargets, redisServerInstalled, VARIANTS, type Variant } from './bench/perf';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
 import { DISTURBED_CORES, writeReport } from './bench/report';
@@ -409,7 +409,7 @@ async function main(): Promise<void> {
   const runsPlanned = options.modes.reduce((n, mode) => n + scenarios.filter((s) => s.modes.includes(mode)).length * 2, 0);
   console.log(
     `bench: ${runsPlanned} runs x (${options.warmup} s warm-up + ${options.duration} s), ${options.connections} connections` +
-      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profile' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? options.duration + options.warmup + 8 : 0) + (options.calibrate ? 4 * (options.duration + options.warmup) + 5 : 0)) / 60)} min`,
+      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profile' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? options.duration + options.warmup + 8 : 0) + (options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * (options.duration + options.warmup) + 5 : 0)) / 60)} min`,
   );
 
   // Callers present a JWT, verified on every request against a JWKS, as in production.

@@ -36,9 +36,7 @@ export interface AnchorResult {
 export interface Calibration {
   cores: number;
   seconds: number;
-  /** The anchor on `_entities` ×10 (the cold and warm bounds of the targets). */
-  anchor: AnchorResult;
-  /** The anchor on every operation measured (`_entities` ×10 among them). */
+  /** The anchor on every operation measured (`_entities` ×10 gives the cold and warm bounds of the targets). */
   anchors: Partial<Record<AnchorOperation, AnchorResult>>;
   /** null when only the anchor was measured (`--only fleet`). */
   upstream: { callsPerSec: number; clientUsPerCall: number; serverUsPerCall: number } | null;
@@ -57,19 +55,15 @@ export interface Ceiling {
 
 const cpuMs = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => (y.user + y.system - x.user - x.system) / 1000;
 
-/**
- * The bounds for a request of `operation` with N upstream calls. `processes`: the subgraph
- * processes serving it (the fleet's two replicas can use two threads, never more than the cores).
- */
-export function ceilings(calibration: Calibration, upstreamCalls: number, operation: AnchorOperation = 'entities-10', processes = 1): Ceiling {
+/** The bounds for a request of `operation` with N upstream calls; null when this run did not measure what they need. */
+export function ceilings(calibration: Calibration, upstreamCalls: number, operation: AnchorOperation = 'entities-10'): Ceiling | null {
   const { upstream, cores } = calibration;
-  const anchor = calibration.anchors[operation] ?? calibration.anchor;
-  const clientUs = upstreamCalls > 0 ? (upstream?.clientUsPerCall ?? 0) : 0;
-  const serverUs = upstreamCalls > 0 ? (upstream?.serverUsPerCall ?? 0) : 0;
-  const floorCpuMs = anchor.cpuMsPerRequest + (upstreamCalls * clientUs) / 1000;
-  const machineMsPerRequest = floorCpuMs + (upstreamCalls * serverUs) / 1000 + anchor.loadGeneratorMsPerRequest;
+  const anchor = calibration.anchors[operation];
+  if (!anchor || (upstreamCalls > 0 && !upstream)) return null;
+  const floorCpuMs = anchor.cpuMsPerRequest + (upstreamCalls * (upstream?.clientUsPerCall ?? 0)) / 1000;
+  const machineMsPerRequest = floorCpuMs + (upstreamCalls * (upstream?.serverUsPerCall ?? 0)) / 1000 + anchor.loadGeneratorMsPerRequest;
   const threadReqPerSec = 1000 / floorCpuMs;
-  const machineReqPerSec = Math.min(Math.min(processes, cores) * threadReqPerSec, (cores * 1000) / machineMsPerRequest);
+  const machineReqPerSec = Math.min(threadReqPerSec, (cores * 1000) / machineMsPerRequest);
   return { floorCpuMs, threadReqPerSec, machineReqPerSec, meanLatencyFloorMs: (connections) => (connections * 1000) / machineReqPerSec };
 }
 
@@ -79,7 +73,7 @@ export interface CalibrationOptions {
   warmup: number;
   connections: number;
   cores: number;
-  /** The anchor's operations (default: all); `_entities` ×10 is always among them. */
+  /** The anchor's operations (default: all). */
   operations?: readonly AnchorOperation[];
   /** Also measure a bare upstream call (default true). */
   upstream?: boolean;
@@ -91,7 +85,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const start = (role: string) => Child.start(`calibration ${role}`, script, { env, args: ['--role', role] });
   const cpuOf = async (child: Child) => (await child.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' })).cpu;
 
-  const operations = [...new Set<AnchorOperation>(['entities-10', ...(options.operations ?? ANCHOR_OPERATIONS)])];
+  const operations = options.operations ?? ANCHOR_OPERATIONS;
   const anchors: Partial<Record<AnchorOperation, AnchorResult>> = {};
   const anchor = await start('anchor');
   try {
@@ -138,7 +132,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const anchorLine = operations.map((operation) => `${operation} ${anchors[operation]!.reqPerSec.toFixed(0)} req/s, ${anchors[operation]!.cpuMsPerRequest.toFixed(2)} ms CPU/req`).join('; ');
   if (options.upstream === false) {
     console.log(`calibration: plain-resolver anchor ${anchorLine}`);
-    return { cores: options.cores, seconds: options.duration, anchor: anchors['entities-10']!, anchors, upstream: null };
+    return { cores: options.cores, seconds: options.duration, anchors, upstream: null };
   }
 
   const [server, client] = await Promise.all([start('upstream'), start('client')]);
@@ -153,12 +147,12 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       clientUsPerCall: ((calls.cpu.user + calls.cpu.system) / calls.calls) as number,
       serverUsPerCall: (cpuMs(serverBefore, serverAfter) * 1000) / calls.calls,
     };
-    const calibration: Calibration = { cores: options.cores, seconds: options.duration, anchor: anchors['entities-10']!, anchors, upstream };
+    const calibration: Calibration = { cores: options.cores, seconds: options.duration, anchors, upstream };
     const cold = ceilings(calibration, 8);
     console.log(
       `calibration: plain-resolver anchor ${anchorLine}; ` +
         `bare upstream call ${upstream.clientUsPerCall.toFixed(0)} µs client + ${upstream.serverUsPerCall.toFixed(0)} µs server CPU; ` +
-        `_entities ×10 with 8 calls: floor ${cold.floorCpuMs.toFixed(2)} ms CPU/req, ceiling ${cold.machineReqPerSec.toFixed(0)} req/s`,
+        (cold ? `_entities ×10 with 8 calls: floor ${cold.floorCpuMs.toFixed(2)} ms CPU/req, ceiling ${cold.machineReqPerSec.toFixed(0)} req/s` : ''),
     );
     return calibration;
   } finally {
@@ -183,8 +177,8 @@ function anchorBody(operation: AnchorOperation): string {
 
 export function calibrationMarkdown(calibration: Calibration, coldCalls: number): string[] {
   const { upstream } = calibration;
-  const row = (label: string, bound: Ceiling) =>
-    `| ${label} | ${bound.floorCpuMs.toFixed(2)} ms | ${int(bound.threadReqPerSec)} req/s | ${int(bound.machineReqPerSec)} req/s | ${bound.meanLatencyFloorMs(10).toFixed(1)} ms |`;
+  const rows = (label: string, bound: Ceiling | null) =>
+    bound ? [`| ${label} | ${bound.floorCpuMs.toFixed(2)} ms | ${int(bound.threadReqPerSec)} req/s | ${int(bound.machineReqPerSec)} req/s | ${bound.meanLatencyFloorMs(10).toFixed(1)} ms |`] : [];
   const measured = ANCHOR_OPERATIONS.filter((operation) => calibration.anchors[operation]);
   return [
     '### What this machine allows (calibration)',
@@ -208,8 +202,8 @@ export function calibrationMarkdown(calibration: Calibration, coldCalls: number)
     '',
     "| request | least subgraph CPU per request | one thread at that CPU | whole machine (subgraph, upstream servers and autocannon at their floors) | mean latency floor at 10 connections (Little's law) |",
     '|---|---:|---:|---:|---:|',
-    ...(upstream ? [row(`\`_entities\` ×10 cold (${coldCalls} upstream calls)`, ceilings(calibration, coldCalls))] : []),
-    ...measured.map((operation) => row(`${ANCHOR_LABELS[operation].split(' (')[0]} warm (no upstream call)`, ceilings(calibration, 0, operation))),
+    ...rows(`\`_entities\` ×10 cold (${coldCalls} upstream calls)`, ceilings(calibration, coldCalls)),
+    ...measured.flatMap((operation) => rows(`${ANCHOR_LABELS[operation].split(' (')[0]} warm (no upstream call)`, ceilings(calibration, 0, operation))),
     '',
   ];
 }

@@ -327,8 +327,8 @@ export function fleetMarkdown(result: FleetResult, command: string, at: Date, ca
   const verdict = (met: boolean, figure: string) => `${met ? 'met' : '**not met**'} (${figure})`;
   const quotaMultiple = on.reqPerSec / options.quota.perSecond;
   const person = calibration?.anchors['fleet-person'];
-  // The fully cached person is measured on one replica.
-  const bound = person && ceilings(calibration!, 0, 'fleet-person', 1);
+  // The fully cached person is measured on one replica: the bound of one process.
+  const bound = calibration && ceilings(calibration, 0, 'fleet-person');
   const row = (run: FleetRun) =>
     `| ${run.label} | ${run.reqPerSec.toFixed(0)} | ${run.p50} | ${run.p99} | ${run.callsPerRequest.toFixed(3)} | ${run.hitRatio === null ? 'n/a' : `${(run.hitRatio * 100).toFixed(1)} %`} | ` +
     `${PROVIDERS.map((p) => `${p} ${(run.calls[p] / run.seconds).toFixed(1)}`).join(', ')} | ${rejected(run)} | ${run.rateLimited} | ${run.errors} |`;

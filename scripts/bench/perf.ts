@@ -132,7 +132,7 @@ export function perfTargets(main: RunResult[], variants: RunResult[], soak: Soak
   else missing(redisTarget);
   const warm100 = find(variants, 'warm-memory', 'entities-100', 'latency');
   const warm100Target = `mixed _entities ×100, cache in process, warm: p50 ≤ ${T.warm100P50Ms} ms`;
-  const warm100Bound = calibration?.anchors['entities-100'] && ceilings(calibration, 0, 'entities-100');
+  const warm100Bound = calibration && ceilings(calibration, 0, 'entities-100');
   if (warm100) {
     targets.push({
       target: warm100Target,

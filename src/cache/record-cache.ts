@@ -154,7 +154,6 @@ export class NearCache {
     this.entries = new LRUCache<string, NearEntry>({
       max: options.maxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
       maxSize: options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES,
-      sizeCalculation: () => 1,
     });
   }
 
@@ -256,11 +255,11 @@ export class RedisRecordCache<V = unknown> implements RecordCache<V> {
     const held = near ? names.map((name) => near.held(name, now)) : [];
     const asked = names.map((_, i) => i).filter((i) => !held[i]);
     const first = await this.fetch(keys, names, asked);
-    const stale = near ? names.map((_, i) => i).filter((i) => held[i] && held[i]!.epoch !== first.epoch) : [];
-    for (let i = 0; i < keys.length; i++) {
-      const entry = held[i];
-      if (entry && entry.epoch === first.epoch) first.found.set(keys[i], entry.value as V | null);
-    }
+    const stale: number[] = [];
+    held.forEach((entry, i) => {
+      if (entry?.epoch === first.epoch) first.found.set(keys[i], entry.value as V | null);
+      else if (entry) stale.push(i);
+    });
     if (stale.length === 0) return first;
     // A write happened since those were read: ask Redis for them again.
     const again = await this.fetch(keys, names, stale);

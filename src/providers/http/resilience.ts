@@ -188,10 +188,8 @@ const TIMEOUT_KINDS_KEPT = 8;
 export class SharedTimeouts {
   private readonly open = new Map<number, { window: number; signal: AbortSignal }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
-
   signal(timeoutMs: number): AbortSignal {
-    const now = this.now();
+    const now = Date.now();
     const window = Math.floor(now / TIMEOUT_WINDOW_MS);
     const held = this.open.get(timeoutMs);
     if (held && held.window === window) return held.signal;
