@@ -245,4 +245,16 @@ describe('shared signals', () => {
     expect(maxListeners(deadlineSignal(request))).toBe(0);
     expect(maxListeners(new SharedTimeouts().signal(60_000))).toBe(0);
   });
+
+  afterEach(() => jest.useRealTimers());
+
+  it('abort with one reason built once, a TimeoutError, not a new DOMException per timer', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const deadline = deadlineSignal({ requestId: 'a', deadline: 1_000_000 + 50, budget: new UpstreamCallBudget(1) });
+    const attempt = new SharedTimeouts().signal(50);
+    jest.advanceTimersByTime(50 + TIMEOUT_WINDOW_MS);
+    expect(deadline.aborted && attempt.aborted).toBe(true);
+    expect(attempt.reason).toBe(deadline.reason);
+    expect(deadline.reason).toMatchObject({ name: 'TimeoutError' });
+  });
 });

@@ -158,10 +158,17 @@ export function deadlineSignal(ctx: CallContext): AbortSignal {
     const controller = new AbortController();
     signal = manyListeners(controller.signal);
     deadlineSignals.set(ctx, signal);
-    setTimeout(() => controller.abort(), Math.max(0, ctx.deadline - Date.now())).unref();
+    setTimeout(() => controller.abort(TIMED_OUT), Math.max(0, ctx.deadline - Date.now())).unref();
   }
   return signal;
 }
+
+/**
+ * What every shared signal aborts with. `abort()` without a reason builds a DOMException, stack
+ * trace included, each time a timer fires, and most fire after every call on the signal has
+ * ended. The transport tells a timeout by `signal.aborted`, never by the reason.
+ */
+const TIMED_OUT = new DOMException('the upstream call ran out of time', 'TimeoutError');
 
 /**
  * A shared signal has one abort listener per call in flight on it (undici adds one per request
@@ -196,7 +203,7 @@ export class SharedTimeouts {
     if (!held && this.open.size >= TIMEOUT_KINDS_KEPT) this.open.clear();
     const controller = new AbortController();
     manyListeners(controller.signal);
-    setTimeout(() => controller.abort(), (window + 1) * TIMEOUT_WINDOW_MS + timeoutMs - now).unref();
+    setTimeout(() => controller.abort(TIMED_OUT), (window + 1) * TIMEOUT_WINDOW_MS + timeoutMs - now).unref();
     this.open.set(timeoutMs, { window, signal: controller.signal });
     return controller.signal;
   }
