@@ -10,6 +10,8 @@ const ctx = (deadline = 10_000, limit = 100): CallContext => ({ requestId: `req-
 /** Fake calls recording what was sent; reservations wait until `release()` while `holdBudget` is set. */
 function fakeCalls(options: { budgeted: boolean; known?: Set<string>; searchFails?: boolean }) {
   const sent: Array<{ kind: 'get' | 'search'; ids: string[]; reserved: boolean }> = [];
+  /** The request (its id) each exact GET was sent for. */
+  const getsFor: string[] = [];
   const waiting: Array<() => void> = [];
   let holdBudget = false;
   const known = options.known ?? null;
@@ -21,7 +23,8 @@ function fakeCalls(options: { budgeted: boolean; known?: Set<string>; searchFail
         if (holdBudget) waiting.push(() => resolve(new BudgetReservation()));
         else resolve(new BudgetReservation());
       }),
-    async getUser(_ctx, id, reserved) {
+    async getUser(callCtx, id, reserved) {
+      getsFor.push(callCtx.requestId);
       sent.push({ kind: 'get', ids: [id], reserved: reserved !== undefined });
       return has(id) ? user(id) : null;
     },
@@ -34,6 +37,7 @@ function fakeCalls(options: { budgeted: boolean; known?: Set<string>; searchFail
   return {
     calls,
     sent,
+    getsFor,
     hold: () => void (holdBudget = true),
     release: () => {
       holdBudget = false;
@@ -137,6 +141,24 @@ describe('CoalescedUserReads', () => {
       { kind: 'search', ids: ['auth0|a', 'auth0|new'], reserved: true },
       { kind: 'get', ids: ['auth0|new'], reserved: false },
     ]);
+  });
+
+  it('the exact re-read of a joiner\'s id runs on the joiner\'s request (its deadline and call budget), never the opener\'s', async () => {
+    const fake = fakeCalls({ budgeted: true, known: new Set(['auth0|a']) });
+    const reads = new CoalescedUserReads(fake.calls, 50);
+    fake.hold();
+
+    const opener = ctx(10_000);
+    const joiner = ctx(20_000);
+    const first = reads.read(opener, ['auth0|a']);
+    await flush();
+    const second = reads.read(joiner, ['auth0|new']);
+    await flush();
+    fake.release();
+
+    expect(ids(await first)).toEqual([['auth0|a', 'auth0|a']]);
+    expect(ids(await second)).toEqual([['auth0|new', null]]);
+    expect(fake.getsFor).toEqual([joiner.requestId]);
   });
 
   it("the group's failure is every member's failure, and the next read opens a new group", async () => {

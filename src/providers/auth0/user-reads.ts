@@ -32,9 +32,10 @@ interface Group {
  *
  * A group of one id is an exact `GET /users/{id}`; of several, one search. The search lags behind
  * sign-ups (eventually consistent), so an id a group of several requests did not find is read
- * again exactly, on its own. A request joins only a group whose call ends no later than its own
- * deadline, and draws one call of its own upstream call budget, as if it had sent it. A failure of
- * the group's call is every member's failure, as with the stampede guard of the record cache.
+ * again exactly, on its own, by the request that asked for it. A request joins only a group whose
+ * call ends no later than its own deadline, and draws one call of its own upstream call budget, as
+ * if it had sent it. A failure of the group's call is every member's failure, as with the stampede
+ * guard of the record cache.
  */
 export class CoalescedUserReads {
   private open: Group | null = null;
@@ -52,13 +53,13 @@ export class CoalescedUserReads {
       ctx.budget.draw(SEARCH_CALL);
       for (const id of ids) open.ids.add(id);
       open.requests++;
-      return pick(await open.done!, ids);
+      return this.answer(ctx, open, ids);
     }
-    if (!this.calls.rateBudgeted || ids.length >= this.maxIds) return this.send(ctx, ids, undefined, 1);
+    if (!this.calls.rateBudgeted || ids.length >= this.maxIds) return this.send(ctx, ids, undefined);
     const group: Group = { ids: new Set(ids), deadline: ctx.deadline, requests: 1 };
     this.open = group;
     group.done = this.sendGroup(ctx, group);
-    return pick(await group.done, ids);
+    return this.answer(ctx, group, ids);
   }
 
   private async sendGroup(ctx: CallContext, group: Group): Promise<Map<string, Auth0User | null>> {
@@ -68,18 +69,29 @@ export class CoalescedUserReads {
     } finally {
       if (this.open === group) this.open = null;
     }
-    return this.send(ctx, [...group.ids], reserved, group.requests);
+    return this.send(ctx, [...group.ids], reserved);
   }
 
-  private async send(ctx: CallContext, ids: string[], reserved: BudgetReservation | undefined, requests: number): Promise<Map<string, Auth0User | null>> {
+  /**
+   * One member's users from its group's call. The ids a search of several requests did not find
+   * are read again by the request that asked for them, on its own deadline and call budget, so
+   * one request's exhausted budget never fails another's read.
+   */
+  private async answer(ctx: CallContext, group: Group, ids: string[]): Promise<Map<string, Auth0User | null>> {
+    const users = pick(await group.done!, ids);
+    // Members join only before the group's call goes out, so `requests` is final by now.
+    if (group.requests > 1 && group.ids.size > 1) {
+      const unseen = ids.filter((id) => users.get(id) === null);
+      const exact = await Promise.all(unseen.map((id) => this.calls.getUser(ctx, id)));
+      unseen.forEach((id, i) => users.set(id, exact[i]));
+    }
+    return users;
+  }
+
+  private async send(ctx: CallContext, ids: string[], reserved: BudgetReservation | undefined): Promise<Map<string, Auth0User | null>> {
     if (ids.length === 1) return new Map([[ids[0], await this.calls.getUser(ctx, ids[0], reserved)]]);
     const found = new Map<string, Auth0User | null>(ids.map((id) => [id, null]));
     for (const user of await this.calls.searchUsersByIds(ctx, ids, reserved)) if (found.has(user.user_id)) found.set(user.user_id, user);
-    if (requests > 1) {
-      const unseen = ids.filter((id) => found.get(id) === null);
-      const exact = await Promise.all(unseen.map((id) => this.calls.getUser(ctx, id)));
-      unseen.forEach((id, i) => found.set(id, exact[i]));
-    }
     return found;
   }
 }
