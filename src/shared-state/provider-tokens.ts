@@ -56,11 +56,11 @@ export class ProviderTokenStore {
    */
   async obtain(name: string, fetchToken: () => Promise<ProviderToken>, options: ObtainOptions = {}): Promise<string> {
     const renewBeforeMs = options.renewBeforeMs ?? 60_000;
-    const fresh = (token: ProviderToken | null | undefined): token is ProviderToken => !!token && token.expiresAtEpochMs - this.now() > renewBeforeMs;
+    const fresh = (token: ProviderToken | null): token is ProviderToken => !!token && token.expiresAtEpochMs - this.now() > renewBeforeMs;
     const usable = (token: ProviderToken | null | undefined): token is ProviderToken => !!token && token.expiresAtEpochMs > this.now();
 
-    const mine = this.local.get(name);
-    if (fresh(mine)) return mine.value;
+    const mine = this.fresh(name, renewBeforeMs);
+    if (mine !== null) return mine;
     // One renewal at a time on this replica.
     const token = await this.fetches.run(name, async () => {
       if (!this.shared) return this.fetchLocally(name, fetchToken);
@@ -95,6 +95,12 @@ export class ProviderTokenStore {
     });
     this.local.set(name, token);
     return token.value;
+  }
+
+  /** This replica's copy of the token, at once, while it has more than `renewBeforeMs` left; else null (`obtain` has work to do). */
+  fresh(name: string, renewBeforeMs = 60_000): string | null {
+    const mine = this.local.get(name);
+    return mine && mine.expiresAtEpochMs - this.now() > renewBeforeMs ? mine.value : null;
   }
 
   /** Forgets a token the provider refused (here and in the fleet), so the next `obtain` fetches a new one. */

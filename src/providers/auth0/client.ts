@@ -61,7 +61,10 @@ export class Auth0Client {
       metrics: options.metrics,
       rateBudget: options.rateBudget,
       errors: { errorCode: readAuth0ErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
-      authHeaders: async (ctx) => ({ authorization: `Bearer ${await this.accessToken(ctx)}` }),
+      authHeaders: (ctx) => {
+        const token = this.readyToken();
+        return token !== null ? { authorization: `Bearer ${token}` } : this.accessToken(ctx).then((fetched) => ({ authorization: `Bearer ${fetched}` }));
+      },
     });
     this.userReads = new CoalescedUserReads(
       {
@@ -80,7 +83,7 @@ export class Auth0Client {
       metrics: options.metrics,
       rateBudget: options.rateBudget,
       errors: { errorCode: readAuth0ErrorCode, isCredentialFailure: () => false },
-      authHeaders: async () => ({}),
+      authHeaders: () => ({}),
     });
   }
 
@@ -178,6 +181,12 @@ export class Auth0Client {
 
   async close(): Promise<void> {
     await Promise.all([this.transport.close(), this.userTransport.close()]);
+  }
+
+  /** The management token when it needs no fetch (static, or cached and fresh); else null. */
+  private readyToken(): string | null {
+    const auth = this.options.auth;
+    return auth.kind === 'static_token' ? auth.token : this.tokens!.ready();
   }
 
   private async accessToken(ctx: CallContext): Promise<string> {

@@ -51,7 +51,7 @@ export class BtcDirectClient {
         // Statuses are undocumented; the ER code says whose credentials failed.
         isCredentialFailure: (_status, code) => code !== undefined && PARTNER_CREDENTIAL_CODES.has(code),
       },
-      authHeaders: async (ctx) => this.clientAuthHeaders(ctx),
+      authHeaders: (ctx) => this.clientAuthHeaders(ctx),
     });
   }
 
@@ -99,10 +99,13 @@ export class BtcDirectClient {
     await this.transport.close();
   }
 
-  private async clientAuthHeaders(ctx: CallContext): Promise<Record<string, string>> {
+  /** At once with an API key or a fresh session token; a promise while the session is opened or renewed. */
+  private clientAuthHeaders(ctx: CallContext): Record<string, string> | Promise<Record<string, string>> {
     const auth = this.options.auth;
     if (auth.kind === 'api_key') return { 'x-api-key': auth.apiKey };
-    return { authorization: `Bearer ${await this.sessions!.token(ctx)}` };
+    const token = this.sessions!.ready();
+    if (token !== null) return { authorization: `Bearer ${token}` };
+    return this.sessions!.token(ctx).then((opened) => ({ authorization: `Bearer ${opened}` }));
   }
 
   /** Refreshes the expiring session when there is one, else (or when refresh fails) logs in again. */

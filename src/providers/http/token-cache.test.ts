@@ -55,6 +55,20 @@ describe('TokenCache', () => {
     expect(calls()).toBe(2);
   });
 
+  it('hands the token out at once (ready) only while it is cached and not due for renewal', async () => {
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now);
+    const { cache, calls } = cacheWithIssuer();
+    expect(cache.ready()).toBeNull();
+    await cache.token(CTX);
+    expect(cache.ready()).toBe('token-1');
+    clock.mockReturnValue(now + HOUR - TOKEN_RENEW_MARGIN_MS);
+    expect(cache.ready()).toBeNull();
+    expect(await cache.token(CTX)).toBe('token-2');
+    expect(cache.ready()).toBe('token-2');
+    expect(calls()).toBe(2);
+  });
+
   it('after a failed fetch, the next caller fetches again', async () => {
     let attempt = 0;
     const cache = new TokenCache<IssuedToken>(
@@ -132,6 +146,15 @@ describe('TokenCache on a shared token store', () => {
     expect(await Promise.all([a.token(CTX), b.token(CTX), a.token(CTX)])).toEqual(['token-1', 'token-1', 'token-1']);
     expect(await b.token(CTX)).toBe('token-1');
     expect(calls()).toBe(1);
+  });
+
+  it('hands the fleet\'s token out at once (ready) once this replica holds it, and not after a refusal forgot it', async () => {
+    const { a, b, store } = twoOverOneStore();
+    expect(a.ready()).toBeNull();
+    await b.token(CTX);
+    expect(a.ready()).toBe('token-1');
+    await store.invalidate('test-token');
+    expect(a.ready()).toBeNull();
   });
 
   it('a stale-token refusal forgets the token in the store, so the next call gets a new one', async () => {

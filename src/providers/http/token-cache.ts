@@ -43,6 +43,16 @@ export class TokenCache<T extends IssuedToken> {
     private readonly shared: SharedTokenSlot | null = null,
   ) {}
 
+  /** The cached token, at once, while it is not due for renewal; null when `token` has work to do. */
+  ready(): string | null {
+    if (this.shared) {
+      const token = this.shared.store.fresh(this.shared.name, TOKEN_RENEW_MARGIN_MS);
+      if (token !== null) this.handedOut = token;
+      return token;
+    }
+    return this.current && Date.now() < this.current.renewAt ? this.current.token : null;
+  }
+
   async token(ctx: CallContext): Promise<string> {
     if (this.shared) return this.sharedToken(ctx, this.shared);
     if (this.current && Date.now() < this.current.renewAt) return this.current.token;

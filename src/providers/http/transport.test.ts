@@ -172,6 +172,17 @@ describe('HttpTransport: successful answers', () => {
     expect(emulator.calls[0].headers).toMatchObject({ 'content-type': 'application/json', 'idempotency-key': 'key-1', 'x-api-key': credentialMarker(API_KEY) });
   });
 
+  it('sends auth headers that are ready at once (a static key, a cached token) as it sends those it had to wait for', async () => {
+    await transport({ authHeaders: () => ({ 'x-api-key': API_KEY }) }).send(ctx(), { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'safe' });
+    expect(emulator.calls[0].headers).toMatchObject({ 'x-api-key': credentialMarker(API_KEY) });
+  });
+
+  it('waits for credentials no longer than the request deadline, and then sends nothing (UpstreamDeadlineExceededError)', async () => {
+    const error = await failureOf(transport({ authHeaders: () => new Promise(() => undefined) }).send(ctx(150), { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'safe' }));
+    expect(error).toBeInstanceOf(UpstreamDeadlineExceededError);
+    expect(emulator.calls).toHaveLength(0);
+  });
+
   it('leaves out the auth headers with skipAuth (the call that obtains them)', async () => {
     await transport().send(ctx(), { method: 'POST', path: '/echo', pathTemplate: '/echo', body: {}, skipAuth: true, retry: 'safe' });
     expect(emulator.calls[0].headers).not.toHaveProperty('x-api-key');

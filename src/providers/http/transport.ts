@@ -25,6 +25,7 @@ import type { ShapeCheck } from './shape';
  * is refused at once (PROVIDER_RATE_LIMITED, retryable) rather than sent to time out.
  */
 const BUDGET_DEADLINE_MARGIN_MS = 200;
+const NO_HEADERS: Record<string, string> = Object.freeze({});
 
 export type { CallContext } from './resilience';
 
@@ -89,8 +90,11 @@ export interface TransportOptions {
   logger: Logger;
   metrics: Metrics;
   errors: ProviderErrorReading;
-  /** Headers every call carries (authentication); may fetch or refresh a token. */
-  authHeaders(ctx: CallContext): Promise<Record<string, string>>;
+  /**
+   * Headers every call carries (authentication): at once when they are ready (a static key, a
+   * cached token), a promise when a token has to be fetched or renewed first.
+   */
+  authHeaders(ctx: CallContext): Record<string, string> | Promise<Record<string, string>>;
   /**
    * The provider's (fleet-wide) rate budget: every attempt takes a call from it first, waiting
    * when the wait ends before the request's deadline, else failing at once (rate_limited, not
@@ -140,7 +144,8 @@ export class HttpTransport {
     if (!req.skipAuth) ctx.budget.draw(call);
     // Credentials are ready before the call takes a concurrency slot: a token request goes
     // through this transport too, and must never queue behind the call that waits for it.
-    const authHeaders = req.skipAuth ? {} : await beforeDeadline(ctx, call, this.options.authHeaders(ctx), 'credentials');
+    const credentials = req.skipAuth ? NO_HEADERS : this.credentials(ctx, call);
+    const authHeaders = credentials instanceof Promise ? await credentials : credentials;
     // Waiting for the rate budget holds no connection slot.
     const budget = this.options.rateBudget;
     if (budget && !budget.idle && !reserved?.claim()) await this.takeBudgetCall(ctx, call);
@@ -162,9 +167,16 @@ export class HttpTransport {
    */
   async reserveBudgetCall(ctx: CallContext, call: Omit<CallInfo, 'provider'>): Promise<BudgetReservation> {
     const info: CallInfo = { provider: this.options.provider, ...call };
-    await beforeDeadline(ctx, info, this.options.authHeaders(ctx), 'credentials');
+    const credentials = this.credentials(ctx, info);
+    if (credentials instanceof Promise) await credentials;
     if (this.options.rateBudget) await this.takeBudgetCall(ctx, info);
     return new BudgetReservation();
+  }
+
+  /** The auth headers; only one that has to be waited for races the request's deadline. */
+  private credentials(ctx: CallContext, call: CallInfo): Record<string, string> | Promise<Record<string, string>> {
+    const headers = this.options.authHeaders(ctx);
+    return headers instanceof Promise ? beforeDeadline(ctx, call, headers, 'credentials') : headers;
   }
 
   async close(): Promise<void> {

@@ -63,7 +63,7 @@ export class VeratoClient {
   private readonly queryPrefix: string;
 
   constructor(options: ProviderClientOptions<VeratoAuth> & { stack: VeratoStack; tls: VeratoTls | null }) {
-    const authorization = veratoAuthorization(options.auth);
+    const authHeaders = { authorization: veratoAuthorization(options.auth) };
     this.stack = options.stack;
     this.queryPrefix = VERATO_STACKS[options.stack].queryPrefix;
     this.transport = new HttpTransport({
@@ -76,7 +76,7 @@ export class VeratoClient {
       rateBudget: options.rateBudget,
       // 401/403 come back as an HTML page, not the envelope: always our credentials or TLS setup.
       errors: { errorCode: () => undefined, isCredentialFailure: (status) => status === 401 || status === 403 },
-      authHeaders: async () => ({ authorization }),
+      authHeaders: () => authHeaders,
     });
   }
 

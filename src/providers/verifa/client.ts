@@ -38,7 +38,7 @@ export class VerifaClient {
       metrics: options.metrics,
       rateBudget: options.rateBudget,
       errors: { errorCode: readVerifaErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
-      authHeaders: async () => headers,
+      authHeaders: () => headers,
     });
   }
 
