@@ -275,7 +275,16 @@ describeInBrowser('playground in Chromium, offline', () => {
       const context = await browser!.newContext({ viewport: { width: 1600, height: 1200 } });
       const page = await context.newPage();
       await page.goto(subgraph!.url);
+      // A click before GraphiQL has started is lost: the first tab would stay active and run instead.
+      await page.locator('.graphiql-execute-button').waitFor();
       await page.locator('.graphiql-tab-button', { hasText: 'LinkPartnerIdentifier' }).click();
+      await page.locator('.graphiql-tab-active', { hasText: 'LinkPartnerIdentifier' }).waitFor();
+      // GraphiQL takes the operation to run from its tab state, which follows the click a moment
+      // later (seen here: a run sent too soon asked for the first tab's operation, "Cannot infer
+      // operation Alice"). The state it saves says when it has caught up.
+      await page.waitForFunction(
+        "(() => { const state = JSON.parse(localStorage.getItem('graphiql:tabState') || 'null'); return state?.tabs[state.activeTabIndex]?.operationName === 'LinkPartnerIdentifier'; })()",
+      );
       const answer = page.waitForResponse((response) => response.request().method() === 'POST' && response.request().postDataJSON()?.operationName === 'LinkPartnerIdentifier');
       await page.locator('.graphiql-execute-button').click();
       const response = await answer;
