@@ -31,6 +31,7 @@ export interface ObtainOptions {
 }
 
 const POLL_MS = 50;
+const DEFAULT_RENEW_BEFORE_MS = 60_000;
 
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -55,7 +56,7 @@ export class ProviderTokenStore {
    * `fetchToken` does.
    */
   async obtain(name: string, fetchToken: () => Promise<ProviderToken>, options: ObtainOptions = {}): Promise<string> {
-    const renewBeforeMs = options.renewBeforeMs ?? 60_000;
+    const renewBeforeMs = options.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
     const fresh = (token: ProviderToken | null): token is ProviderToken => !!token && token.expiresAtEpochMs - this.now() > renewBeforeMs;
     const usable = (token: ProviderToken | null | undefined): token is ProviderToken => !!token && token.expiresAtEpochMs > this.now();
 
@@ -98,7 +99,7 @@ export class ProviderTokenStore {
   }
 
   /** This replica's copy of the token, at once, while it has more than `renewBeforeMs` left; else null (`obtain` has work to do). */
-  fresh(name: string, renewBeforeMs = 60_000): string | null {
+  fresh(name: string, renewBeforeMs = DEFAULT_RENEW_BEFORE_MS): string | null {
     const mine = this.local.get(name);
     return mine && mine.expiresAtEpochMs - this.now() > renewBeforeMs ? mine.value : null;
   }

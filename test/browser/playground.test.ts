@@ -275,7 +275,6 @@ describeInBrowser('playground in Chromium, offline', () => {
       const context = await browser!.newContext({ viewport: { width: 1600, height: 1200 } });
       const page = await context.newPage();
       await page.goto(subgraph!.url);
-      // A click before GraphiQL has started is lost: the first tab would stay active and run instead.
       await page.locator('.graphiql-execute-button').waitFor();
       await page.locator('.graphiql-tab-button', { hasText: 'LinkPartnerIdentifier' }).click();
       await page.locator('.graphiql-tab-active', { hasText: 'LinkPartnerIdentifier' }).waitFor();

@@ -1,5 +1,5 @@
 import { UpstreamAuthError } from '../http/errors';
-import { TokenCache, type IssuedToken } from '../http/token-cache';
+import { TokenCache, bearerHeaders, type IssuedToken } from '../http/token-cache';
 import { HttpTransport, type BudgetReservation, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
 import type { Auth0Auth } from './config';
@@ -61,10 +61,7 @@ export class Auth0Client {
       metrics: options.metrics,
       rateBudget: options.rateBudget,
       errors: { errorCode: readAuth0ErrorCode, isCredentialFailure: (status) => status === 401 || status === 403 },
-      authHeaders: (ctx) => {
-        const token = this.readyToken();
-        return token !== null ? { authorization: `Bearer ${token}` } : this.accessToken(ctx).then((fetched) => ({ authorization: `Bearer ${fetched}` }));
-      },
+      authHeaders: (ctx) => bearerHeaders(this.accessToken(ctx)),
     });
     this.userReads = new CoalescedUserReads(
       {
@@ -183,13 +180,8 @@ export class Auth0Client {
     await Promise.all([this.transport.close(), this.userTransport.close()]);
   }
 
-  /** The management token when it needs no fetch (static, or cached and fresh); else null. */
-  private readyToken(): string | null {
-    const auth = this.options.auth;
-    return auth.kind === 'static_token' ? auth.token : this.tokens!.ready();
-  }
-
-  private async accessToken(ctx: CallContext): Promise<string> {
+  /** The management token: at once when static or cached and fresh, else a promise of a fetched one. */
+  private accessToken(ctx: CallContext): string | Promise<string> {
     const auth = this.options.auth;
     return auth.kind === 'static_token' ? auth.token : this.tokens!.token(ctx);
   }

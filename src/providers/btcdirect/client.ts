@@ -1,5 +1,5 @@
 import { UpstreamAuthError, UpstreamStatusError } from '../http/errors';
-import { TokenCache } from '../http/token-cache';
+import { TokenCache, bearerHeaders } from '../http/token-cache';
 import { HttpTransport, type CallContext } from '../http/transport';
 import type { ProviderClientOptions } from '../client-options';
 import type { BtcDirectAuth } from './config';
@@ -103,9 +103,7 @@ export class BtcDirectClient {
   private clientAuthHeaders(ctx: CallContext): Record<string, string> | Promise<Record<string, string>> {
     const auth = this.options.auth;
     if (auth.kind === 'api_key') return { 'x-api-key': auth.apiKey };
-    const token = this.sessions!.ready();
-    if (token !== null) return { authorization: `Bearer ${token}` };
-    return this.sessions!.token(ctx).then((opened) => ({ authorization: `Bearer ${opened}` }));
+    return bearerHeaders(this.sessions!.token(ctx));
   }
 
   /** Refreshes the expiring session when there is one, else (or when refresh fails) logs in again. */

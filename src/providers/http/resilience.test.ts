@@ -233,6 +233,8 @@ describe('SharedTimeouts', () => {
 });
 
 describe('shared signals', () => {
+  afterEach(() => jest.useRealTimers());
+
   it('take any number of abort listeners (one per call in flight) without a MaxListenersExceededWarning', () => {
     const request = { requestId: 'many', deadline: Date.now() + 60_000, budget: new UpstreamCallBudget(100) };
     // 0: no limit, so Node never warns of a leak (its default is 10). events.getMaxListeners
@@ -245,8 +247,6 @@ describe('shared signals', () => {
     expect(maxListeners(deadlineSignal(request))).toBe(0);
     expect(maxListeners(new SharedTimeouts().signal(60_000))).toBe(0);
   });
-
-  afterEach(() => jest.useRealTimers());
 
   it('abort with one reason built once, a TimeoutError, not a new DOMException per timer', () => {
     jest.useFakeTimers({ now: 1_000_000 });

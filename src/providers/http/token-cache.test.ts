@@ -1,7 +1,7 @@
 import { UpstreamCallBudget } from './budget';
 import type { CallContext } from './transport';
 import { ProviderTokenStore } from '../../shared-state/provider-tokens';
-import { TOKEN_RENEW_MARGIN_MS, TokenCache, type IssuedToken } from './token-cache';
+import { TOKEN_RENEW_MARGIN_MS, TokenCache, bearerHeaders, type IssuedToken } from './token-cache';
 
 const CTX: CallContext = { requestId: 'req-1', deadline: Date.now() + 60_000, budget: new UpstreamCallBudget(100) };
 const HOUR = 3_600_000;
@@ -62,6 +62,8 @@ describe('TokenCache', () => {
     expect(cache.ready()).toBeNull();
     await cache.token(CTX);
     expect(cache.ready()).toBe('token-1');
+    // A fresh token is the value itself, not a promise: the call that needs it does not wait.
+    expect(cache.token(CTX)).toBe('token-1');
     clock.mockReturnValue(now + HOUR - TOKEN_RENEW_MARGIN_MS);
     expect(cache.ready()).toBeNull();
     expect(await cache.token(CTX)).toBe('token-2');
@@ -123,6 +125,15 @@ describe('TokenCache', () => {
     });
     await expect(fresh.withRenewOnce(beforeToken)).rejects.toBeInstanceOf(StaleToken);
     expect(beforeToken).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('bearerHeaders', () => {
+  it('is the header at once for a token, a promise of it for a pending one', async () => {
+    expect(bearerHeaders('t-1')).toEqual({ authorization: 'Bearer t-1' });
+    const pending = bearerHeaders(Promise.resolve('t-2'));
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toEqual({ authorization: 'Bearer t-2' });
   });
 });
 

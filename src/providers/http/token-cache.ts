@@ -29,6 +29,11 @@ export interface SharedTokenSlot {
  * absent or down), so replicas fetch it once between them. The issuer's `previous` is then the
  * token this process issued last, if any.
  */
+/** The `Authorization: Bearer` header of a token, at once when the token is. */
+export function bearerHeaders(token: string | Promise<string>): Record<string, string> | Promise<Record<string, string>> {
+  return typeof token === 'string' ? { authorization: `Bearer ${token}` } : token.then(bearerHeaders);
+}
+
 export class TokenCache<T extends IssuedToken> {
   private current: (T & { renewAt: number }) | null = null;
   private pending: Promise<string> | null = null;
@@ -53,9 +58,13 @@ export class TokenCache<T extends IssuedToken> {
     return this.current && Date.now() < this.current.renewAt ? this.current.token : null;
   }
 
-  async token(ctx: CallContext): Promise<string> {
+  /** The token: at once while the cached one is fresh (`ready`), else a promise of a fetched one. */
+  token(ctx: CallContext): string | Promise<string> {
+    return this.ready() ?? this.fetch(ctx);
+  }
+
+  private fetch(ctx: CallContext): Promise<string> {
     if (this.shared) return this.sharedToken(ctx, this.shared);
-    if (this.current && Date.now() < this.current.renewAt) return this.current.token;
     this.pending ??= this.issue(ctx, this.current)
       .then((issued) => {
         this.current = { ...issued, renewAt: Math.max(Date.now(), issued.expiresAt - TOKEN_RENEW_MARGIN_MS) };
