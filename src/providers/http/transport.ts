@@ -18,6 +18,7 @@ import {
 } from './errors';
 import type { ProviderPolicy } from './policy';
 import { ProviderResilience, SharedTimeouts, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
+import { AnswerTooLargeError, exchange } from './exchange';
 import type { ShapeCheck } from './shape';
 
 /**
@@ -224,30 +225,29 @@ export class HttpTransport {
         payload = JSON.stringify(req.body);
         headers['content-type'] = 'application/json';
       }
-      // The agent itself, with origin and path apart: undici.request(url) would parse the URL again on every call.
-      const response = await this.agent.request({ origin: this.origin, path: this.pathOf(req), method: req.method, headers, body: payload, signal }).catch((error: unknown) => {
+      // The agent itself, with origin and path apart: a URL would be parsed again on every call.
+      const answer = await exchange(this.agent, { origin: this.origin, path: this.pathOf(req), method: req.method, headers, body: payload }, signal).catch((error: unknown) => {
+        if (error instanceof AnswerTooLargeError) throw new UpstreamProtocolError(call, error.message);
         throw timedOut() ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
       });
-      status = response.statusCode;
-      this.recordRateLimit(response.headers);
-      this.options.rateBudget?.observe(response.headers);
-      const text = await response.body.text().catch((error: unknown) => {
-        throw timedOut() ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
-      });
+      status = answer.statusCode;
+      const { headers: answerHeaders, text } = answer;
+      this.recordRateLimit(answerHeaders);
+      this.options.rateBudget?.observe(answerHeaders);
       const answered: CallInfo & { status: number } = { provider: call.provider, method: call.method, pathTemplate: call.pathTemplate, status };
       const ignored = req.ignoreSuccessBody === true && status >= 200 && status < 300;
-      const body = ignored ? undefined : parseBody(text, response.headers['content-type'], answered);
+      const body = ignored ? undefined : parseBody(text, answerHeaders['content-type'], answered);
       if ((status >= 200 && status < 300) || req.acceptStatuses?.includes(status)) {
         if (status < 300 && !ignored && text.length > 0 && body === undefined) {
-          throw new UpstreamProtocolError(answered, `expected JSON, got ${contentTypeOf(response.headers) ?? 'no content type'}`);
+          throw new UpstreamProtocolError(answered, `expected JSON, got ${contentTypeOf(answerHeaders) ?? 'no content type'}`);
         }
         if (status < 300) {
           req.inspect?.(body, answered);
           if (req.shape && !req.shape(body)) throw new UpstreamProtocolError(answered, 'the answer does not have the documented shape');
         }
-        return { status, headers: response.headers, body: body as T };
+        return { status, headers: answerHeaders, body: body as T };
       }
-      throw this.statusError(answered, response.headers, body);
+      throw this.statusError(answered, answerHeaders, body);
     } catch (error) {
       if (error instanceof UpstreamError && status === undefined) status = error.status;
       failure = error;

@@ -1,0 +1,76 @@
+import type { Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'undici/types/header';
+
+/** The most of an answer's body kept (bytes): a larger one fails the exchange rather than fill the memory. */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+export interface Exchanged {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  /** The whole body, decoded as UTF-8 (a leading byte-order mark dropped). */
+  text: string;
+}
+
+/** The answer was larger than MAX_ANSWER_BYTES; the exchange was cut off. */
+export class AnswerTooLargeError extends Error {
+  constructor() {
+    super(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+    this.name = 'AnswerTooLargeError';
+  }
+}
+
+/**
+ * One request and its whole answer, straight through undici's dispatcher handler: no response
+ * stream and no body mixin in between (undici's `request()` + `body.text()` cost a third more CPU
+ * per call, measured on a bare upstream call). Rejects with undici's error on a connection
+ * failure, with the signal's reason when it aborts (before or during the exchange), and with
+ * AnswerTooLargeError past MAX_ANSWER_BYTES.
+ */
+export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<Exchanged> {
+  return new Promise<Exchanged>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let controller: Dispatcher.DispatchController | undefined;
+    let statusCode = 0;
+    let headers: IncomingHttpHeaders = {};
+    let chunks: Buffer[] = [];
+    let size = 0;
+    const onAbort = () => controller?.abort(signal.reason as Error);
+    const settle = () => signal.removeEventListener('abort', onAbort);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      dispatcher.dispatch(options, {
+        onRequestStart(started) {
+          controller = started;
+          if (signal.aborted) started.abort(signal.reason as Error);
+        },
+        onResponseStart(_, status, responseHeaders) {
+          statusCode = status;
+          headers = responseHeaders;
+          chunks = [];
+          size = 0;
+        },
+        onResponseData(current, chunk) {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) current.abort(new AnswerTooLargeError());
+          else chunks.push(chunk);
+        },
+        onResponseEnd() {
+          settle();
+          const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+          const text = body.toString('utf8');
+          resolve({ statusCode, headers, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text });
+        },
+        onResponseError(_, error) {
+          settle();
+          reject(error);
+        },
+      });
+    } catch (error) {
+      settle();
+      reject(error);
+    }
+  });
+}
