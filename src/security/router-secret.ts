@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * The router's shared secret (ROUTER_SECRET), checked in constant time. Both sides are hashed
@@ -17,5 +17,5 @@ function expectedDigest(expected: string): Buffer {
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
