@@ -235,19 +235,6 @@ describe('SharedTimeouts', () => {
 describe('shared signals', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('take any number of abort listeners (one per call in flight) without a MaxListenersExceededWarning', () => {
-    const request = { requestId: 'many', deadline: Date.now() + 60_000, budget: new UpstreamCallBudget(100) };
-    // 0: no limit, so Node never warns of a leak (its default is 10). events.getMaxListeners
-    // throws for a limit of 0, so the value is read where Node keeps it.
-    const maxListeners = (signal: AbortSignal) => {
-      const key = Object.getOwnPropertySymbols(signal).find((symbol) => symbol.description === 'events.maxEventTargetListeners');
-      return key && (signal as unknown as Record<symbol, unknown>)[key];
-    };
-    expect(maxListeners(new AbortController().signal)).toBe(10);
-    expect(maxListeners(deadlineSignal(request))).toBe(0);
-    expect(maxListeners(new SharedTimeouts().signal(60_000))).toBe(0);
-  });
-
   it('abort with one reason built once, a TimeoutError, not a new DOMException per timer', () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const deadline = deadlineSignal({ requestId: 'a', deadline: 1_000_000 + 50, budget: new UpstreamCallBudget(1) });

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import {
   BrokenCircuitError,
   CircuitBreakerPolicy,
@@ -156,7 +155,7 @@ export function deadlineSignal(ctx: CallContext): AbortSignal {
   let signal = deadlineSignals.get(ctx);
   if (!signal) {
     const controller = new AbortController();
-    signal = manyListeners(controller.signal);
+    signal = controller.signal;
     deadlineSignals.set(ctx, signal);
     setTimeout(() => controller.abort(TIMED_OUT), Math.max(0, ctx.deadline - Date.now())).unref();
   }
@@ -170,15 +169,6 @@ export function deadlineSignal(ctx: CallContext): AbortSignal {
  */
 const TIMED_OUT = new DOMException('the upstream call ran out of time', 'TimeoutError');
 
-/**
- * A shared signal has one abort listener per call in flight on it (undici adds one per request
- * and removes it when the request ends), so more than Node's default of 10 is normal, not a
- * leak: without this every such signal would print a MaxListenersExceededWarning.
- */
-function manyListeners(signal: AbortSignal): AbortSignal {
-  setMaxListeners(0, signal);
-  return signal;
-}
 
 /** How long a shared attempt timeout collects the attempts that start (ms): the most an attempt may run past its own timeout. */
 export const TIMEOUT_WINDOW_MS = 20;
@@ -202,7 +192,6 @@ export class SharedTimeouts {
     if (held && held.window === window) return held.signal;
     if (!held && this.open.size >= TIMEOUT_KINDS_KEPT) this.open.clear();
     const controller = new AbortController();
-    manyListeners(controller.signal);
     setTimeout(() => controller.abort(TIMED_OUT), (window + 1) * TIMEOUT_WINDOW_MS + timeoutMs - now).unref();
     this.open.set(timeoutMs, { window, signal: controller.signal });
     return controller.signal;
