@@ -30,7 +30,8 @@ process) with autocannon (this process), and writes BENCHMARKS.md.
   the variants of scripts/bench/perf.ts: default settings (NODE_ENV, LOG_LEVEL unset) and a warm
   record cache in process and in Redis (a private redis-server), and prints the targets.
 
-  --profile           also profile the subgraph (node --cpu-prof) on _entities x10 with zero latency
+  --profile           also profile the subgraph (node --cpu-prof) on _entities x10: production settings with zero
+                      latency (the throughput target), default settings with latency (the CPU target)
   --only a,b          only these scenarios (${[...SCENARIOS.map((s) => s.key), FLEET_KEY].join(', ')}); "--only ${FLEET_KEY}" runs the
                       fleet scenario alone (about 4 min) and rewrites only its section of the report
   --fleet-people N    synthetic people of the fleet scenario (1000)
@@ -409,7 +410,7 @@ async function main(): Promise<void> {
   const runsPlanned = options.modes.reduce((n, mode) => n + scenarios.filter((s) => s.modes.includes(mode)).length * 2, 0);
   console.log(
     `bench: ${runsPlanned} runs x (${options.warmup} s warm-up + ${options.duration} s), ${options.connections} connections` +
-      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profile' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? options.duration + options.warmup + 8 : 0) + (options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * (options.duration + options.warmup) + 5 : 0)) / 60)} min`,
+      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profiles' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? PROFILES.length * (options.duration + options.warmup + 8) : 0) + (options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * (options.duration + options.warmup) + 5 : 0)) / 60)} min`,
   );
 
   // Callers present a JWT, verified on every request against a JWKS, as in production.
@@ -478,8 +479,7 @@ async function main(): Promise<void> {
   let soak: SoakResult | null = null;
   if (options.soak) soak = await runSoak(stack, options, startSubgraph);
 
-  let profile: { summary: ProfileSummary; run: RunResult; file: string } | null = null;
-  if (options.profile) profile = await runProfile(stack, options, startSubgraph);
+  const profiles: Profiled[] = options.profile ? await runProfiles(stack, options, startSubgraph) : [];
 
   await emulators.child.stop();
   // Measured with nothing else of the bench running, like the scenarios.
@@ -497,7 +497,7 @@ async function main(): Promise<void> {
     loadAfter: os.loadavg(),
     runs,
     soak,
-    profile,
+    profiles,
     concurrencyCap: DEFAULT_PROVIDER_POLICY.concurrency,
     logs: [...logTally.values()],
     discarded,
@@ -594,20 +594,41 @@ async function runSoak(stack: Stack, options: Options, startSubgraph: StartSubgr
 }
 
 /** A fresh subgraph (batching on) under `node --cpu-prof`, on _entities x10 with zero-latency emulators. */
-async function runProfile(stack: Stack, options: Options, startSubgraph: StartSubgraph) {
+interface Profiled {
+  summary: ProfileSummary;
+  run: RunResult;
+  file: string;
+  /** What was profiled, for the report. */
+  settings: string;
+}
+
+/** The profiled configurations: the one of each request-path target on the cold path. */
+const PROFILES: { mode: BenchMode; variant: 'production' | 'default'; settings: string }[] = [
+  { mode: 'zero', variant: 'production', settings: 'production settings, zero-latency emulators (the throughput target)' },
+  { mode: 'latency', variant: 'default', settings: 'default settings, emulators with latency (the CPU-per-request target)' },
+];
+
+async function runProfiles(stack: Stack, options: Options, startSubgraph: StartSubgraph): Promise<Profiled[]> {
   const scenario = SCENARIOS.find((s) => s.key === 'entities-10')!;
-  const dir = join(os.tmpdir(), `identity-subgraph-bench-profile-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  await setLatency(stack, 'zero');
-  const subgraph = await startSubgraph('on', ['--cpu-prof', '--cpu-prof-dir', dir]);
-  const run = await measure({ ...stack, subgraphs: { ...stack.subgraphs, on: subgraph } }, options, scenario, 'zero', 'on', options.duration);
-  await subgraph.child.stop();
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
-  if (files.length === 0) throw new Error(`no .cpuprofile written in ${dir}`);
-  const file = join(dir, files[0]);
-  console.log(`profile: ${file}`);
-  return { summary: summarizeProfile(file, ROOT), run, file };
+  const profiled: Profiled[] = [];
+  for (const { mode, variant, settings } of PROFILES) {
+    const dir = join(os.tmpdir(), `identity-subgraph-bench-profile-${process.pid}-${variant}-${mode}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    await setLatency(stack, mode);
+    const subgraph = await startSubgraph('on', ['--cpu-prof', '--cpu-prof-dir', dir], variant === 'default' ? (base) => VARIANTS.default.env(base, null) : undefined, `profiled, ${variant}`);
+    const fromUs = Number(process.hrtime.bigint() / 1000n);
+    const profiledStack: Stack = { ...stack, subgraphs: { ...stack.subgraphs, on: subgraph, ...(variant === 'default' && { default: subgraph }) } };
+    const run = await measure(profiledStack, options, scenario, mode, 'on', options.duration, undefined, variant === 'default' ? 'default' : undefined);
+    const toUs = Number(process.hrtime.bigint() / 1000n);
+    await subgraph.child.stop();
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+    if (files.length === 0) throw new Error(`no .cpuprofile written in ${dir}`);
+    const file = join(dir, files[0]);
+    console.log(`profile (${settings}): ${file}`);
+    profiled.push({ summary: summarizeProfile(file, ROOT, { fromUs, toUs }), run, file, settings });
+  }
+  return profiled;
 }
 
 function median(values: number[]): number {

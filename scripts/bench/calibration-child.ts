@@ -3,9 +3,11 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
+import { exchange } from '../../src/providers/http/exchange';
 
 /**
  * The calibration's child processes (forked by scripts/bench/calibration.ts with an IPC channel),
@@ -91,16 +93,19 @@ async function startUpstream(): Promise<string> {
   return `http://127.0.0.1:${address.port}/identities/idn_calibration0001`;
 }
 
-/** Closed-loop undici calls, `inFlight` at a time, as the subgraph's transport makes them (JSON body read whole). */
+/** Closed-loop undici calls, `inFlight` at a time, as the subgraph's transport makes them (its `exchange`, JSON body read whole). */
 async function runCalls(url: string, seconds: number, inFlight: number): Promise<{ calls: number; cpu: NodeJS.CpuUsage }> {
   const agent = new Agent({ connections: inFlight });
+  const { origin, pathname } = new URL(url);
+  const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
   const deadline = performance.now() + seconds * 1000;
   const cpuBefore = process.cpuUsage();
   let calls = 0;
   const worker = async () => {
     while (performance.now() < deadline) {
-      const response = await request(url, { dispatcher: agent, headers: { accept: 'application/json', authorization: 'Bearer calibration' } });
-      JSON.parse(await response.body.text());
+      const answer = await exchange(agent, { origin, path: pathname, method: 'GET', headers: { accept: 'application/json', authorization: 'Bearer calibration' } }, signal);
+      JSON.parse(answer.text);
       calls++;
     }
   };

@@ -29,6 +29,7 @@ export interface HotSpot {
 }
 
 export interface ProfileSummary {
+  /** Time covered: the load window when one was given, else process start to exit. */
   totalMs: number;
   busyMs: number;
   functions: HotSpot[];
@@ -38,11 +39,22 @@ export interface ProfileSummary {
 
 const IDLE = new Set(['(idle)', '(program)']);
 
-export function summarizeProfile(file: string, projectRoot: string, top = 15): ProfileSummary {
+/**
+ * `window`: only the samples taken between these two instants (µs of the monotonic clock, as
+ * `process.hrtime.bigint() / 1000n` reads it in any process, the clock V8 stamps samples with),
+ * so that start-up (module loading, schema building) does not crowd out the request path.
+ */
+export function summarizeProfile(file: string, projectRoot: string, window?: { fromUs: number; toUs: number }, top = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window && (at < window.fromUs || at > window.toUs)) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  });
 
   const functions = new Map<string, HotSpot>();
   const packages = new Map<string, number>();

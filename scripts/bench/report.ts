@@ -15,7 +15,7 @@ export interface ReportInput {
   loadAfter: number[];
   runs: RunResult[];
   soak: SoakResult | null;
-  profile: { summary: ProfileSummary; run: RunResult; file: string } | null;
+  profiles: { summary: ProfileSummary; run: RunResult; file: string; settings: string }[];
   concurrencyCap: number;
   autocannonVersion: string;
   logs: LogTally[];
@@ -76,8 +76,8 @@ function callsMatch(run: RunResult, target: Calls): boolean {
 }
 
 export function writeReport(input: ReportInput): { markdown: string; errorCount: number } {
-  const { options, runs, soak, profile, concurrencyCap: cap } = input;
-  const allRuns = [...runs, ...(soak ? [soak.run] : []), ...(profile ? [profile.run] : [])];
+  const { options, runs, soak, profiles, concurrencyCap: cap } = input;
+  const allRuns = [...runs, ...(soak ? [soak.run] : []), ...profiles.map((profile) => profile.run)];
   // Replaced attempts still count for errors: a failure is never hidden by a repeat.
   const errorCount = [...allRuns, ...input.discarded].reduce((sum, run) => sum + failures(run), 0);
   const totalRequests = allRuns.reduce((sum, run) => sum + run.sent, 0);
@@ -105,7 +105,7 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
 
   line('## Command and machine');
   line();
-  line(`- Command: \`${command}\` (${runs.length} runs of ${options.warmup} s warm-up + ${options.duration} s measured${soak ? `, soak ${soak.seconds} s` : ''}${profile ? ', CPU profile' : ''}; took ${dec((input.finishedAt.getTime() - input.startedAt.getTime()) / 60000, 1)} min)`);
+  line(`- Command: \`${command}\` (${runs.length} runs of ${options.warmup} s warm-up + ${options.duration} s measured${soak ? `, soak ${soak.seconds} s` : ''}${profiles.length ? `, ${profiles.length} CPU profiles` : ''}; took ${dec((input.finishedAt.getTime() - input.startedAt.getTime()) / 60000, 1)} min)`);
   line(`- Date: ${input.startedAt.toISOString()}`);
   line(`- Machine: ${cpus.length} cores, ${cpus[0]?.model ?? 'unknown CPU'}, ${dec(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}`);
   line(`- Node ${process.version}, autocannon ${input.autocannonVersion}`);
@@ -340,12 +340,14 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   }
   line();
 
-  if (profile) {
-    const { summary, run } = profile;
-    line('## CPU profile of the subgraph');
+  for (const { summary, run, settings } of profiles) {
+    line(`## CPU profile of the subgraph: ${settings}`);
     line();
-    line(`\`node --cpu-prof\` on a fresh batched subgraph, \`${run.scenario.key}\`, zero-latency emulators, ${options.warmup} s warm-up + ${options.duration} s at ${run.connections} connections`);
-    line(`(${int(run.reqPerSec)} req/s under the profiler). Profile: ${dec(summary.totalMs / 1000, 1)} s recorded (process start to exit), ${dec(summary.busyMs / 1000, 1)} s busy. Self time:`);
+    line(`\`node --cpu-prof\` on a fresh batched subgraph, \`${run.scenario.key}\`, ${settings}, ${options.warmup} s warm-up + ${options.duration} s at ${run.connections} connections`);
+    line(
+      `(${int(run.reqPerSec)} req/s, ${dec(run.cpuMsPerRequest)} ms of CPU per request under the profiler). Only the samples of the load window count (start-up left out): ` +
+        `${dec(summary.totalMs / 1000, 1)} s, ${dec(summary.busyMs / 1000, 1)} s of them busy. Self time:`,
+    );
     line();
     line('| package / project directory | self ms | share of busy |');
     line('|---|---:|---:|');
