@@ -73,8 +73,14 @@ function guardResolveReference(entity: GraphQLObjectType, alternatives: ScopeAlt
   const extensions = entity.extensions as { apollo?: { subgraph?: { resolveReference?: ResolveReference } } };
   const subgraph = ((extensions.apollo ??= {}).subgraph ??= {});
   const resolveReference: ResolveReference = subgraph.resolveReference ?? ((reference) => reference);
-  subgraph.resolveReference = async (reference, ctx, info) => {
-    requireAnyOf(ctx, alternatives);
+  // Not an async function: that would wrap the entity's own promise in one more (two more ticks
+  // per entity). A refusal is still a rejected promise, so it fails that entity only.
+  subgraph.resolveReference = (reference, ctx, info) => {
+    try {
+      requireAnyOf(ctx, alternatives);
+    } catch (refused) {
+      return Promise.reject(refused);
+    }
     return resolveReference(reference, ctx, info);
   };
 }

@@ -218,8 +218,16 @@ export class ConcurrencyLimit {
     return this.active;
   }
 
-  async run<T>(giveUpAt: number, gaveUp: () => Error, task: () => Promise<T>): Promise<T> {
-    await this.acquire(giveUpAt, gaveUp);
+  run<T>(giveUpAt: number, gaveUp: () => Error, task: () => Promise<T>): Promise<T> {
+    // A free slot is taken at once: no promise to wait for (the usual case).
+    if (this.active < this.capacity) {
+      this.active++;
+      return this.holding(task);
+    }
+    return this.acquire(giveUpAt, gaveUp).then(() => this.holding(task));
+  }
+
+  private async holding<T>(task: () => Promise<T>): Promise<T> {
     try {
       return await task();
     } finally {
@@ -228,10 +236,6 @@ export class ConcurrencyLimit {
   }
 
   private acquire(giveUpAt: number, gaveUp: () => Error): Promise<void> {
-    if (this.active < this.capacity) {
-      this.active++;
-      return Promise.resolve();
-    }
     return new Promise((resolve, reject) => {
       const handOver = () => {
         clearTimeout(timer);
