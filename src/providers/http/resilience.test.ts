@@ -98,6 +98,26 @@ describe('ProviderResilience: what opens the breaker', () => {
     expect(resilience.breakerOpen).toBe(false);
   });
 
+  it('calls in flight together each retry by their own deadline and wait, through the one retry policy of the provider', async () => {
+    const retries: number[] = [];
+    const resilience = new ProviderResilience('verifa', NO_WAIT, { onRetry: (_, delay) => retries.push(delay) });
+    const attemptsOf = { roomy: [] as number[], tight: [] as number[] };
+    const answering = (who: keyof typeof attemptsOf) => async (attempt: number) => {
+      attemptsOf[who].push(attempt);
+      // The provider asks for 70 ms: the roomy call has the time; the tight one (150 ms left) has it once, not twice.
+      if (attempt === 1 || who === 'tight') throw rateLimited(70);
+      return who;
+    };
+    const [roomy, tight] = await Promise.allSettled([
+      resilience.execute(ctx(5_000), call, true, answering('roomy')),
+      resilience.execute(ctx(150), call, true, answering('tight')),
+    ]);
+    expect(roomy).toEqual({ status: 'fulfilled', value: 'roomy' });
+    expect(tight).toMatchObject({ status: 'rejected', reason: expect.any(UpstreamRateLimitedError) });
+    expect(attemptsOf).toEqual({ roomy: [1, 2], tight: [1, 2] });
+    expect(retries).toEqual([70, 70]);
+  });
+
   it('a real outage opens it: 20 failed calls in the window, then calls fail at once without an attempt', async () => {
     const resilience = new ProviderResilience('verifa', { ...NO_WAIT, retries: 0 });
     for (let i = 0; i < 19; i++) await expect(runCall(resilience, [unavailable()])).rejects.toBeInstanceOf(UpstreamUnavailableError);

@@ -9,6 +9,7 @@ import {
   type IBackoffFactory,
   type IBreaker,
   type IRetryBackoffContext,
+  type RetryPolicy,
 } from 'cockatiel';
 import type { ProviderName } from '../../domain/provider-name';
 import type { UpstreamCallBudget } from './budget';
@@ -43,6 +44,8 @@ const MIN_ATTEMPT_MS = 25;
 export class ProviderResilience {
   readonly breaker: CircuitBreakerPolicy;
   readonly slots: ConcurrencyLimit;
+  /** The retry policy of every call that may be retried (none when the policy allows no retry). */
+  private readonly retries?: RetryPolicy;
 
   constructor(
     private readonly provider: ProviderName,
@@ -59,6 +62,13 @@ export class ProviderResilience {
     });
     this.breaker.onStateChange((state) => this.events.onBreakerStateChange?.(provider, breakerStateName(state)));
     this.slots = new ConcurrencyLimit(policy.concurrency);
+    if (policy.retries > 0) {
+      this.retries = retry(
+        handleWhen((error) => error instanceof FailedAttempt && error.worthRetrying()),
+        { maxAttempts: policy.retries, backoff: new DeadlineBackoff(policy) },
+      );
+      this.retries.onRetry(({ delay }) => this.events.onRetry?.(provider, delay));
+    }
   }
 
   get breakerOpen(): boolean {
@@ -75,39 +85,63 @@ export class ProviderResilience {
     retryAllowed: boolean,
     attempt: (attemptNumber: number, timeoutMs: number) => Promise<T>,
   ): Promise<T> {
-    const remaining = () => ctx.deadline - Date.now();
-    const startAttempt = (attemptNumber: number): Promise<T> => {
-      const timeLeft = remaining();
-      if (timeLeft < MIN_ATTEMPT_MS) throw new UpstreamDeadlineExceededError(call, 'no time left for an attempt');
-      return attempt(attemptNumber, Math.min(this.policy.timeoutMs, timeLeft));
-    };
-    const once = async (attemptNumber: number): Promise<T> => {
-      if (remaining() < MIN_ATTEMPT_MS) throw new UpstreamDeadlineExceededError(call, 'no time left for an attempt');
-      try {
-        return await this.breaker.execute(() =>
-          this.slots.run(
-            ctx.deadline - MIN_ATTEMPT_MS,
-            () => new UpstreamDeadlineExceededError(call, 'no free connection slot in time'),
-            () => startAttempt(attemptNumber),
-          ),
-        );
-      } catch (error) {
-        if (error instanceof BrokenCircuitError) throw new UpstreamCircuitOpenError(call);
-        throw error;
-      }
-    };
-    if (!retryAllowed || this.policy.retries === 0) return once(1);
-
-    const retryPolicy = retry(
-      handleWhen((error) => worthRetrying(error, remaining())),
-      { maxAttempts: this.policy.retries, backoff: new DeadlineBackoff(this.policy, remaining) },
-    );
-    const subscription = retryPolicy.onRetry(({ delay }) => this.events.onRetry?.(this.provider, delay));
+    if (!retryAllowed || !this.retries) return this.once(ctx, call, 1, attempt);
     try {
-      return await retryPolicy.execute(({ attempt: retryNumber }) => once(retryNumber + 1));
-    } finally {
-      subscription.dispose();
+      return await this.retries.execute(({ attempt: retryNumber }) => this.once(ctx, call, retryNumber + 1, attempt, ctx.deadline));
+    } catch (error) {
+      throw error instanceof FailedAttempt ? error.failure : error;
     }
+  }
+
+  /**
+   * One attempt through the breaker and a connection slot. `retryDeadline`: the attempt runs
+   * under the retry policy, so a failure is thrown as a FailedAttempt carrying the deadline.
+   */
+  private async once<T>(
+    ctx: CallContext,
+    call: CallInfo,
+    attemptNumber: number,
+    attempt: (attemptNumber: number, timeoutMs: number) => Promise<T>,
+    retryDeadline?: number,
+  ): Promise<T> {
+    try {
+      if (ctx.deadline - Date.now() < MIN_ATTEMPT_MS) throw new UpstreamDeadlineExceededError(call, 'no time left for an attempt');
+      return await this.breaker.execute(() =>
+        this.slots.run(
+          ctx.deadline - MIN_ATTEMPT_MS,
+          () => new UpstreamDeadlineExceededError(call, 'no free connection slot in time'),
+          () => {
+            const timeLeft = ctx.deadline - Date.now();
+            if (timeLeft < MIN_ATTEMPT_MS) throw new UpstreamDeadlineExceededError(call, 'no time left for an attempt');
+            return attempt(attemptNumber, Math.min(this.policy.timeoutMs, timeLeft));
+          },
+        ),
+      );
+    } catch (error) {
+      const failure = error instanceof BrokenCircuitError ? new UpstreamCircuitOpenError(call) : error;
+      throw retryDeadline === undefined ? failure : new FailedAttempt(failure, retryDeadline);
+    }
+  }
+}
+
+/**
+ * A failed attempt under the retry policy, with the deadline of its request: the policy is one per
+ * provider (built once, not per call), so what decides a retry and its wait travels with the failure.
+ */
+class FailedAttempt extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly deadline: number,
+  ) {
+    super('attempt failed');
+  }
+
+  get timeLeftMs(): number {
+    return this.deadline - Date.now();
+  }
+
+  worthRetrying(): boolean {
+    return this.failure instanceof Error && worthRetrying(this.failure, this.timeLeftMs);
   }
 }
 
@@ -277,17 +311,17 @@ function worthRetrying(error: Error, timeLeftMs: number): boolean {
 class DeadlineBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   constructor(
     private readonly policy: ProviderPolicy,
-    private readonly remaining: () => number,
     private readonly retryNumber = 0,
   ) {}
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
-    const failure = 'error' in context.result ? context.result.error : undefined;
-    const askedWait = (failure as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+    const failed = 'error' in context.result ? context.result.error : undefined;
+    const askedWait = failed instanceof FailedAttempt ? (failed.failure as { retryAfterMs?: number }).retryAfterMs : undefined;
+    const timeLeftMs = failed instanceof FailedAttempt ? failed.timeLeftMs : 0;
     const ceiling = Math.min(this.policy.backoffCapMs, this.policy.backoffBaseMs * 2 ** this.retryNumber);
     const wanted = askedWait ?? Math.random() * ceiling;
-    const duration = Math.max(0, Math.min(wanted, this.remaining() - MIN_ATTEMPT_MS));
-    const following = new DeadlineBackoff(this.policy, this.remaining, this.retryNumber + 1);
+    const duration = Math.max(0, Math.min(wanted, timeLeftMs - MIN_ATTEMPT_MS));
+    const following = new DeadlineBackoff(this.policy, this.retryNumber + 1);
     return { duration, next: (ctx) => following.next(ctx) };
   }
 }
