@@ -18,7 +18,7 @@ import {
 } from './errors';
 import type { ProviderPolicy } from './policy';
 import { ProviderResilience, SharedTimeouts, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
-import { AnswerTooLargeError, exchange } from './exchange';
+import { AnswerTooLargeError, exchange, type Exchanged } from './exchange';
 import type { ShapeCheck } from './shape';
 
 /**
@@ -212,7 +212,6 @@ export class HttpTransport {
     // (undici's headersTimeout/bodyTimeout would be cheaper still, but its timers fire up to a
     // second late.)
     const signal = timeoutMs < ctx.deadline - Date.now() ? this.timeouts.signal(timeoutMs) : deadlineSignal(ctx);
-    const timedOut = () => signal.aborted;
     try {
       const headers: Record<string, string> = {
         accept: 'application/json',
@@ -226,10 +225,13 @@ export class HttpTransport {
         headers['content-type'] = 'application/json';
       }
       // The agent itself, with origin and path apart: a URL would be parsed again on every call.
-      const answer = await exchange(this.agent, { origin: this.origin, path: this.pathOf(req), method: req.method, headers, body: payload }, signal).catch((error: unknown) => {
+      let answer: Exchanged;
+      try {
+        answer = await exchange(this.agent, { origin: this.origin, path: this.pathOf(req), method: req.method, headers, body: payload }, signal);
+      } catch (error) {
         if (error instanceof AnswerTooLargeError) throw new UpstreamProtocolError(call, error.message);
-        throw timedOut() ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
-      });
+        throw signal.aborted ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
+      }
       status = answer.statusCode;
       const { headers: answerHeaders, text } = answer;
       this.recordRateLimit(answerHeaders);
