@@ -188,7 +188,7 @@ export function perfMarkdown(main: RunResult[], variants: RunResult[], soak: Soa
   for (const t of perfTargets(main, variants, soak, calibration)) line(`| ${t.target} | ${t.result} | ${status(t.met)} | ${t.ceiling ?? (calibration ? '–' : 'not calibrated in this run')} |`);
   line();
   line(
-    'Where a target is not met, the CPU profiles below (`--profile`: one per cold-path target) name where the time goes, and the last column says what the machine allows: ' +
+    'Where a target is not met, the CPU profiles above (`--profile`: one per cold-path target) name where the time goes, and the last column says what the machine allows: ' +
       'a target above that bound cannot be met on this machine by any implementation, only approached.',
   );
   line(PERF_END);
