@@ -75,7 +75,7 @@ function holdsPersonalData(value: object): boolean {
 /**
  * Standard output, written in blocks of LOG_BLOCK_BYTES at least (and at least every
  * LOG_FLUSH_MS), not a write per line: each write goes through a thread of libuv's pool and wakes
- * the event loop again when it ends, and at a few hundred requests a second that cost ~85 µs of
+ * the event loop again when it ends, and at a few hundred requests a second that cost ~95 µs of
  * CPU per line (a line every 3.3 ms: 225 µs a line written one by one, 130 µs in blocks). At most
  * LOG_BUFFER_MAX_BYTES wait for a slow reader; lines beyond it are dropped rather than held. Pino
  * writes what is buffered when the process exits.
