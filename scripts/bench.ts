@@ -593,7 +593,6 @@ async function runSoak(stack: Stack, options: Options, startSubgraph: StartSubgr
   return { seconds, run, samples, referenceRssMb, maxDeviation };
 }
 
-/** A fresh subgraph (batching on) under `node --cpu-prof`, on _entities x10 with zero-latency emulators. */
 interface Profiled {
   summary: ProfileSummary;
   run: RunResult;
@@ -608,6 +607,7 @@ const PROFILES: { mode: BenchMode; variant: 'production' | 'default'; settings: 
   { mode: 'latency', variant: 'default', settings: 'default settings, emulators with latency (the CPU-per-request target)' },
 ];
 
+/** Per PROFILES entry, a fresh subgraph (batching on) under `node --cpu-prof` on _entities x10, summarised over its load window. */
 async function runProfiles(stack: Stack, options: Options, startSubgraph: StartSubgraph): Promise<Profiled[]> {
   const scenario = SCENARIOS.find((s) => s.key === 'entities-10')!;
   const profiled: Profiled[] = [];
