@@ -3,7 +3,6 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
-import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { Agent } from 'undici';
@@ -98,7 +97,6 @@ async function runCalls(url: string, seconds: number, inFlight: number): Promise
   const agent = new Agent({ connections: inFlight });
   const { origin, pathname } = new URL(url);
   const signal = new AbortController().signal;
-  setMaxListeners(0, signal);
   const deadline = performance.now() + seconds * 1000;
   const cpuBefore = process.cpuUsage();
   let calls = 0;

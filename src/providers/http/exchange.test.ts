@@ -58,7 +58,7 @@ describe('exchange', () => {
     expect(received).toEqual([]);
   });
 
-  it('cuts an exchange off when the signal aborts mid-answer; one that ended before is not touched', async () => {
+  it('cuts an exchange off when the signal aborts mid-answer, after an earlier exchange on the same signal ended', async () => {
     const controller = new AbortController();
     const reason = new Error('out of time');
     handle = (_, res) => res.end('{}');

@@ -87,22 +87,22 @@ export class ProviderResilience {
   ): Promise<T> {
     if (!retryAllowed || !this.retries) return this.once(ctx, call, 1, attempt);
     try {
-      return await this.retries.execute(({ attempt: retryNumber }) => this.once(ctx, call, retryNumber + 1, attempt, ctx.deadline));
+      return await this.retries.execute(({ attempt: retryNumber }) => this.once(ctx, call, retryNumber + 1, attempt, true));
     } catch (error) {
       throw error instanceof FailedAttempt ? error.failure : error;
     }
   }
 
   /**
-   * One attempt through the breaker and a connection slot. `retryDeadline`: the attempt runs
-   * under the retry policy, so a failure is thrown as a FailedAttempt carrying the deadline.
+   * One attempt through the breaker and a connection slot. `underRetry`: the attempt runs under
+   * the retry policy, so a failure is thrown as a FailedAttempt carrying the request's deadline.
    */
   private async once<T>(
     ctx: CallContext,
     call: CallInfo,
     attemptNumber: number,
     attempt: (attemptNumber: number, timeoutMs: number) => Promise<T>,
-    retryDeadline?: number,
+    underRetry = false,
   ): Promise<T> {
     try {
       if (ctx.deadline - Date.now() < MIN_ATTEMPT_MS) throw new UpstreamDeadlineExceededError(call, 'no time left for an attempt');
@@ -119,7 +119,7 @@ export class ProviderResilience {
       );
     } catch (error) {
       const failure = error instanceof BrokenCircuitError ? new UpstreamCircuitOpenError(call) : error;
-      throw retryDeadline === undefined ? failure : new FailedAttempt(failure, retryDeadline);
+      throw underRetry ? new FailedAttempt(failure, ctx.deadline) : failure;
     }
   }
 }
