@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 export interface RecordedCall {
   method: string;
@@ -61,15 +62,22 @@ export function isCredentialName(name: string): boolean {
 // One key per process, never exported: markers can be compared within the process (tests) but not
 // reversed or checked against a guess by anyone reading GET /__emulator/calls.
 const MARKER_KEY = randomBytes(32);
+/** A client sends the same credential on every call: its marker is computed once (an HMAC per call was a twentieth of the emulators' CPU under load). */
+const markers = new LRUCache<string, string>({ max: 256 });
 
 /**
  * What the call log keeps of a credential: its scheme (`Bearer`, `Basic`) if it has one, and a
  * keyed fingerprint, so tests can tell which credential was sent without the log holding it.
  */
 export function credentialMarker(value: string): string {
-  const scheme = /^([A-Za-z][\w-]*) +\S/.exec(value)?.[1];
-  const fingerprint = createHmac('sha256', MARKER_KEY).update(value).digest('hex').slice(0, 16);
-  return scheme ? `${scheme} [redacted ${fingerprint}]` : `[redacted ${fingerprint}]`;
+  let marker = markers.get(value);
+  if (marker === undefined) {
+    const scheme = /^([A-Za-z][\w-]*) +\S/.exec(value)?.[1];
+    const fingerprint = createHmac('sha256', MARKER_KEY).update(value).digest('hex').slice(0, 16);
+    marker = scheme ? `${scheme} [redacted ${fingerprint}]` : `[redacted ${fingerprint}]`;
+    markers.set(value, marker);
+  }
+  return marker;
 }
 
 /** Masks credential fields of a JSON value, at any depth. */

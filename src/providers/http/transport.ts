@@ -123,7 +123,15 @@ export class HttpTransport {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
     this.basePath = base.pathname.replace(/\/+$/, '');
-    this.agent = new Agent({ connections: options.policy.concurrency, keepAliveTimeout: 10_000, ...(options.tls ? { connect: { ...options.tls } } : {}) });
+    // Every attempt is bounded by its abort signal (see `attempt`), so undici's own headers and body
+    // timers (300 s by default, re-armed on every call) are off.
+    this.agent = new Agent({
+      connections: options.policy.concurrency,
+      keepAliveTimeout: 10_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      ...(options.tls ? { connect: { ...options.tls } } : {}),
+    });
     this.resilience = new ProviderResilience(options.provider, options.policy, {
       onRetry: (provider) => options.metrics.upstreamRetries.inc({ provider }),
       onBreakerStateChange: (provider, state) => {
@@ -210,7 +218,7 @@ export class HttpTransport {
     // An attempt that may run until the request's deadline shares the request's one signal; one
     // with a shorter timeout shares the signal of the attempts started with it (SharedTimeouts).
     // (undici's headersTimeout/bodyTimeout would be cheaper still, but its timers fire up to a
-    // second late.)
+    // second late; they are off.)
     const signal = timeoutMs < ctx.deadline - Date.now() ? this.timeouts.signal(timeoutMs) : deadlineSignal(ctx);
     try {
       const headers: Record<string, string> = {
