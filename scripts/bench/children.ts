@@ -69,7 +69,11 @@ export class Child {
 
 const children = new Set<ChildProcess>();
 
-/** Log lines the children wrote (the subgraph logs at warn and above during the bench), by message. */
+/**
+ * Log lines the children wrote, by message: every line is counted, and shown as it comes only at
+ * warn and above or when it is not a log line (the default-settings subgraph writes an info line per
+ * operation, thousands a run, which would cost the bench process, autocannon's, CPU to print).
+ */
 export interface LogTally {
   level: string;
   msg: string;
@@ -77,10 +81,10 @@ export interface LogTally {
   sample: string;
 }
 export const logTally = new Map<string, LogTally>();
+const QUIET_LEVELS: ReadonlySet<string> = new Set(['info', 'debug', 'trace']);
 
 function noteLogLine(source: string, text: string): void {
   if (!text.trim()) return;
-  process.stderr.write(`[${source}] ${text}\n`);
   let level = 'text';
   let msg = text.slice(0, 120);
   try {
@@ -90,6 +94,7 @@ function noteLogLine(source: string, text: string): void {
   } catch {
     // not a pino line
   }
+  if (!QUIET_LEVELS.has(level)) process.stderr.write(`[${source}] ${text}\n`);
   const key = `${source}|${level}|${msg}`;
   const tally = logTally.get(key) ?? { level, msg: `${source}: ${msg}`, count: 0, sample: text.slice(0, 300) };
   tally.count++;

@@ -326,7 +326,7 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   if (input.logs.length === 0) {
     line('The subgraphs and emulators wrote no log lines during the bench (at `LOG_LEVEL=warn`; the default-settings one at `info`).');
   } else {
-    line('What the children wrote during the whole bench (subgraph at `LOG_LEVEL=warn`), by message:');
+    line('What the children wrote during the whole bench (subgraphs at `LOG_LEVEL=warn`, the default-settings ones at `info`), by message; the bench shows warn and above as they come and counts the rest:');
     line();
     line('| level | message | count |');
     line('|---|---|---:|');

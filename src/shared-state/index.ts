@@ -93,9 +93,12 @@ class PrefixedCache<V> implements RecordCache<V> {
   ) {}
 
   async getMany(keys: readonly string[]): Promise<Map<string, V | null>> {
-    const found = await this.cache.getMany(keys.map((key) => this.key(key)));
+    const prefixed = keys.map((key) => this.key(key));
+    const found = await this.cache.getMany(prefixed);
     const result = new Map<string, V | null>();
-    for (const key of keys) if (found.has(this.key(key))) result.set(key, found.get(this.key(key)) as V | null);
+    keys.forEach((key, i) => {
+      if (found.has(prefixed[i])) result.set(key, found.get(prefixed[i]) as V | null);
+    });
     return result;
   }
 

@@ -11,10 +11,26 @@ export interface Exchanged {
   text: string;
 }
 
+/**
+ * The answer's status and headers had arrived when its body failed (cut off by the signal, the
+ * connection, or its size): `statusCode` says what the provider had answered, `cause` why the rest
+ * did not arrive.
+ */
+export class AnswerInterruptedError extends Error {
+  constructor(
+    readonly statusCode: number,
+    override readonly cause: unknown,
+    message = `the answer's body was cut off (${(cause as Error)?.message ?? String(cause)})`,
+  ) {
+    super(message);
+    this.name = 'AnswerInterruptedError';
+  }
+}
+
 /** The answer was larger than MAX_ANSWER_BYTES; the exchange was cut off. */
-export class AnswerTooLargeError extends Error {
-  constructor() {
-    super(`the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
+export class AnswerTooLargeError extends AnswerInterruptedError {
+  constructor(statusCode: number) {
+    super(statusCode, undefined, `the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
     this.name = 'AnswerTooLargeError';
   }
 }
@@ -43,9 +59,10 @@ function watch(signal: AbortSignal): Set<() => void> {
 /**
  * One request and its whole answer, straight through undici's dispatcher handler: no response
  * stream and no body mixin in between (undici's `request()` + `body.text()` cost a third more CPU
- * per call on a bare upstream call, in an ad-hoc measurement). Rejects with undici's error on a connection
- * failure, with the signal's reason when it aborts (before or during the exchange), and with
- * AnswerTooLargeError past MAX_ANSWER_BYTES.
+ * per call on a bare upstream call, in an ad-hoc measurement). Before the answer's headers, it
+ * rejects with the signal's reason when the signal aborts and with undici's error when the
+ * connection fails; after them, with AnswerInterruptedError carrying the status and that cause,
+ * or AnswerTooLargeError past MAX_ANSWER_BYTES.
  */
 export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<Exchanged> {
   return new Promise<Exchanged>((resolve, reject) => {
@@ -73,7 +90,7 @@ export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOpt
         },
         onResponseData(current, chunk) {
           size += chunk.length;
-          if (size > MAX_ANSWER_BYTES) current.abort(new AnswerTooLargeError());
+          if (size > MAX_ANSWER_BYTES) current.abort(new AnswerTooLargeError(statusCode));
           else chunks.push(chunk);
         },
         onResponseEnd() {
@@ -84,7 +101,7 @@ export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOpt
         },
         onResponseError(_, error) {
           settle();
-          reject(error);
+          reject(statusCode === 0 || error instanceof AnswerInterruptedError ? error : new AnswerInterruptedError(statusCode, error));
         },
       });
     } catch (error) {

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { credentialMarker } from '../../emulators/call-log';
 import { startEmulator, type EmulatorHandler, type RunningEmulator } from '../../emulators/harness';
 import { createLogger } from '../../observability/logger';
@@ -334,6 +336,45 @@ describe('HttpTransport: timeouts and deadlines', () => {
     const error = await failureOf(transport({ baseUrl: url }).send(ctx(), { method: 'GET', path: '/json', pathTemplate: '/json', retry: 'never' }));
     expect(error).toBeInstanceOf(UpstreamConnectionError);
     expect(error.retryable).toBe(true);
+  });
+});
+
+describe('HttpTransport: an answer cut off after its headers', () => {
+  let server: http.Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+      // /stalls never sends the rest; /drops closes the connection instead.
+      if (req.url === '/drops') setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  async function durationStatuses(): Promise<string[]> {
+    const { values } = await metrics.upstreamDuration.get();
+    return values.filter((v) => v.metricName?.endsWith('_count')).map((v) => String(v.labels.status));
+  }
+
+  it('a body that stalls past the attempt timeout is an UpstreamTimeoutError, recorded under the status that had arrived', async () => {
+    const policy = { ...POLICY, timeoutMs: 100 };
+    const error = await failureOf(transport({ baseUrl, policy }).send(ctx(), { method: 'POST', path: '/stalls', pathTemplate: '/stalls', body: {}, retry: 'never' }));
+    expect(error).toBeInstanceOf(UpstreamTimeoutError);
+    expect(await durationStatuses()).toEqual(['200']);
+  });
+
+  it('a connection lost mid-body is an UpstreamConnectionError, recorded under the status that had arrived', async () => {
+    const error = await failureOf(transport({ baseUrl }).send(ctx(), { method: 'POST', path: '/drops', pathTemplate: '/drops', body: {}, retry: 'never' }));
+    expect(error).toBeInstanceOf(UpstreamConnectionError);
+    expect(await durationStatuses()).toEqual(['200']);
   });
 });
 

@@ -18,7 +18,7 @@ import {
 } from './errors';
 import type { ProviderPolicy } from './policy';
 import { ProviderResilience, SharedTimeouts, beforeDeadline, deadlineSignal, type CallContext } from './resilience';
-import { AnswerTooLargeError, exchange, type Exchanged } from './exchange';
+import { AnswerInterruptedError, AnswerTooLargeError, exchange, type Exchanged } from './exchange';
 import type { ShapeCheck } from './shape';
 
 /**
@@ -237,8 +237,10 @@ export class HttpTransport {
       try {
         answer = await exchange(this.agent, { origin: this.origin, path: this.pathOf(req), method: req.method, headers, body: payload }, signal);
       } catch (error) {
+        if (error instanceof AnswerInterruptedError) status = error.statusCode;
         if (error instanceof AnswerTooLargeError) throw new UpstreamProtocolError(call, error.message);
-        throw signal.aborted ? new UpstreamTimeoutError(call, timeoutMs) : new UpstreamConnectionError(call, error);
+        if (signal.aborted) throw new UpstreamTimeoutError(call, timeoutMs);
+        throw new UpstreamConnectionError(call, error instanceof AnswerInterruptedError ? error.cause : error);
       }
       status = answer.statusCode;
       const { headers: answerHeaders, text } = answer;
