@@ -14,7 +14,7 @@ import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, startRedis, withFle
 import { ANCHOR_OPERATIONS, runCalibration, type Calibration } from './bench/calibration';
 import { perfMarkdown, printTargets, redisServerInstalled, VARIANTS, type Variant } from './bench/perf';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
-import { DISTURBED_CORES, writeReport } from './bench/report';
+import { DISTURBED_CORES, failures, writeReport } from './bench/report';
 import { BENCH_LATENCY_MS, latencyBound, SCENARIOS, zeroCalls, type BenchMode, type Calls, type Scenario } from './bench/scenarios';
 
 const HELP = `npm run bench [-- options]
@@ -456,20 +456,12 @@ async function main(): Promise<void> {
   for (const mode of options.modes) {
     await setLatency(stack, mode);
     for (const scenario of scenarios.filter((s) => s.modes.includes(mode))) {
-      let kept: RunResult[] | null = null;
-      for (let attempt = 0; attempt <= options.retryDisturbed; attempt++) {
-        const pair = [await measure(stack, options, scenario, mode, 'on', options.duration), await measure(stack, options, scenario, mode, 'off', options.duration)];
-        const outside = (runs: RunResult[]) => Math.max(...runs.map((run) => run.cpu.other ?? 0));
-        if (kept === null || outside(pair) < outside(kept)) {
-          if (kept) discarded.push(...kept);
-          kept = pair;
-        } else {
-          discarded.push(...pair);
-        }
-        if (outside(kept) <= DISTURBED_CORES) break;
-        if (attempt < options.retryDisturbed) console.log(`  (disturbed: other processes used ${outside(pair).toFixed(2)} cores; measuring ${scenario.key} again)`);
-      }
-      runs.push(...kept!);
+      const { kept, replaced } = await leastDisturbed(options.retryDisturbed, scenario.key, async () => [
+        await measure(stack, options, scenario, mode, 'on', options.duration),
+        await measure(stack, options, scenario, mode, 'off', options.duration),
+      ]);
+      discarded.push(...replaced);
+      runs.push(...kept);
     }
   }
   await Promise.all([stack.subgraphs.on.child.stop(), stack.subgraphs.off.child.stop()]);
@@ -513,6 +505,28 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * `measureOnce` (a scenario's batched+baseline pair, or one variant window), measured again while
+ * processes outside the benchmark disturbed it, up to `retries` more times: the least disturbed
+ * attempt is kept, the others are returned as replaced (their failures still count).
+ */
+async function leastDisturbed(retries: number, label: string, measureOnce: () => Promise<RunResult[]>): Promise<{ kept: RunResult[]; replaced: RunResult[] }> {
+  const outside = (runs: RunResult[]) => Math.max(...runs.map((run) => run.cpu.other ?? 0));
+  let kept = await measureOnce();
+  const replaced: RunResult[] = [];
+  for (let attempt = 1; attempt <= retries && outside(kept) > DISTURBED_CORES; attempt++) {
+    console.log(`  (disturbed: other processes used ${outside(kept).toFixed(2)} cores; measuring ${label} again)`);
+    const again = await measureOnce();
+    if (outside(again) < outside(kept)) {
+      replaced.push(...kept);
+      kept = again;
+    } else {
+      replaced.push(...again);
+    }
+  }
+  return { kept, replaced };
+}
+
 type StartSubgraph = (
   loaders: 'on' | 'off',
   execArgv?: string[],
@@ -545,15 +559,11 @@ async function runVariants(stack: Stack, options: Options, scenarios: Scenario[]
     for (const mode of modes) {
       await setLatency(stack, mode);
       for (const scenario of selected) {
-        // As in the main matrix: a window that other processes disturbed is measured again, the least disturbed kept.
-        let run = await measure(variantStack, options, scenario, mode, 'on', options.duration, undefined, variant);
-        for (let attempt = 1; attempt <= options.retryDisturbed && (run.cpu.other ?? 0) > DISTURBED_CORES; attempt++) {
-          console.log(`  (disturbed: other processes used ${(run.cpu.other ?? 0).toFixed(2)} cores; measuring ${scenario.key} [${variant}] again)`);
-          const again = await measure(variantStack, options, scenario, mode, 'on', options.duration, undefined, variant);
-          const [kept, dropped] = (again.cpu.other ?? 0) < (run.cpu.other ?? 0) ? [again, run] : [run, again];
-          replaced.push(dropped);
-          run = kept;
-        }
+        const attempts = await leastDisturbed(options.retryDisturbed, `${scenario.key} [${variant}]`, async () => [
+          await measure(variantStack, options, scenario, mode, 'on', options.duration, undefined, variant),
+        ]);
+        replaced.push(...attempts.replaced);
+        const [run] = attempts.kept;
         if (spec.warm && run.totalCallsPerRequest > 0) {
           console.error(`!!! ${scenario.key} [${variant}]: ${run.totalCallsPerRequest.toFixed(2)} upstream calls per request with a warm cache (expected 0)`);
           notes.push(
@@ -568,7 +578,7 @@ async function runVariants(stack: Stack, options: Options, scenarios: Scenario[]
     await redis?.stop();
   }
   if (replaced.length > 0) {
-    const failed = replaced.reduce((sum, run) => sum + run.non2xx + run.graphqlErrors + run.socketErrors + run.timeouts + (run.preflightProblem ? 1 : 0), 0);
+    const failed = replaced.reduce((sum, run) => sum + failures(run), 0);
     notes.push(`${replaced.length} disturbed window(s) of these variants were measured again (\`--retry-disturbed\`), the least disturbed kept; the replaced windows had ${failed} failed requests.`);
   }
   return { runs, notes };

@@ -19,6 +19,9 @@ describe('Auth0Tenant access tokens', () => {
     const second = await tenant.verifyAccessToken(token);
     expect(first).toEqual({ ok: true, claims: { sub: request.sub, iss: `${BASE_URL}/`, azp: 'client', scopes: new Set(['read:users']) } });
     expect(second).toEqual(first);
+    // The very claims of the first verification: not verified and built again.
+    const claimsOf = (check: typeof first) => (check.ok ? check.claims : undefined);
+    expect(claimsOf(second)).toBe(claimsOf(first));
   });
 
   it('refuses a remembered token once it has expired, as a fresh verification would', async () => {
