@@ -45,7 +45,7 @@ process) with autocannon (this process), and writes BENCHMARKS.md.
   --no-calibration    skip measuring what the machine allows (a plain-resolver Apollo Server anchor and
                       a bare upstream HTTP call, about 30 s), which the targets are read against
   --retry-disturbed N measure a scenario's batched+baseline pair (or a variant's window) again, up to N more
-                      times, while processes outside the benchmark used > 0.25 cores in it; keep the least disturbed (0)
+                      times, while the machine outside the benchmark (other processes, the host's steal) used > 0.25 cores in it; keep the least disturbed (0)
   --out FILE          where to write the report (BENCHMARKS.md)
   --port-base N       emulator ports N..N+3 (default: free ports)
 `;
@@ -140,8 +140,13 @@ export interface CpuShare {
   subgraph: number;
   emulators: number;
   loadGenerator: number;
-  /** Everything else on the machine (from /proc/stat); null where /proc/stat is unavailable. */
+  /**
+   * Everything else on the machine (from /proc/stat): other processes, and the time the host took
+   * the virtual cores away (steal); null where /proc/stat is unavailable.
+   */
   other: number | null;
+  /** The part of `other` the host took (steal time: the virtual cores ran another guest). */
+  steal: number | null;
 }
 
 export interface RunResult {
@@ -193,7 +198,7 @@ interface Cpu {
   subgraph: NodeJS.CpuUsage;
   emulators: NodeJS.CpuUsage;
   self: NodeJS.CpuUsage;
-  machineBusyMs: number | null;
+  machine: MachineTimes | null;
   at: number;
 }
 
@@ -201,7 +206,7 @@ const cpuMs = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => (y.user + y.system - x
 
 async function cpuSnapshot(stack: Stack, subgraph: Child): Promise<Cpu> {
   const [s, e] = await Promise.all([subgraph.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'stats' }), stack.emulators.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' })]);
-  return { subgraph: s.cpu, emulators: e.cpu, self: process.cpuUsage(), machineBusyMs: machineBusyMs(), at: performance.now() };
+  return { subgraph: s.cpu, emulators: e.cpu, self: process.cpuUsage(), machine: machineTimes(), at: performance.now() };
 }
 
 function cpuShare(a: Cpu, b: Cpu): CpuShare {
@@ -210,16 +215,31 @@ function cpuShare(a: Cpu, b: Cpu): CpuShare {
   const subgraph = ms(a.subgraph, b.subgraph);
   const emulators = ms(a.emulators, b.emulators);
   const loadGenerator = ms(a.self, b.self);
-  const other = a.machineBusyMs === null || b.machineBusyMs === null ? null : Math.max(0, b.machineBusyMs - a.machineBusyMs - subgraph - emulators - loadGenerator);
-  return { subgraph: subgraph / wallMs, emulators: emulators / wallMs, loadGenerator: loadGenerator / wallMs, other: other === null ? null : other / wallMs };
+  const machine = a.machine && b.machine ? { busy: b.machine.busyMs - a.machine.busyMs, steal: b.machine.stealMs - a.machine.stealMs } : null;
+  const other = machine === null ? null : Math.max(0, machine.busy - subgraph - emulators - loadGenerator);
+  return {
+    subgraph: subgraph / wallMs,
+    emulators: emulators / wallMs,
+    loadGenerator: loadGenerator / wallMs,
+    other: other === null ? null : other / wallMs,
+    steal: machine === null || other === null ? null : Math.min(other, Math.max(0, machine.steal)) / wallMs,
+  };
 }
 
-/** Busy CPU time of the whole machine so far (ms), from /proc/stat; null elsewhere. */
-function machineBusyMs(): number | null {
+interface MachineTimes {
+  /** Busy CPU time of the whole machine so far (ms), steal included. */
+  busyMs: number;
+  /** Of it, the time the host ran something else on the virtual cores (ms). */
+  stealMs: number;
+}
+
+/** From /proc/stat; null elsewhere. */
+function machineTimes(): MachineTimes | null {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
     const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(0, 9).map(Number);
-    return ((user + nice + system + irq + softirq + steal) * 1000) / 100; // USER_HZ = 100
+    const ms = (ticks: number) => (ticks * 1000) / 100; // USER_HZ = 100
+    return { busyMs: ms(user + nice + system + irq + softirq + steal), stealMs: ms(steal) };
   } catch {
     return null;
   }
@@ -351,7 +371,7 @@ async function measure(
   const errors = run.non2xx + run.graphqlErrors + run.socketErrors + run.timeouts + (problem ? 1 : 0);
   console.log(
     `${scenario.key.padEnd(16)} ${mode.padEnd(7)} ${variant ? variant.padEnd(11) : `loaders ${loaders.padEnd(3)}`}  ${run.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${run.latency.p50} ms  p99 ${run.latency.p99} ms  ` +
-      `calls/req ${run.totalCallsPerRequest.toFixed(2)}  cpu/req ${run.cpuMsPerRequest.toFixed(2)} ms  cpu sg ${run.cpu.subgraph.toFixed(2)} emu ${run.cpu.emulators.toFixed(2)} ac ${run.cpu.loadGenerator.toFixed(2)} other ${run.cpu.other?.toFixed(2) ?? '?'}` +
+      `calls/req ${run.totalCallsPerRequest.toFixed(2)}  cpu/req ${run.cpuMsPerRequest.toFixed(2)} ms  cpu sg ${run.cpu.subgraph.toFixed(2)} emu ${run.cpu.emulators.toFixed(2)} ac ${run.cpu.loadGenerator.toFixed(2)} other ${run.cpu.other?.toFixed(2) ?? '?'}${run.cpu.steal ? ` (steal ${run.cpu.steal.toFixed(2)})` : ''}` +
       (errors ? `  !!! ${errors} ERRORS: ${run.firstErrorSample ?? problem}` : ''),
   );
   return run;
@@ -507,7 +527,7 @@ async function main(): Promise<void> {
 
 /**
  * `measureOnce` (a scenario's batched+baseline pair, or one variant window), measured again while
- * processes outside the benchmark disturbed it, up to `retries` more times: the least disturbed
+ * the machine outside the benchmark (other processes, the host's steal) disturbed it, up to `retries` more times: the least disturbed
  * attempt is kept, the others are returned as replaced (their failures still count).
  */
 async function leastDisturbed(retries: number, label: string, measureOnce: () => Promise<RunResult[]>): Promise<{ kept: RunResult[]; replaced: RunResult[] }> {
@@ -515,7 +535,7 @@ async function leastDisturbed(retries: number, label: string, measureOnce: () =>
   let kept = await measureOnce();
   const replaced: RunResult[] = [];
   for (let attempt = 1; attempt <= retries && outside(kept) > DISTURBED_CORES; attempt++) {
-    console.log(`  (disturbed: other processes used ${outside(kept).toFixed(2)} cores; measuring ${label} again)`);
+    console.log(`  (disturbed: outside the benchmark ${outside(kept).toFixed(2)} cores were used; measuring ${label} again)`);
     const again = await measureOnce();
     if (outside(again) < outside(kept)) {
       replaced.push(...kept);

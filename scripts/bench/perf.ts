@@ -176,7 +176,7 @@ export function perfMarkdown(main: RunResult[], variants: RunResult[], soak: Soa
     line(`| ${run.scenario.key} | ${run.mode} | ${run.variant} | ${int(run.reqPerSec)} | ${run.latency.p50} | ${run.latency.p99} | ${dec(run.totalCallsPerRequest)} | ${dec(run.cpuMsPerRequest)} | ${dec(run.cpu.subgraph)} | ${run.cpu.other === null ? '?' : dec(run.cpu.other)} | ${failed ? `**${failed}**` : 0} |`);
   }
   line();
-  line('"other cores" = CPU used by processes outside the benchmark during the window (from /proc/stat): above 0.25 the figures of that row understate the subgraph.');
+  line('"other cores" = CPU used outside the processes of the benchmark during the window (from /proc/stat: other processes, and the steal time of the host): above 0.25 the figures of that row understate the subgraph.');
   line();
   for (const note of notes) line(`- ${note}`);
   if (notes.length) line();

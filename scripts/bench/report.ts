@@ -30,7 +30,7 @@ const CPU_CEILING_TARGET = 1330;
 const BATCHING_GAIN_TARGET = 5;
 const RSS_TOLERANCE = 0.1;
 const SOAK_TARGET_S = 300;
-/** Cores used by processes outside the benchmark above which a run is marked as disturbed. */
+/** Cores used outside the benchmark (other processes, the host's steal) above which a run is marked as disturbed. */
 export const DISTURBED_CORES = 0.25;
 
 const disturbed = (run: RunResult) => run.cpu.other !== null && run.cpu.other > DISTURBED_CORES;
@@ -84,6 +84,8 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   const command = `npm run bench${options.argv.length ? ` -- ${options.argv.join(' ')}` : ''}`;
   const cpus = os.cpus();
   const others = allRuns.map((r) => r.cpu.other).filter((v): v is number => v !== null);
+  const steals = allRuns.map((r) => r.cpu.steal).filter((v): v is number => v !== null);
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
   const out: string[] = [];
   const line = (text = '') => out.push(text);
 
@@ -112,7 +114,8 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   line(
     `- Load average (1/5/15 min) before: ${input.loadBefore.map((l) => dec(l)).join(' / ')}, after: ${input.loadAfter.map((l) => dec(l)).join(' / ')}.` +
       (others.length
-        ? ` Processes outside the benchmark used on average ${dec(others.reduce((a, b) => a + b, 0) / others.length)} cores (at most ${dec(Math.max(...others))}) during the measured windows (from /proc/stat).`
+        ? ` Outside the benchmark's processes, on average ${dec(mean(others))} cores (at most ${dec(Math.max(...others))}) were used during the measured windows (from /proc/stat)` +
+          (steals.length ? `; of that, the host took on average ${dec(mean(steals))} cores (at most ${dec(Math.max(...steals))}) as steal time, running another guest on this machine's virtual cores.` : '.')
         : ''),
   );
   line();
@@ -136,8 +139,8 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   line('  executed in it (its `identity_graphql_operation_duration_seconds` count). Requests cut off at the end of the window are let');
   line('  finish before counting, so both cover the same requests. The Auth0 token is fetched once per process (during warm-up).');
   line('- CPU ms/req (sg): subgraph CPU time (user + system) in the window ÷ operations it executed in it.');
-  line('- CPU columns: cores used on average during the window by the subgraph / emulators / autocannon / everything else on the machine.');
-  line(`  † = disturbed: processes outside the benchmark used more than ${DISTURBED_CORES} cores during that window, so its figures understate the subgraph.`);
+  line('- CPU columns: cores used on average during the window by the subgraph / emulators / autocannon / everything else on the machine (other processes, and the steal time of the host, where it ran another guest on these virtual cores).');
+  line(`  † = disturbed: more than ${DISTURBED_CORES} cores were used outside the benchmark during that window (by other processes, or taken by the host as steal time), so its figures understate the subgraph.`);
   if (options.retryDisturbed > 0) {
     line(`- Repeats: a scenario whose batched or baseline window was disturbed was measured again (both windows, back to back), up to ${options.retryDisturbed} more`);
     line(`  time(s), and the tables show the attempt with the least outside CPU; ${input.discarded.length / 2} pair(s) of windows were replaced this way.`);
@@ -146,7 +149,7 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   line();
   const disturbedRuns = allRuns.filter(disturbed);
   if (disturbedRuns.length) {
-    line(`**${disturbedRuns.length} of ${allRuns.length} measured windows were disturbed** by other processes on the machine (marked †).`);
+    line(`**${disturbedRuns.length} of ${allRuns.length} measured windows were disturbed** by other processes on the machine or the host's steal time (marked †).`);
     line();
   }
 
@@ -305,7 +308,7 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
     const c = ceiling.cpu;
     notes.push(
       `**CPU ceiling**: ${int(ceiling.reqPerSec)} req/s with the subgraph on ${dec(c.subgraph)} cores, emulators ${dec(c.emulators)}, autocannon ${dec(c.loadGenerator)}` +
-        `${c.other === null ? '' : `, other processes ${dec(c.other)}`} of ${cpus.length}; each request costs ${dec(ceiling.totalCallsPerRequest)} upstream HTTP calls, ` +
+        `${c.other === null ? '' : `, outside the benchmark ${dec(c.other)}${c.steal ? ` (steal ${dec(c.steal)})` : ''}`} of ${cpus.length}; each request costs ${dec(ceiling.totalCallsPerRequest)} upstream HTTP calls, ` +
         `i.e. ${int(ceiling.reqPerSec * ceiling.totalCallsPerRequest)} emulator requests/s served on the same cores. ` +
         `CPU per request: subgraph ${dec((c.subgraph * 1000) / ceiling.reqPerSec)} ms, emulators ${dec((c.emulators * 1000) / ceiling.reqPerSec)} ms, ` +
         `autocannon ${dec((c.loadGenerator * 1000) / ceiling.reqPerSec)} ms. Extrapolated from these: the subgraph is one Node process whose JavaScript runs on ` +
