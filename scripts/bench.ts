@@ -24,6 +24,8 @@ process) with autocannon (this process), and writes BENCHMARKS.md.
 
   --duration S        measured seconds per scenario run (10)
   --warmup S          warm-up seconds before each measured run (3)
+  --process-warmup S  more warm-up before the first run on each freshly started subgraph, so that V8 has
+                      compiled its hot code and every run measures a replica in its steady state (15)
   --connections N     autocannon connections, pipelining 1 (10)
   --soak S            length of the memory (RSS) soak run (20; the target is stated for 300)
   Besides the main matrix (production settings, record cache off, batched vs baseline), it measures
@@ -56,6 +58,8 @@ const DIST = join(__dirname);
 export interface Options {
   duration: number;
   warmup: number;
+  /** Extra warm-up of a subgraph process's first run (see measure). */
+  processWarmup: number;
   connections: number;
   soak: number | null;
   profile: boolean;
@@ -85,7 +89,7 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer >= ${min}; got "${v}"`);
     return n;
   };
-  const withValue = new Set(['--duration', '--warmup', '--connections', '--soak', '--only', '--modes', '--out', '--port-base', '--retry-disturbed', '--fleet-people', '--fleet-ttl', '--fleet-warmup', '--fleet-measure', '--auth0-quota', '--auth0-budget']);
+  const withValue = new Set(['--duration', '--warmup', '--process-warmup', '--connections', '--soak', '--only', '--modes', '--out', '--port-base', '--retry-disturbed', '--fleet-people', '--fleet-ttl', '--fleet-warmup', '--fleet-measure', '--auth0-quota', '--auth0-budget']);
   const switches = new Set(['--profile', '--no-soak', '--no-calibration']);
   for (let i = 0; i < argv.length; i++) {
     if (withValue.has(argv[i])) i++;
@@ -107,6 +111,7 @@ function parseOptions(argv: string[]): Options {
   return {
     duration: number('--duration', 10, 1),
     warmup: number('--warmup', 3, 0),
+    processWarmup: number('--process-warmup', 15, 0),
     connections: number('--connections', 10, 1),
     soak: argv.includes('--no-soak') ? null : number('--soak', 20, 1),
     profile: argv.includes('--profile'),
@@ -314,6 +319,9 @@ async function load(url: string, headers: Record<string, string>, scenario: Scen
   return { result, graphqlErrors, firstErrorSample };
 }
 
+/** Subgraph processes that have had their first warm-up (the process warm-up). */
+const warmedUp = new WeakSet<Child>();
+
 async function measure(
   stack: Stack,
   options: Options,
@@ -327,7 +335,12 @@ async function measure(
   const { child, url } = variant ? stack.subgraphs[variant]! : stack.subgraphs[loaders];
   const problem = await preflight(url, stack.headers, scenario);
   if (problem) console.error(`\n!!! ${scenario.key} [${mode}, loaders ${loaders}] preflight FAILED: ${problem}\n`);
-  if (options.warmup > 0) await load(url, stack.headers, scenario, options.connections, options.warmup);
+  // A fresh process runs its request path in V8's interpreter and baseline tiers until the code is
+  // hot enough to be optimised: a few seconds of load do not get it there (its CPU per request stays
+  // about a fifth higher), and a replica in service has long left that stage.
+  const warmup = options.warmup + (warmedUp.has(child) ? 0 : options.processWarmup);
+  warmedUp.add(child);
+  if (warmup > 0) await load(url, stack.headers, scenario, options.connections, warmup);
   await drain(stack);
   await stack.emulators.request({ type: 'clear' });
   const executedBefore = await executedOperations(url);
@@ -417,7 +430,7 @@ async function main(): Promise<void> {
     const routerSecret = randomBytes(24).toString('hex');
     // The person query's anchor (what the machine allows for a fully cached person), before the fleet runs.
     const calibration = options.calibrate
-      ? await runCalibration({ dist: DIST, duration: options.duration, warmup: options.warmup, connections: options.connections, cores: os.cpus().length, operations: ['fleet-person'], upstream: false })
+      ? await runCalibration({ dist: DIST, duration: options.duration, warmup: options.warmup, processWarmup: options.processWarmup, connections: options.connections, cores: os.cpus().length, operations: ['fleet-person'], upstream: false })
       : null;
     const section = await runFleetSection(callerIssuer.env, { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'router-authorization': routerSecret }, routerSecret, calibration);
     await callerIssuer.close();
@@ -430,7 +443,7 @@ async function main(): Promise<void> {
   const runsPlanned = options.modes.reduce((n, mode) => n + scenarios.filter((s) => s.modes.includes(mode)).length * 2, 0);
   console.log(
     `bench: ${runsPlanned} runs x (${options.warmup} s warm-up + ${options.duration} s), ${options.connections} connections` +
-      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profiles' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? PROFILES.length * (options.duration + options.warmup + 8) : 0) + (options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * (options.duration + options.warmup) + 5 : 0)) / 60)} min`,
+      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profiles' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? PROFILES.length * (options.duration + options.warmup + 8) : 0) + (options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * (options.duration + options.warmup) + 5 : 0) + (2 + Object.keys(VARIANTS).length + (options.soak ? 1 : 0) + (options.profile ? PROFILES.length : 0) + (options.calibrate ? 2 : 0)) * options.processWarmup) / 60)} min`,
   );
 
   // Callers present a JWT, verified on every request against a JWKS, as in production.
@@ -496,7 +509,7 @@ async function main(): Promise<void> {
   await emulators.child.stop();
   // Measured with nothing else of the bench running, like the scenarios.
   const calibration: Calibration | null = options.calibrate
-    ? await runCalibration({ dist: DIST, duration: options.duration, warmup: options.warmup, connections: options.connections, cores: os.cpus().length })
+    ? await runCalibration({ dist: DIST, duration: options.duration, warmup: options.warmup, processWarmup: options.processWarmup, connections: options.connections, cores: os.cpus().length })
     : null;
   const fleetSection = fleetSelected ? await runFleetSection(callerIssuer.env, stack.headers, routerSecret, calibration) : fleetSectionOf(previousReport);
   await callerIssuer.close();
@@ -660,9 +673,11 @@ async function runProfiles(stack: Stack, options: Options, startSubgraph: StartS
     mkdirSync(dir, { recursive: true });
     await setLatency(stack, mode);
     const subgraph = await startSubgraph('on', ['--cpu-prof', '--cpu-prof-dir', dir], variant === 'default' ? (base) => VARIANTS.default.env(base, null) : undefined, `profiled, ${variant}`);
-    const fromUs = Number(process.hrtime.bigint() / 1000n);
     const profiledStack: Stack = { ...stack, subgraphs: { ...stack.subgraphs, on: subgraph, ...(variant === 'default' && { default: subgraph }) } };
-    const run = await measure(profiledStack, options, scenario, mode, 'on', options.duration, undefined, variant === 'default' ? 'default' : undefined);
+    // The profile counts the measured window only, not the warm-up before it.
+    let fromUs = 0;
+    const markStart = async () => void (fromUs = Number(process.hrtime.bigint() / 1000n));
+    const run = await measure(profiledStack, options, scenario, mode, 'on', options.duration, markStart, variant === 'default' ? 'default' : undefined);
     const toUs = Number(process.hrtime.bigint() / 1000n);
     await subgraph.child.stop();
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];

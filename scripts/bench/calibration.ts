@@ -71,6 +71,8 @@ export interface CalibrationOptions {
   dist: string;
   duration: number;
   warmup: number;
+  /** More warm-up for each fresh process's first run, as the subgraphs get (0). */
+  processWarmup?: number;
   connections: number;
   cores: number;
   /** The anchor's operations (default: all). */
@@ -111,7 +113,8 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
             },
           ],
         });
-      if (options.warmup > 0) await run(options.warmup);
+      const warmup = options.warmup + (operation === operations[0] ? (options.processWarmup ?? 0) : 0);
+      if (warmup > 0) await run(warmup);
       failed = 0;
       const [before, selfBefore] = [await cpuOf(anchor.child), process.cpuUsage()];
       const result = await run(options.duration);
@@ -138,7 +141,8 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const [server, client] = await Promise.all([start('upstream'), start('client')]);
   try {
     const url = server.ready.url as string;
-    if (options.warmup > 0) await client.child.request({ type: 'calls', url, seconds: options.warmup, inFlight: 32 }, (options.warmup + 15) * 1000);
+    const warmup = options.warmup + (options.processWarmup ?? 0);
+    if (warmup > 0) await client.child.request({ type: 'calls', url, seconds: warmup, inFlight: 32 }, (warmup + 15) * 1000);
     const serverBefore = await cpuOf(server.child);
     const calls = await client.child.request<Reply & { calls: number; cpu: NodeJS.CpuUsage }>({ type: 'calls', url, seconds: options.duration, inFlight: 32 }, (options.duration + 15) * 1000);
     const serverAfter = await cpuOf(server.child);

@@ -133,6 +133,10 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   line('- Emulators: seeded with the demo people plus 50 bulk records per provider; their rate limits are lifted (Verifa 1000/min and Auth0');
   line(`  1000/s would refuse the load). Two modes: **latency** (${latencyLine()} added to every answer) and **zero** (no added latency: the CPU ceiling).`);
   line(`- Load: autocannon, ${options.connections} connections, pipelining 1, ${options.warmup} s warm-up, then ${options.duration} s measured, per scenario × mode × loaders.`);
+  if (options.processWarmup > 0) {
+    line(`  A freshly started subgraph's first run is warmed up ${options.processWarmup} s longer, so that V8 has optimised its hot code: every window measures`);
+    line('  a replica in its steady state, not one still running its request path in the interpreter.');
+  }
   line('  Every response is checked: non-2xx, a body with `errors`, or a body not starting with `{"data"` counts as failed.');
   line('- req/s = completed requests / measured seconds; p50/p99 = autocannon latency percentiles (1 ms resolution).');
   line('- Upstream calls per request = calls in the emulators\' call logs during the measured window ÷ GraphQL operations the subgraph');
@@ -346,9 +350,9 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   for (const { summary, run, settings } of profiles) {
     line(`## CPU profile of the subgraph: ${settings}`);
     line();
-    line(`\`node --cpu-prof\` on a fresh batched subgraph, \`${run.scenario.key}\`, ${settings}, ${options.warmup} s warm-up + ${options.duration} s at ${run.connections} connections`);
+    line(`\`node --cpu-prof\` on a fresh batched subgraph, \`${run.scenario.key}\`, ${settings}, ${options.warmup + options.processWarmup} s warm-up + ${options.duration} s at ${run.connections} connections`);
     line(
-      `(${int(run.reqPerSec)} req/s, ${dec(run.cpuMsPerRequest)} ms of CPU per request under the profiler). Only the samples of the load window count (start-up left out): ` +
+      `(${int(run.reqPerSec)} req/s, ${dec(run.cpuMsPerRequest)} ms of CPU per request under the profiler). Only the samples of the measured window count (start-up and warm-up left out): ` +
         `${dec(summary.totalMs / 1000, 1)} s, ${dec(summary.busyMs / 1000, 1)} s of them busy. Self time:`,
     );
     line();
