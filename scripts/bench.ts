@@ -216,18 +216,22 @@ async function cpuSnapshot(stack: Stack, subgraph: Child): Promise<Cpu> {
 
 function cpuShare(a: Cpu, b: Cpu): CpuShare {
   const wallMs = b.at - a.at;
-  const ms = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => (y.user + y.system - x.user - x.system) / 1000;
-  const subgraph = ms(a.subgraph, b.subgraph);
-  const emulators = ms(a.emulators, b.emulators);
-  const loadGenerator = ms(a.self, b.self);
-  const machine = a.machine && b.machine ? { busy: b.machine.busyMs - a.machine.busyMs, steal: b.machine.stealMs - a.machine.stealMs } : null;
-  const other = machine === null ? null : Math.max(0, machine.busy - subgraph - emulators - loadGenerator);
+  const subgraph = cpuMs(a.subgraph, b.subgraph);
+  const emulators = cpuMs(a.emulators, b.emulators);
+  const loadGenerator = cpuMs(a.self, b.self);
+  let other: number | null = null;
+  let steal: number | null = null;
+  if (a.machine && b.machine) {
+    other = Math.max(0, b.machine.busyMs - a.machine.busyMs - subgraph - emulators - loadGenerator);
+    // Steal counts in the machine's busy time, so it can be at most what the benchmark's processes did not use.
+    steal = Math.min(other, Math.max(0, b.machine.stealMs - a.machine.stealMs));
+  }
   return {
     subgraph: subgraph / wallMs,
     emulators: emulators / wallMs,
     loadGenerator: loadGenerator / wallMs,
     other: other === null ? null : other / wallMs,
-    steal: machine === null || other === null ? null : Math.min(other, Math.max(0, machine.steal)) / wallMs,
+    steal: steal === null ? null : steal / wallMs,
   };
 }
 
@@ -443,7 +447,7 @@ async function main(): Promise<void> {
   const runsPlanned = options.modes.reduce((n, mode) => n + scenarios.filter((s) => s.modes.includes(mode)).length * 2, 0);
   console.log(
     `bench: ${runsPlanned} runs x (${options.warmup} s warm-up + ${options.duration} s), ${options.connections} connections` +
-      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profiles' : ''}; about ${Math.ceil((runsPlanned * (options.warmup + options.duration + 1.5) + (options.soak ? options.soak + 10 : 0) + (options.profile ? PROFILES.length * (options.duration + options.warmup + 8) : 0) + (options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * (options.duration + options.warmup) + 5 : 0) + (2 + Object.keys(VARIANTS).length + (options.soak ? 1 : 0) + (options.profile ? PROFILES.length : 0) + (options.calibrate ? 2 : 0)) * options.processWarmup) / 60)} min`,
+      `${options.soak ? `, soak ${options.soak} s` : ''}${options.profile ? ', CPU profiles' : ''}; about ${estimatedMinutes(options, runsPlanned)} min`,
   );
 
   // Callers present a JWT, verified on every request against a JWKS, as in production.
@@ -687,6 +691,17 @@ async function runProfiles(stack: Stack, options: Options, startSubgraph: StartS
     profiled.push({ summary: summarizeProfile(file, ROOT, { fromUs, toUs }), run, file, settings });
   }
   return profiled;
+}
+
+/** The run's length in minutes, for the console: measured windows, profiles, calibration, and each fresh process's extra warm-up. */
+function estimatedMinutes(options: Options, runsPlanned: number): number {
+  const window = options.warmup + options.duration;
+  const runs = runsPlanned * (window + 1.5);
+  const soak = options.soak ? options.soak + 10 : 0;
+  const profiles = options.profile ? PROFILES.length * (window + 8) : 0;
+  const calibration = options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * window + 5 : 0;
+  const freshProcesses = 2 + Object.keys(VARIANTS).length + (options.soak ? 1 : 0) + (options.profile ? PROFILES.length : 0) + (options.calibrate ? 2 : 0);
+  return Math.ceil((runs + soak + profiles + calibration + freshProcesses * options.processWarmup) / 60);
 }
 
 function median(values: number[]): number {
