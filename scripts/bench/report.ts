@@ -237,13 +237,15 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
     const last = soak.samples[soak.samples.length - 1];
     line('## Memory (RSS) over a run');
     line();
-    line(`A fresh subgraph (batched, record cache on with its default TTL) under \`person\` with latencies, ${soak.run.connections} connections, ${soak.seconds} s after a ${Math.max(5, options.warmup)} s warm-up` +
+    line(`A fresh subgraph (batched, record cache on with its default TTL) under \`person\` with latencies, ${soak.run.connections} connections, ${soak.seconds} s after a ${Math.max(5, options.warmup) + options.processWarmup} s warm-up` +
       `${soak.seconds < SOAK_TARGET_S ? ` (**${soak.seconds} s, not the ${SOAK_TARGET_S} s the target names**: run \`npm run bench -- --soak ${SOAK_TARGET_S}\` for that)` : ''}.`);
     line(`${int(soak.run.completed)} requests at ${int(soak.run.reqPerSec)} req/s, p50 ${soak.run.latency.p50} ms, p99 ${soak.run.latency.p99} ms, ${failures(soak.run)} failed; ${soak.samples.length} RSS samples.`);
     line();
     line(`- RSS reference (median of the first ${Math.max(3, Math.ceil(soak.samples.length / 10))} samples): ${dec(soak.referenceRssMb, 1)} MB; min ${dec(Math.min(...rss), 1)} MB, max ${dec(Math.max(...rss), 1)} MB; largest deviation ${pct(soak.maxDeviation)}.`);
     line(`- First sample ${dec(first.rssMb, 1)} MB RSS / ${dec(first.heapUsedMb, 1)} MB heap at ${dec(first.atS, 1)} s; last ${dec(last.rssMb, 1)} MB RSS / ${dec(last.heapUsedMb, 1)} MB heap at ${dec(last.atS, 1)} s.`);
     line(`- RSS MB series: ${soak.samples.map((s) => dec(s.rssMb, 0)).join(' ')}`);
+    // Beside RSS, so that a rise in RSS reads as JavaScript heap (garbage not yet collected, or retained) or memory outside it.
+    line(`- Heap used MB series: ${soak.samples.map((s) => dec(s.heapUsedMb, 0)).join(' ')}`);
     line();
   }
 
