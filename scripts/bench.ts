@@ -10,6 +10,7 @@ import { DEFAULT_PROVIDER_POLICY } from '../src/providers/http/policy';
 import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
+import { machineTimes, type MachineTimes } from './bench/machine';
 import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, startRedis, withFleetSection, type FleetOptions } from './bench/fleet';
 import { ANCHOR_OPERATIONS, runCalibration, type Calibration } from './bench/calibration';
 import { perfMarkdown, printTargets, redisServerInstalled, VARIANTS, type Variant } from './bench/perf';
@@ -233,25 +234,6 @@ function cpuShare(a: Cpu, b: Cpu): CpuShare {
     other: other === null ? null : other / wallMs,
     steal: steal === null ? null : steal / wallMs,
   };
-}
-
-interface MachineTimes {
-  /** Busy CPU time of the whole machine so far (ms), steal included. */
-  busyMs: number;
-  /** Of it, the time the host ran something else on the virtual cores (ms). */
-  stealMs: number;
-}
-
-/** From /proc/stat; null elsewhere. */
-function machineTimes(): MachineTimes | null {
-  try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
-    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(0, 9).map(Number);
-    const ms = (ticks: number) => (ticks * 1000) / 100; // USER_HZ = 100
-    return { busyMs: ms(user + nice + system + irq + softirq + steal), stealMs: ms(steal) };
-  } catch {
-    return null;
-  }
 }
 
 /** GraphQL operations the subgraph has executed so far (its operation-duration histogram count, from /metrics). */

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { Child, type Reply } from './children';
+import { machineTimes, stealCores } from './machine';
 import { SCENARIOS, syntheticPersonBody } from './scenarios';
 
 /**
@@ -31,6 +32,8 @@ export interface AnchorResult {
   cpuMsPerRequest: number;
   loadGeneratorMsPerRequest: number;
   failed: number;
+  /** Cores the host took as steal time in the window (null off Linux): the floor is read at what the machine gave then. */
+  stealCores: number | null;
 }
 
 export interface Calibration {
@@ -39,7 +42,7 @@ export interface Calibration {
   /** The anchor on every operation measured (`_entities` ×10 gives the cold and warm bounds of the targets). */
   anchors: Partial<Record<AnchorOperation, AnchorResult>>;
   /** null when only the anchor was measured (`--only fleet`). */
-  upstream: { callsPerSec: number; clientUsPerCall: number; serverUsPerCall: number } | null;
+  upstream: { callsPerSec: number; clientUsPerCall: number; serverUsPerCall: number; stealCores: number | null } | null;
 }
 
 export interface Ceiling {
@@ -116,9 +119,9 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       const warmup = options.warmup + (operation === operations[0] ? (options.processWarmup ?? 0) : 0);
       if (warmup > 0) await run(warmup);
       failed = 0;
-      const [before, selfBefore] = [await cpuOf(anchor.child), process.cpuUsage()];
+      const [before, selfBefore, machineBefore, startedAt] = [await cpuOf(anchor.child), process.cpuUsage(), machineTimes(), performance.now()];
       const result = await run(options.duration);
-      const [after, selfAfter] = [await cpuOf(anchor.child), process.cpuUsage()];
+      const [after, selfAfter, machineAfter, endedAt] = [await cpuOf(anchor.child), process.cpuUsage(), machineTimes(), performance.now()];
       const requests = result.requests.total;
       anchors[operation] = {
         reqPerSec: requests / result.duration,
@@ -127,12 +130,13 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
         cpuMsPerRequest: cpuMs(before, after) / requests,
         loadGeneratorMsPerRequest: cpuMs(selfBefore, selfAfter) / requests,
         failed: failed + result.non2xx + result.errors,
+        stealCores: stealCores(machineBefore, machineAfter, endedAt - startedAt),
       };
     }
   } finally {
     await anchor.child.stop();
   }
-  const anchorLine = operations.map((operation) => `${operation} ${anchors[operation]!.reqPerSec.toFixed(0)} req/s, ${anchors[operation]!.cpuMsPerRequest.toFixed(2)} ms CPU/req`).join('; ');
+  const anchorLine = operations.map((operation) => `${operation} ${anchors[operation]!.reqPerSec.toFixed(0)} req/s, ${anchors[operation]!.cpuMsPerRequest.toFixed(2)} ms CPU/req${stealNote(anchors[operation]!.stealCores)}`).join('; ');
   if (options.upstream === false) {
     console.log(`calibration: plain-resolver anchor ${anchorLine}`);
     return { cores: options.cores, seconds: options.duration, anchors, upstream: null };
@@ -143,19 +147,20 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     const url = server.ready.url as string;
     const warmup = options.warmup + (options.processWarmup ?? 0);
     if (warmup > 0) await client.child.request({ type: 'calls', url, seconds: warmup, inFlight: 32 }, (warmup + 15) * 1000);
-    const serverBefore = await cpuOf(server.child);
+    const [serverBefore, machineBefore, startedAt] = [await cpuOf(server.child), machineTimes(), performance.now()];
     const calls = await client.child.request<Reply & { calls: number; cpu: NodeJS.CpuUsage }>({ type: 'calls', url, seconds: options.duration, inFlight: 32 }, (options.duration + 15) * 1000);
-    const serverAfter = await cpuOf(server.child);
+    const [serverAfter, machineAfter, endedAt] = [await cpuOf(server.child), machineTimes(), performance.now()];
     const upstream = {
       callsPerSec: calls.calls / options.duration,
       clientUsPerCall: ((calls.cpu.user + calls.cpu.system) / calls.calls) as number,
       serverUsPerCall: (cpuMs(serverBefore, serverAfter) * 1000) / calls.calls,
+      stealCores: stealCores(machineBefore, machineAfter, endedAt - startedAt),
     };
     const calibration: Calibration = { cores: options.cores, seconds: options.duration, anchors, upstream };
     const cold = ceilings(calibration, 8);
     console.log(
       `calibration: plain-resolver anchor ${anchorLine}; ` +
-        `bare upstream call ${upstream.clientUsPerCall.toFixed(0)} µs client + ${upstream.serverUsPerCall.toFixed(0)} µs server CPU; ` +
+        `bare upstream call ${upstream.clientUsPerCall.toFixed(0)} µs client + ${upstream.serverUsPerCall.toFixed(0)} µs server CPU${stealNote(upstream.stealCores)}; ` +
         (cold ? `_entities ×10 with 8 calls: floor ${cold.floorCpuMs.toFixed(2)} ms CPU/req, ceiling ${cold.machineReqPerSec.toFixed(0)} req/s` : ''),
     );
     return calibration;
@@ -165,6 +170,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const stealNote = (cores: number | null) => (cores === null ? '' : ` (host steal ${cores.toFixed(2)} cores)`);
 
 const ANCHOR_LABELS: Record<AnchorOperation, string> = {
   'entities-10': '`_entities` ×10',
@@ -194,12 +200,12 @@ export function calibrationMarkdown(calibration: Calibration, coldCalls: number)
       const anchor = calibration.anchors[operation]!;
       return (
         `  - ${ANCHOR_LABELS[operation]}, ${anchor.failed ? `**${anchor.failed} failed**` : 'none failed'}: **${int(anchor.reqPerSec)} req/s**, p50 ${anchor.p50} ms, p99 ${anchor.p99} ms, ` +
-        `${anchor.cpuMsPerRequest.toFixed(2)} ms of its CPU per request (autocannon: ${anchor.loadGeneratorMsPerRequest.toFixed(2)} ms per request).`
+        `${anchor.cpuMsPerRequest.toFixed(2)} ms of its CPU per request (autocannon: ${anchor.loadGeneratorMsPerRequest.toFixed(2)} ms per request)${stealNote(anchor.stealCores)}.`
       );
     }),
     upstream
       ? `- **Bare upstream call**: undici to a node:http server answering a provider-sized JSON body, 32 in flight, client and server in processes of their own: ` +
-        `${int(upstream.callsPerSec)} calls/s, **${upstream.clientUsPerCall.toFixed(0)} µs of client CPU** and ${upstream.serverUsPerCall.toFixed(0)} µs of server CPU per call.`
+        `${int(upstream.callsPerSec)} calls/s, **${upstream.clientUsPerCall.toFixed(0)} µs of client CPU** and ${upstream.serverUsPerCall.toFixed(0)} µs of server CPU per call${stealNote(upstream.stealCores)}.`
       : '- Bare upstream call: not measured in this run.',
     '',
     'What follows for a request (each figure a bound no implementation on this machine can beat; the subgraph adds its gates, loaders, resilience and mapping on top):',
