@@ -10,7 +10,7 @@ import { DEFAULT_PROVIDER_POLICY } from '../src/providers/http/policy';
 import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
-import { machineTimes, type MachineTimes } from './bench/machine';
+import { cpuMs, machineElapsed, machineTimes, type MachineTimes } from './bench/machine';
 import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, startRedis, withFleetSection, type FleetOptions } from './bench/fleet';
 import { ANCHOR_OPERATIONS, runCalibration, type Calibration } from './bench/calibration';
 import { perfMarkdown, printTargets, redisServerInstalled, VARIANTS, type Variant } from './bench/perf';
@@ -208,8 +208,6 @@ interface Cpu {
   at: number;
 }
 
-const cpuMs = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => (y.user + y.system - x.user - x.system) / 1000;
-
 async function cpuSnapshot(stack: Stack, subgraph: Child): Promise<Cpu> {
   const [s, e] = await Promise.all([subgraph.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'stats' }), stack.emulators.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' })]);
   return { subgraph: s.cpu, emulators: e.cpu, self: process.cpuUsage(), machine: machineTimes(), at: performance.now() };
@@ -220,20 +218,21 @@ function cpuShare(a: Cpu, b: Cpu): CpuShare {
   const subgraph = cpuMs(a.subgraph, b.subgraph);
   const emulators = cpuMs(a.emulators, b.emulators);
   const loadGenerator = cpuMs(a.self, b.self);
-  let other: number | null = null;
-  let steal: number | null = null;
-  if (a.machine && b.machine) {
-    other = Math.max(0, b.machine.busyMs - a.machine.busyMs - subgraph - emulators - loadGenerator);
-    // Steal counts in the machine's busy time, so it can be at most what the benchmark's processes did not use.
-    steal = Math.min(other, Math.max(0, b.machine.stealMs - a.machine.stealMs));
-  }
+  const machine = machineElapsed(a.machine, b.machine);
+  const outside = machine && outsideShares(machine, subgraph + emulators + loadGenerator);
   return {
     subgraph: subgraph / wallMs,
     emulators: emulators / wallMs,
     loadGenerator: loadGenerator / wallMs,
-    other: other === null ? null : other / wallMs,
-    steal: steal === null ? null : steal / wallMs,
+    other: outside && outside.otherMs / wallMs,
+    steal: outside && outside.stealMs / wallMs,
   };
+}
+
+/** The machine's busy time beyond the benchmark's processes, and of it the steal (which the busy time includes, so it can be no more). */
+function outsideShares(machine: MachineTimes, benchmarkMs: number): { otherMs: number; stealMs: number } {
+  const otherMs = Math.max(0, machine.busyMs - benchmarkMs);
+  return { otherMs, stealMs: Math.min(machine.stealMs, otherMs) };
 }
 
 /** GraphQL operations the subgraph has executed so far (its operation-duration histogram count, from /metrics). */

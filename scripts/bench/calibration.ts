@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { Child, type Reply } from './children';
-import { machineTimes, stealCores } from './machine';
+import { cpuMs, machineElapsed, machineTimes, type MachineTimes } from './machine';
 import { SCENARIOS, syntheticPersonBody } from './scenarios';
 
 /**
@@ -55,8 +55,6 @@ export interface Ceiling {
   /** Little's law: with C connections in a closed loop, the mean latency cannot be below C ÷ throughput (ms). */
   meanLatencyFloorMs(connections: number): number;
 }
-
-const cpuMs = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => (y.user + y.system - x.user - x.system) / 1000;
 
 /** The bounds for a request of `operation` with N upstream calls; null when this run did not measure what they need. */
 export function ceilings(calibration: Calibration, upstreamCalls: number, operation: AnchorOperation = 'entities-10'): Ceiling | null {
@@ -170,6 +168,12 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Cores the host took as steal time in a window (null where /proc/stat is missing). */
+function stealCores(before: MachineTimes | null, after: MachineTimes | null, wallMs: number): number | null {
+  const machine = machineElapsed(before, after);
+  return machine && machine.stealMs / wallMs;
+}
 const stealNote = (cores: number | null) => (cores === null ? '' : ` (host steal ${cores.toFixed(2)} cores)`);
 
 const ANCHOR_LABELS: Record<AnchorOperation, string> = {

@@ -19,7 +19,10 @@ export function machineTimes(): MachineTimes | null {
   }
 }
 
-/** Cores the host took as steal time between two readings (null where /proc/stat is missing). */
-export function stealCores(a: MachineTimes | null, b: MachineTimes | null, wallMs: number): number | null {
-  return a && b && wallMs > 0 ? Math.max(0, b.stealMs - a.stealMs) / wallMs : null;
+/** What the machine did between two readings (ms); null where /proc/stat is missing. */
+export function machineElapsed(a: MachineTimes | null, b: MachineTimes | null): MachineTimes | null {
+  return a && b ? { busyMs: b.busyMs - a.busyMs, stealMs: Math.max(0, b.stealMs - a.stealMs) } : null;
 }
+
+/** CPU time (user + system) a process used between two readings of its cpuUsage (ms). */
+export const cpuMs = (x: NodeJS.CpuUsage, y: NodeJS.CpuUsage) => (y.user + y.system - x.user - x.system) / 1000;
