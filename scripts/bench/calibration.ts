@@ -86,7 +86,6 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   const script = join(options.dist, 'bench', 'calibration-child.js');
   const env = { PATH: process.env.PATH, NODE_ENV: 'production' };
   const start = (role: string) => Child.start(`calibration ${role}`, script, { env, args: ['--role', role] });
-  const cpuOf = async (child: Child) => (await child.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' })).cpu;
 
   const operations = options.operations ?? ANCHOR_OPERATIONS;
   const anchors: Partial<Record<AnchorOperation, AnchorResult>> = {};
@@ -117,18 +116,18 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       const warmup = options.warmup + (operation === operations[0] ? (options.processWarmup ?? 0) : 0);
       if (warmup > 0) await run(warmup);
       failed = 0;
-      const [before, selfBefore, machineBefore, startedAt] = [await cpuOf(anchor.child), process.cpuUsage(), machineTimes(), performance.now()];
+      const before = await readingOf(anchor.child);
       const result = await run(options.duration);
-      const [after, selfAfter, machineAfter, endedAt] = [await cpuOf(anchor.child), process.cpuUsage(), machineTimes(), performance.now()];
+      const after = await readingOf(anchor.child);
       const requests = result.requests.total;
       anchors[operation] = {
         reqPerSec: requests / result.duration,
         p50: result.latency.p50,
         p99: result.latency.p99,
-        cpuMsPerRequest: cpuMs(before, after) / requests,
-        loadGeneratorMsPerRequest: cpuMs(selfBefore, selfAfter) / requests,
+        cpuMsPerRequest: cpuMs(before.child, after.child) / requests,
+        loadGeneratorMsPerRequest: cpuMs(before.self, after.self) / requests,
         failed: failed + result.non2xx + result.errors,
-        stealCores: stealCores(machineBefore, machineAfter, endedAt - startedAt),
+        stealCores: stealCores(before, after),
       };
     }
   } finally {
@@ -145,14 +144,14 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     const url = server.ready.url as string;
     const warmup = options.warmup + (options.processWarmup ?? 0);
     if (warmup > 0) await client.child.request({ type: 'calls', url, seconds: warmup, inFlight: 32 }, (warmup + 15) * 1000);
-    const [serverBefore, machineBefore, startedAt] = [await cpuOf(server.child), machineTimes(), performance.now()];
+    const before = await readingOf(server.child);
     const calls = await client.child.request<Reply & { calls: number; cpu: NodeJS.CpuUsage }>({ type: 'calls', url, seconds: options.duration, inFlight: 32 }, (options.duration + 15) * 1000);
-    const [serverAfter, machineAfter, endedAt] = [await cpuOf(server.child), machineTimes(), performance.now()];
+    const after = await readingOf(server.child);
     const upstream = {
       callsPerSec: calls.calls / options.duration,
       clientUsPerCall: ((calls.cpu.user + calls.cpu.system) / calls.calls) as number,
-      serverUsPerCall: (cpuMs(serverBefore, serverAfter) * 1000) / calls.calls,
-      stealCores: stealCores(machineBefore, machineAfter, endedAt - startedAt),
+      serverUsPerCall: (cpuMs(before.child, after.child) * 1000) / calls.calls,
+      stealCores: stealCores(before, after),
     };
     const calibration: Calibration = { cores: options.cores, seconds: options.duration, anchors, upstream };
     const cold = ceilings(calibration, 8);
@@ -169,10 +168,23 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** Cores the host took as steal time in a window (null where /proc/stat is missing). */
-function stealCores(before: MachineTimes | null, after: MachineTimes | null, wallMs: number): number | null {
-  const machine = machineElapsed(before, after);
-  return machine && machine.stealMs / wallMs;
+/** What a window is measured between: the measured child's CPU, this process's (autocannon's), the machine's, and the time. */
+interface Reading {
+  child: NodeJS.CpuUsage;
+  self: NodeJS.CpuUsage;
+  machine: MachineTimes | null;
+  at: number;
+}
+
+async function readingOf(child: Child): Promise<Reading> {
+  const { cpu } = await child.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' });
+  return { child: cpu, self: process.cpuUsage(), machine: machineTimes(), at: performance.now() };
+}
+
+/** Cores the host took as steal time between two readings (null where /proc/stat is missing). */
+function stealCores(before: Reading, after: Reading): number | null {
+  const machine = machineElapsed(before.machine, after.machine);
+  return machine && machine.stealMs / (after.at - before.at);
 }
 const stealNote = (cores: number | null) => (cores === null ? '' : ` (host steal ${cores.toFixed(2)} cores)`);
 
