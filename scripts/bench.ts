@@ -166,6 +166,8 @@ export interface RunResult {
   sent: number;
   /** Operations the subgraph executed in the window (requests cut off at its end included, ones it never read excluded). */
   executed: number;
+  /** Warm-up this window had, s (the process warm-up included on a fresh process's first run). */
+  warmupS: number;
   latency: { p50: number; p90: number; p99: number; mean: number; max: number };
   non2xx: number;
   graphqlErrors: number;
@@ -174,6 +176,8 @@ export interface RunResult {
   /** Preflight: the full response of one request, checked by the scenario; null when correct. */
   preflightProblem: string | null;
   firstErrorSample: string | null;
+  /** Upstream calls the emulators received in the window, per provider. */
+  calls: Calls;
   callsPerRequest: Calls;
   totalCallsPerRequest: number;
   expectedCalls: Calls;
@@ -190,6 +194,8 @@ export interface SoakResult {
   seconds: number;
   run: RunResult;
   samples: { atS: number; rssMb: number; heapUsedMb: number }[];
+  /** The first samples, whose median is the reference. */
+  referenceSamples: number;
   referenceRssMb: number;
   maxDeviation: number;
 }
@@ -350,6 +356,7 @@ async function measure(
     completed: result.requests.total,
     sent: result.requests.sent,
     executed,
+    warmupS: warmup,
     latency: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, mean: result.latency.mean, max: result.latency.max },
     non2xx: result.non2xx,
     graphqlErrors: outcome.graphqlErrors,
@@ -357,6 +364,7 @@ async function measure(
     timeouts: result.timeouts,
     preflightProblem: problem,
     firstErrorSample: outcome.firstErrorSample,
+    calls,
     callsPerRequest: perRequest,
     totalCallsPerRequest: PROVIDERS.reduce((sum, provider) => sum + perRequest[provider], 0),
     expectedCalls: variant && VARIANTS[variant].warm ? zeroCalls() : loaders === 'on' ? scenario.minimumCalls : scenario.baselineCalls,
@@ -627,11 +635,11 @@ async function runSoak(stack: Stack, options: Options, startSubgraph: StartSubgr
   // Warm-up of at least 5 s: JIT and caches settle before the first sample.
   const run = await measure(soakStack, { ...options, warmup: Math.max(5, options.warmup) }, scenario, 'latency', 'on', seconds, sampler);
   await subgraph.child.stop();
-  const head = samples.slice(0, Math.max(3, Math.ceil(samples.length / 10)));
-  const referenceRssMb = median(head.map((s) => s.rssMb));
+  const referenceSamples = Math.max(3, Math.ceil(samples.length / 10));
+  const referenceRssMb = median(samples.slice(0, referenceSamples).map((s) => s.rssMb));
   const maxDeviation = Math.max(...samples.map((s) => Math.abs(s.rssMb - referenceRssMb) / referenceRssMb));
   console.log(`soak: RSS reference ${referenceRssMb.toFixed(1)} MB, max deviation ${(maxDeviation * 100).toFixed(1)} % over ${samples.length} samples`);
-  return { seconds, run, samples, referenceRssMb, maxDeviation };
+  return { seconds, run, samples, referenceSamples, referenceRssMb, maxDeviation };
 }
 
 interface Profiled {
@@ -676,7 +684,7 @@ async function runProfiles(stack: Stack, options: Options, startSubgraph: StartS
 
 /** The upstream calls a window made, counted (a per-request rate rounds a few calls to 0.00): "3 upstream calls (verato 3) in 4,170 requests". */
 function callsMade(run: RunResult): string {
-  const counts = PROVIDERS.map((provider) => [provider, Math.round(run.callsPerRequest[provider] * run.executed)] as const).filter(([, n]) => n > 0);
+  const counts = PROVIDERS.map((provider) => [provider, run.calls[provider]] as const).filter(([, n]) => n > 0);
   const total = counts.reduce((sum, [, n]) => sum + n, 0);
   const byProvider = counts.map(([provider, n]) => `${provider} ${n}`).join(', ');
   return `${total} upstream call${total === 1 ? '' : 's'}${byProvider ? ` (${byProvider})` : ''} in ${run.executed.toLocaleString('en-US')} requests`;

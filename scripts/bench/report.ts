@@ -237,11 +237,11 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
     const last = soak.samples[soak.samples.length - 1];
     line('## Memory (RSS) over a run');
     line();
-    line(`A fresh subgraph (batched, record cache on with its default TTL) under \`person\` with latencies, ${soak.run.connections} connections, ${soak.seconds} s after a ${Math.max(5, options.warmup) + options.processWarmup} s warm-up` +
+    line(`A fresh subgraph (batched, record cache on with its default TTL) under \`person\` with latencies, ${soak.run.connections} connections, ${soak.seconds} s after a ${soak.run.warmupS} s warm-up` +
       `${soak.seconds < SOAK_TARGET_S ? ` (**${soak.seconds} s, not the ${SOAK_TARGET_S} s the target names**: run \`npm run bench -- --soak ${SOAK_TARGET_S}\` for that)` : ''}.`);
     line(`${int(soak.run.completed)} requests at ${int(soak.run.reqPerSec)} req/s, p50 ${soak.run.latency.p50} ms, p99 ${soak.run.latency.p99} ms, ${failures(soak.run)} failed; ${soak.samples.length} RSS samples.`);
     line();
-    line(`- RSS reference (median of the first ${Math.max(3, Math.ceil(soak.samples.length / 10))} samples): ${dec(soak.referenceRssMb, 1)} MB; min ${dec(Math.min(...rss), 1)} MB, max ${dec(Math.max(...rss), 1)} MB; largest deviation ${pct(soak.maxDeviation)}.`);
+    line(`- RSS reference (median of the first ${soak.referenceSamples} samples): ${dec(soak.referenceRssMb, 1)} MB; min ${dec(Math.min(...rss), 1)} MB, max ${dec(Math.max(...rss), 1)} MB; largest deviation ${pct(soak.maxDeviation)}.`);
     line(`- First sample ${dec(first.rssMb, 1)} MB RSS / ${dec(first.heapUsedMb, 1)} MB heap at ${dec(first.atS, 1)} s; last ${dec(last.rssMb, 1)} MB RSS / ${dec(last.heapUsedMb, 1)} MB heap at ${dec(last.atS, 1)} s.`);
     line(`- RSS MB series: ${soak.samples.map((s) => dec(s.rssMb, 0)).join(' ')}`);
     // Beside RSS, so that a rise in RSS reads as JavaScript heap (garbage not yet collected, or retained) or memory outside it.
@@ -352,7 +352,7 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   for (const { summary, run, settings } of profiles) {
     line(`## CPU profile of the subgraph: ${settings}`);
     line();
-    line(`\`node --cpu-prof\` on a fresh batched subgraph, \`${run.scenario.key}\`, ${settings}, ${options.warmup + options.processWarmup} s warm-up + ${options.duration} s at ${run.connections} connections`);
+    line(`\`node --cpu-prof\` on a fresh batched subgraph, \`${run.scenario.key}\`, ${settings}, ${run.warmupS} s warm-up + ${options.duration} s at ${run.connections} connections`);
     line(
       `(${int(run.reqPerSec)} req/s, ${dec(run.cpuMsPerRequest)} ms of CPU per request under the profiler). Only the samples of the measured window count (start-up and warm-up left out): ` +
         `${dec(summary.totalMs / 1000, 1)} s, ${dec(summary.busyMs / 1000, 1)} s of them busy. Self time:`,
