@@ -12,8 +12,9 @@ import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
 import { cpuMs, machineElapsed, machineTimes, type MachineTimes } from './bench/machine';
 import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, startRedis, withFleetSection, type FleetOptions } from './bench/fleet';
-import { ANCHOR_OPERATIONS, runCalibration, type Calibration } from './bench/calibration';
-import { perfMarkdown, printTargets, redisServerInstalled, VARIANTS, type Variant } from './bench/perf';
+import { ANCHOR_OPERATIONS, anchorBody, runCalibration, startAnchor, type Calibration } from './bench/calibration';
+import { interleaved, INTERLEAVE } from './bench/interleaved';
+import { BESIDE_ANCHOR, perfMarkdown, printTargets, redisServerInstalled, VARIANTS, type BesideAnchor, type Variant } from './bench/perf';
 import { summarizeProfile, type ProfileSummary } from './bench/profile';
 import { DISTURBED_CORES, failures, writeReport } from './bench/report';
 import { BENCH_LATENCY_MS, latencyBound, SCENARIOS, zeroCalls, type BenchMode, type Calls, type Scenario } from './bench/scenarios';
@@ -46,7 +47,8 @@ process) with autocannon (this process), and writes BENCHMARKS.md.
   --modes a,b         only these emulator modes (latency, zero)
   --no-soak           skip the soak run
   --no-calibration    skip measuring what the machine allows (a plain-resolver Apollo Server anchor and
-                      a bare upstream HTTP call, about 30 s), which the targets are read against
+                      a bare upstream HTTP call, about 1.5 min), which the targets are read against, and the
+                      anchor's windows interleaved with the variants' targets (about 2 min)
   --retry-disturbed N measure a scenario's batched+baseline pair (or a variant's window) again, up to N more
                       times, while the machine outside the benchmark (other processes, the host's steal) used > 0.25 cores in it; keep the least disturbed (0)
   --out FILE          where to write the report (BENCHMARKS.md)
@@ -521,9 +523,9 @@ async function main(): Promise<void> {
     discarded,
     autocannonVersion: (JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')) as { version: string }).version,
   });
-  const markdown = `${report.markdown.trimEnd()}\n\n${perfMarkdown(runs, variants.runs, soak, variants.notes, calibration)}\n`;
+  const markdown = `${report.markdown.trimEnd()}\n\n${perfMarkdown(runs, variants.runs, soak, variants.notes, calibration, variants.beside)}\n`;
   writeFileSync(options.out, fleetSection ? withFleetSection(markdown, fleetSection) : markdown);
-  printTargets(runs, variants.runs, soak, calibration);
+  printTargets(runs, variants.runs, soak, calibration, variants.beside);
   console.log(`\nwrote ${options.out}`);
   if (report.errorCount > 0) {
     console.error(`\n${'!'.repeat(78)}\n!!! THIS RUN HAD ${report.errorCount} FAILED REQUESTS / CHECKS: its figures are not valid (see ${options.out}).\n${'!'.repeat(78)}`);
@@ -562,12 +564,16 @@ type StartSubgraph = (
 
 /**
  * The variants of scripts/bench/perf.ts (default settings; warm record cache in process and in
- * Redis), batched, each a fresh subgraph measured on its scenarios.
+ * Redis), batched, each a fresh subgraph measured on its scenarios; with the calibration on, the
+ * windows of BESIDE_ANCHOR once more, interleaved with the plain-resolver anchor.
  */
-async function runVariants(stack: Stack, options: Options, scenarios: Scenario[], startSubgraph: StartSubgraph): Promise<{ runs: RunResult[]; notes: string[] }> {
+async function runVariants(stack: Stack, options: Options, scenarios: Scenario[], startSubgraph: StartSubgraph): Promise<{ runs: RunResult[]; notes: string[]; beside: BesideAnchor[] }> {
   const runs: RunResult[] = [];
   const notes: string[] = [];
   const replaced: RunResult[] = [];
+  const beside: BesideAnchor[] = [];
+  const anchor = options.calibrate && BESIDE_ANCHOR.some((b) => scenarios.some((s) => s.key === b.scenario) && options.modes.includes(b.mode)) ? await startAnchor(DIST) : null;
+  let anchorWarmedUp = false;
   for (const [variant, spec] of Object.entries(VARIANTS) as [Variant, (typeof VARIANTS)[Variant]][]) {
     const selected = scenarios.filter((s) => spec.scenarios.includes(s.key));
     const modes = spec.modes.filter((mode) => options.modes.includes(mode));
@@ -598,16 +604,29 @@ async function runVariants(stack: Stack, options: Options, scenarios: Scenario[]
           );
         }
         runs.push(run);
+        const pair = anchor && BESIDE_ANCHOR.find((b) => b.variant === variant && b.scenario === scenario.key && b.mode === mode);
+        if (pair) {
+          const warmup = options.warmup + (anchorWarmedUp ? 0 : options.processWarmup);
+          anchorWarmedUp = true;
+          const result = await interleaved({ ...subgraph, headers: stack.headers }, { ...anchor, headers: { 'content-type': 'application/json' } }, anchorBody(pair.scenario), options.connections, warmup);
+          console.log(
+            `${scenario.key.padEnd(16)} ${mode.padEnd(7)} ${variant.padEnd(11)}  interleaved with the anchor (${INTERLEAVE.rounds} x ${INTERLEAVE.seconds} s each): ` +
+              `${result.subgraph.reqPerSec.toFixed(0)} vs ${result.anchor.reqPerSec.toFixed(0)} req/s, cpu/req ${result.subgraph.cpuMsPerRequest.toFixed(2)} vs ${result.anchor.cpuMsPerRequest.toFixed(2)} ms` +
+              (result.subgraph.failed + result.anchor.failed ? `  !!! ${result.subgraph.failed + result.anchor.failed} FAILED` : ''),
+          );
+          beside.push({ ...pair, result });
+        }
       }
     }
     await subgraph.child.stop();
     await redis?.stop();
   }
+  await anchor?.child.stop();
   if (replaced.length > 0) {
     const failed = replaced.reduce((sum, run) => sum + failures(run), 0);
     notes.push(`${replaced.length} disturbed window(s) of these variants were measured again (\`--retry-disturbed\`), the least disturbed kept; the replaced windows had ${failed} failed requests.`);
   }
-  return { runs, notes };
+  return { runs, notes, beside };
 }
 
 /** A fresh subgraph (batching on) under the person scenario with latencies; RSS sampled throughout. */
@@ -696,7 +715,7 @@ function estimatedMinutes(options: Options, runsPlanned: number): number {
   const runs = runsPlanned * (window + 1.5);
   const soak = options.soak ? options.soak + 10 : 0;
   const profiles = options.profile ? PROFILES.length * (window + 8) : 0;
-  const calibration = options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * window + 5 : 0;
+  const calibration = options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * window + 5 + BESIDE_ANCHOR.length * (2 * INTERLEAVE.rounds * (INTERLEAVE.seconds + 0.5) + options.warmup) : 0;
   const freshProcesses = 2 + Object.keys(VARIANTS).length + (options.soak ? 1 : 0) + (options.profile ? PROFILES.length : 0) + (options.calibrate ? 2 : 0);
   return Math.ceil((runs + soak + profiles + calibration + freshProcesses * options.processWarmup) / 60);
 }

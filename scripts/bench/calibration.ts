@@ -82,10 +82,20 @@ export interface CalibrationOptions {
   upstream?: boolean;
 }
 
-export async function runCalibration(options: CalibrationOptions): Promise<Calibration> {
-  const script = join(options.dist, 'bench', 'calibration-child.js');
+/** A calibration child (scripts/bench/calibration-child.ts) in a process of its own. */
+function startRole(dist: string, role: 'anchor' | 'upstream' | 'client'): Promise<{ child: Child; ready: Reply }> {
   const env = { PATH: process.env.PATH, NODE_ENV: 'production' };
-  const start = (role: string) => Child.start(`calibration ${role}`, script, { env, args: ['--role', role] });
+  return Child.start(`calibration ${role}`, join(dist, 'bench', 'calibration-child.js'), { env, args: ['--role', role] });
+}
+
+/** The plain-resolver anchor on its own, for measurements beside the subgraph's (scripts/bench/interleaved.ts). */
+export async function startAnchor(dist: string): Promise<{ child: Child; url: string }> {
+  const { child, ready } = await startRole(dist, 'anchor');
+  return { child, url: ready.url as string };
+}
+
+export async function runCalibration(options: CalibrationOptions): Promise<Calibration> {
+  const start = (role: 'anchor' | 'upstream' | 'client') => startRole(options.dist, role);
 
   const operations = options.operations ?? ANCHOR_OPERATIONS;
   const anchors: Partial<Record<AnchorOperation, AnchorResult>> = {};
@@ -195,7 +205,7 @@ const ANCHOR_LABELS: Record<AnchorOperation, string> = {
   'fleet-person': "the fleet's hottest person (a synthetic one: an identity and 3 linked accounts with theirs, no relationship)",
 };
 
-function anchorBody(operation: AnchorOperation): string {
+export function anchorBody(operation: AnchorOperation): string {
   if (operation === 'fleet-person') return syntheticPersonBody(0);
   const scenario = SCENARIOS.find((s) => s.key === operation)!;
   return JSON.stringify({ query: scenario.query, variables: scenario.variables });

@@ -10,8 +10,8 @@ import type { LoaderOptions } from '../../src/loaders/create-loaders';
  *   BENCH_LOADERS=off  batching and caching off in the loaders (the baseline)
  *
  * IPC messages (parent -> child): { type: 'stats' } -> { type: 'stats', memory, cpu } (this
- * process's memoryUsage and cpuUsage); { type: 'stop' } closes the server and exits (so that
- * `node --cpu-prof` writes its profile).
+ * process's memoryUsage and cpuUsage); { type: 'cpu' } -> { type: 'cpu', cpu } (as every bench child
+ * answers it); { type: 'stop' } closes the server and exits (so that `node --cpu-prof` writes its profile).
  */
 
 function loaderOptions(value = 'on'): LoaderOptions {
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   };
   process.on('message', (message: { id?: number; type: string }) => {
     if (message.type === 'stats') process.send?.({ id: message.id, type: 'stats', memory: process.memoryUsage(), cpu: process.cpuUsage() });
+    if (message.type === 'cpu') process.send?.({ id: message.id, type: 'cpu', cpu: process.cpuUsage() });
     if (message.type === 'stop') stop();
   });
   process.on('SIGTERM', stop);
