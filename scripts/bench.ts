@@ -178,8 +178,10 @@ export interface RunResult {
   /** Preflight: the full response of one request, checked by the scenario; null when correct. */
   preflightProblem: string | null;
   firstErrorSample: string | null;
-  /** Upstream calls the emulators received in the window, per provider. */
+  /** Upstream calls the requests of the window made, per provider (the emulators' count, less `backgroundCalls`). */
   calls: Calls;
+  /** Calls of the subgraph's own timers in the window (Verato's change feed, polled with the cache on), per provider. */
+  backgroundCalls: Calls;
   callsPerRequest: Calls;
   totalCallsPerRequest: number;
   expectedCalls: Calls;
@@ -251,8 +253,9 @@ async function executedOperations(graphqlUrl: string): Promise<number> {
   return count;
 }
 
-async function callCounts(stack: Stack): Promise<Calls> {
-  return (await stack.emulators.request<Reply & { calls: Calls }>({ type: 'counts' })).calls;
+async function callCounts(stack: Stack): Promise<{ calls: Calls; background: Calls }> {
+  const { calls, background } = await stack.emulators.request<Reply & { calls: Calls; background: Calls }>({ type: 'counts' });
+  return { calls, background };
 }
 
 /** Waits until no upstream call has arrived for 300 ms: requests cut off at the end of a run finish server-side. */
@@ -260,7 +263,7 @@ async function drain(stack: Stack): Promise<void> {
   let last = -1;
   let stable = 0;
   for (const started = Date.now(); Date.now() - started < 30_000; ) {
-    const total = Object.values(await callCounts(stack)).reduce((a, b) => a + b, 0);
+    const total = Object.values((await callCounts(stack)).calls).reduce((a, b) => a + b, 0);
     stable = total === last ? stable + 1 : 0;
     if (stable >= 3) return;
     last = total;
@@ -342,7 +345,9 @@ async function measure(
   const [outcome] = await Promise.all([load(url, stack.headers, scenario, options.connections, seconds), during?.(startedAt)]);
   const cpuAfter = await cpuSnapshot(stack, child);
   await drain(stack);
-  const calls = await callCounts(stack);
+  const received = await callCounts(stack);
+  const calls = zeroCalls();
+  for (const provider of PROVIDERS) calls[provider] = received.calls[provider] - received.background[provider];
   const executed = (await executedOperations(url)) - executedBefore;
   const { result } = outcome;
   const perRequest = zeroCalls();
@@ -367,6 +372,7 @@ async function measure(
     preflightProblem: problem,
     firstErrorSample: outcome.firstErrorSample,
     calls,
+    backgroundCalls: received.background,
     callsPerRequest: perRequest,
     totalCallsPerRequest: PROVIDERS.reduce((sum, provider) => sum + perRequest[provider], 0),
     expectedCalls: variant && VARIANTS[variant].warm ? zeroCalls() : loaders === 'on' ? scenario.minimumCalls : scenario.baselineCalls,
@@ -600,10 +606,12 @@ async function runVariants(stack: Stack, options: Options, scenarios: Scenario[]
           console.error(`!!! ${scenario.key} [${variant}]: ${callsMade(run)} with a warm cache (expected none)`);
           notes.push(
             `${scenario.key} (${variant}) made ${callsMade(run)} with a warm cache` +
-              (variant === 'warm-redis' ? ': a Redis read slower than the Redis command timeout (100 ms, src/shared-state/redis.ts) counts as a miss, which a loaded machine causes.' : '.'),
+              (variant === 'warm-redis' ? ': a Redis read slower than the Redis command timeout (100 ms, src/shared-state/redis.ts) counts as a miss, the likely cause on a loaded machine (inferred).' : '.'),
           );
         }
         runs.push(run);
+        const polls = PROVIDERS.reduce((sum, provider) => sum + run.backgroundCalls[provider], 0);
+        if (polls > 0) notes.push(`${scenario.key} (${variant}): the subgraph's Verato change-feed poller (one poll per VERATO_NOTIFICATIONS_POLL_SECONDS with the cache on) called ${polls} time${polls === 1 ? '' : 's'} in the window; not counted as the requests' calls.`);
         const pair = anchor && BESIDE_ANCHOR.find((b) => b.variant === variant && b.scenario === scenario.key && b.mode === mode);
         if (pair) {
           const warmup = options.warmup + (anchorWarmedUp ? 0 : options.processWarmup);

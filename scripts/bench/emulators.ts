@@ -19,7 +19,8 @@ import { seedBenchData, type Calls } from './scenarios';
  *
  * IPC messages (parent -> child):
  *   { type: 'latency', ms: { verifa: 20, ... } }   set each emulator's added latency (0 = none)
- *   { type: 'counts' }                              reply { type: 'counts', calls: { verifa: n, ... }, rejected: { verifa: n429, ... } }
+ *   { type: 'counts' }                              reply { type: 'counts', calls: { verifa: n, ... }, rejected: { verifa: n429, ... },
+ *                                                   background: { verato: n, ... } (of the calls, those of the subgraph's own timers) }
  *   { type: 'clear' }                               reset the counts
  *   { type: 'cpu' }                                 reply { type: 'cpu', cpu: process.cpuUsage() }
  *   { type: 'stop' }                                close and exit
@@ -34,6 +35,8 @@ type Message =
   | { id: number; type: 'stop' };
 
 const UNLIMITED = 1_000_000_000;
+/** Verato's change feed, under whichever stack's path prefix. */
+const CHANGE_FEED = /\/searchNotifications$/;
 
 async function main(): Promise<void> {
   if (!process.send) throw new Error('scripts/bench/emulators.js is started by scripts/bench.js (it needs an IPC channel)');
@@ -62,10 +65,17 @@ async function main(): Promise<void> {
   // counters every second and clear the log.
   const counted = { verato: 0, verifa: 0, auth0: 0, btcdirect: 0 };
   const rejected = { verato: 0, verifa: 0, auth0: 0, btcdirect: 0 };
+  // The subgraph calls on its own timers too: with the record cache on, it polls Verato's change
+  // feed once a period (src/loaders/verato-notifications.ts). Counted apart, so that a window's
+  // calls per request are its requests' own. Read from the call log, which holds the newest
+  // CALL_LOG_LIMIT calls: exact while fewer arrive between two folds, as in the warm windows, the
+  // only ones with the cache on and requests that make no call.
+  const background = { verato: 0, verifa: 0, auth0: 0, btcdirect: 0 };
   const fold = () => {
     for (const provider of PROVIDERS) {
       counted[provider] += emulators[provider].receivedCalls();
       rejected[provider] += emulators[provider].answeredWith(429);
+      if (provider === 'verato') background.verato += verato.countCalls(undefined, CHANGE_FEED);
       emulators[provider].clearCalls();
     }
   };
@@ -82,10 +92,10 @@ async function main(): Promise<void> {
         return reply({ id: message.id, type: 'ok' });
       case 'counts':
         fold();
-        return reply({ id: message.id, type: 'counts', calls: { ...counted }, rejected: { ...rejected } });
+        return reply({ id: message.id, type: 'counts', calls: { ...counted }, rejected: { ...rejected }, background: { ...background } });
       case 'clear':
         fold();
-        for (const provider of PROVIDERS) counted[provider] = rejected[provider] = 0;
+        for (const provider of PROVIDERS) counted[provider] = rejected[provider] = background[provider] = 0;
         return reply({ id: message.id, type: 'ok' });
       case 'cpu':
         return reply({ id: message.id, type: 'cpu', cpu: process.cpuUsage() });

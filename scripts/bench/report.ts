@@ -141,7 +141,8 @@ export function writeReport(input: ReportInput): { markdown: string; errorCount:
   line('- req/s = completed requests / measured seconds; p50/p99 = autocannon latency percentiles (1 ms resolution).');
   line('- Upstream calls per request = calls in the emulators\' call logs during the measured window ÷ GraphQL operations the subgraph');
   line('  executed in it (its `identity_graphql_operation_duration_seconds` count). Requests cut off at the end of the window are let');
-  line('  finish before counting, so both cover the same requests. The Auth0 token is fetched once per process (during warm-up).');
+  line('  finish before counting, so both cover the same requests. The Auth0 token is fetched once per process (during warm-up). Calls the');
+  line('  subgraph makes on its own timer (Verato\'s change feed, polled once a period where the record cache is on) are counted apart.');
   line('- CPU ms/req (sg): subgraph CPU time (user + system) in the window ÷ operations it executed in it.');
   line('- CPU columns: cores used on average during the window by the subgraph / emulators / autocannon / everything else on the machine (other processes, and the steal time of the host, where it ran another guest on these virtual cores).');
   line(`  † = disturbed: more than ${DISTURBED_CORES} cores were used outside the benchmark during that window (by other processes, or taken by the host as steal time), so its figures understate the subgraph.`);
