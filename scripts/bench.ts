@@ -10,6 +10,7 @@ import { DEFAULT_PROVIDER_POLICY } from '../src/providers/http/policy';
 import { startCallerIssuer } from '../src/emulators/caller-issuer';
 import { SCOPES } from '../src/security/scopes';
 import { Child, logTally, type Reply } from './bench/children';
+import { postLoad } from './bench/load';
 import { cpuMs, machineElapsed, machineTimes, type MachineTimes } from './bench/machine';
 import { fleetMarkdown, fleetSectionOf, FLEET_KEY, runFleet, startRedis, withFleetSection, type FleetOptions } from './bench/fleet';
 import { ANCHOR_OPERATIONS, anchorBody, runCalibration, startAnchor, type Calibration } from './bench/calibration';
@@ -292,25 +293,18 @@ async function load(url: string, headers: Record<string, string>, scenario: Scen
   let graphqlErrors = 0;
   let firstErrorSample: string | null = null;
   const body = JSON.stringify({ query: scenario.query, variables: scenario.variables });
-  const result = await autocannon({
+  const result = await postLoad({
     url,
+    headers,
+    body,
     connections,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 10,
-    requests: [
-      {
-        method: 'POST',
-        headers,
-        body,
-        onResponse(status, responseBody) {
-          // Every response is checked: a GraphQL error (even with HTTP 200) is a failed request.
-          const failed = status < 200 || status >= 300 || responseBody.includes('"errors"') || !responseBody.startsWith('{"data"');
-          if (responseBody.includes('"errors"')) graphqlErrors++;
-          if (failed && firstErrorSample === null) firstErrorSample = `HTTP ${status}: ${responseBody.slice(0, 400)}`;
-        },
-      },
-    ],
+    seconds,
+    onResponse(status, responseBody) {
+      // Every response is checked: a GraphQL error (even with HTTP 200) is a failed request.
+      const failed = status < 200 || status >= 300 || responseBody.includes('"errors"') || !responseBody.startsWith('{"data"');
+      if (responseBody.includes('"errors"')) graphqlErrors++;
+      if (failed && firstErrorSample === null) firstErrorSample = `HTTP ${status}: ${responseBody.slice(0, 400)}`;
+    },
   });
   return { result, graphqlErrors, firstErrorSample };
 }

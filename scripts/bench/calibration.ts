@@ -1,8 +1,8 @@
-import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { Child, type Reply } from './children';
 import { cpuMs, machineElapsed, machineTimes, type MachineTimes } from './machine';
 import { SCENARIOS, syntheticPersonBody } from './scenarios';
+import { postLoad } from './load';
 
 /**
  * Machine calibration: what this machine charges for the two things every request of the
@@ -106,22 +106,15 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       const body = anchorBody(operation);
       let failed = 0;
       const run = (seconds: number) =>
-        autocannon({
+        postLoad({
           url,
+          headers: { 'content-type': 'application/json' },
+          body,
           connections: options.connections,
-          pipelining: 1,
-          duration: seconds,
-          timeout: 10,
-          requests: [
-            {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body,
-              onResponse(status, responseBody) {
-                if (status !== 200 || !responseBody.startsWith('{"data"') || responseBody.includes('"errors"')) failed++;
-              },
-            },
-          ],
+          seconds,
+          onResponse(status, responseBody) {
+            if (status !== 200 || !responseBody.startsWith('{"data"') || responseBody.includes('"errors"')) failed++;
+          },
         });
       const warmup = options.warmup + (operation === operations[0] ? (options.processWarmup ?? 0) : 0);
       if (warmup > 0) await run(warmup);

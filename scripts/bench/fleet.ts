@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -11,6 +10,7 @@ import { Child, type Reply } from './children';
 import { redisServerInstalled } from './perf';
 import { BENCH_LATENCY_MS, syntheticPersonBody, zeroCalls, type Calls } from './scenarios';
 import { ceilings, type Calibration } from './calibration';
+import { postLoad } from './load';
 
 /**
  * The fleet scenario (`npm run bench -- --only fleet`): two subgraph processes over one Redis, the
@@ -217,24 +217,17 @@ function zipfSampler(n: number, s: number): () => number {
 async function load(url: string, headers: Record<string, string>, pick: () => string, seconds: number, connections: number) {
   let errors = 0;
   let rateLimited = 0;
-  const result = await autocannon({
+  const result = await postLoad({
     url,
+    headers,
+    body: pick,
     connections,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 10,
-    requests: [
-      {
-        method: 'POST',
-        headers,
-        setupRequest: (request) => ({ ...request, body: pick() }),
-        onResponse(_status, body) {
-          if (!body.includes('"errors"')) return;
-          if (body.includes('PROVIDER_RATE_LIMITED')) rateLimited++;
-          else errors++;
-        },
-      },
-    ],
+    seconds,
+    onResponse(_status, body) {
+      if (!body.includes('"errors"')) return;
+      if (body.includes('PROVIDER_RATE_LIMITED')) rateLimited++;
+      else errors++;
+    },
   });
   return { result, errors, rateLimited };
 }

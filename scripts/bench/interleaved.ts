@@ -1,5 +1,5 @@
-import autocannon from 'autocannon';
 import type { Child, Reply } from './children';
+import { postLoad } from './load';
 import { cpuMs, machineElapsed, machineTimes } from './machine';
 
 /**
@@ -49,22 +49,15 @@ async function window(endpoint: Endpoint, body: string, connections: number, sec
   let failed = 0;
   const cpu = async () => (await endpoint.child.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' })).cpu;
   const before = await cpu();
-  const result = await autocannon({
+  const result = await postLoad({
     url: endpoint.url,
+    headers: endpoint.headers,
+    body,
     connections,
-    pipelining: 1,
-    duration: seconds,
-    timeout: 10,
-    requests: [
-      {
-        method: 'POST',
-        headers: endpoint.headers,
-        body,
-        onResponse(status, responseBody) {
-          if (status < 200 || status >= 300 || !responseBody.startsWith('{"data"') || responseBody.includes('"errors"')) failed++;
-        },
-      },
-    ],
+    seconds,
+    onResponse(status, responseBody) {
+      if (status < 200 || status >= 300 || !responseBody.startsWith('{"data"') || responseBody.includes('"errors"')) failed++;
+    },
   });
   const after = await cpu();
   return { requests: result.requests.total, seconds: result.duration, cpuMs: cpuMs(before, after), p50: result.latency.p50, failed: failed + result.errors };
