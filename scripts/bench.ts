@@ -309,7 +309,7 @@ async function load(url: string, headers: Record<string, string>, scenario: Scen
   return { result, graphqlErrors, firstErrorSample };
 }
 
-/** Subgraph processes that have had their first warm-up (the process warm-up). */
+/** Processes (subgraphs, the interleaved anchor) that have had their first warm-up (the process warm-up). */
 const warmedUp = new WeakSet<Child>();
 
 async function measure(
@@ -573,7 +573,6 @@ async function runVariants(stack: Stack, options: Options, scenarios: Scenario[]
   const replaced: RunResult[] = [];
   const beside: BesideAnchor[] = [];
   const anchor = options.calibrate && BESIDE_ANCHOR.some((b) => scenarios.some((s) => s.key === b.scenario) && options.modes.includes(b.mode)) ? await startAnchor(DIST) : null;
-  let anchorWarmedUp = false;
   for (const [variant, spec] of Object.entries(VARIANTS) as [Variant, (typeof VARIANTS)[Variant]][]) {
     const selected = scenarios.filter((s) => spec.scenarios.includes(s.key));
     const modes = spec.modes.filter((mode) => options.modes.includes(mode));
@@ -608,8 +607,8 @@ async function runVariants(stack: Stack, options: Options, scenarios: Scenario[]
         if (polls > 0) notes.push(`${scenario.key} (${variant}): the subgraph's Verato change-feed poller (one poll per VERATO_NOTIFICATIONS_POLL_SECONDS with the cache on) called ${polls} time${polls === 1 ? '' : 's'} in the window; not counted as the requests' calls.`);
         const pair = anchor && BESIDE_ANCHOR.find((b) => b.variant === variant && b.scenario === scenario.key && b.mode === mode);
         if (pair) {
-          const warmup = options.warmup + (anchorWarmedUp ? 0 : options.processWarmup);
-          anchorWarmedUp = true;
+          const warmup = options.warmup + (warmedUp.has(anchor.child) ? 0 : options.processWarmup);
+          warmedUp.add(anchor.child);
           const result = await interleaved({ ...subgraph, headers: stack.headers }, { ...anchor, headers: { 'content-type': 'application/json' } }, anchorBody(pair.scenario), options.connections, warmup);
           console.log(
             `${scenario.key.padEnd(16)} ${mode.padEnd(7)} ${variant.padEnd(11)}  interleaved with the anchor (${INTERLEAVE.rounds} x ${INTERLEAVE.seconds} s each): ` +
@@ -718,7 +717,7 @@ function estimatedMinutes(options: Options, runsPlanned: number): number {
   const soak = options.soak ? options.soak + 10 : 0;
   const profiles = options.profile ? PROFILES.length * (window + 8) : 0;
   const calibration = options.calibrate ? (ANCHOR_OPERATIONS.length + 1) * window + 5 + BESIDE_ANCHOR.length * (2 * INTERLEAVE.rounds * (INTERLEAVE.seconds + 0.5) + options.warmup) : 0;
-  const freshProcesses = 2 + Object.keys(VARIANTS).length + (options.soak ? 1 : 0) + (options.profile ? PROFILES.length : 0) + (options.calibrate ? 2 : 0);
+  const freshProcesses = 2 + Object.keys(VARIANTS).length + (options.soak ? 1 : 0) + (options.profile ? PROFILES.length : 0) + (options.calibrate ? 3 : 0);
   return Math.ceil((runs + soak + profiles + calibration + freshProcesses * options.processWarmup) / 60);
 }
 

@@ -172,20 +172,20 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** What a window is measured between: the measured child's CPU, this process's (autocannon's), the machine's, and the time. */
-interface Reading {
+export interface Reading {
   child: NodeJS.CpuUsage;
   self: NodeJS.CpuUsage;
   machine: MachineTimes | null;
   at: number;
 }
 
-async function readingOf(child: Child): Promise<Reading> {
+export async function readingOf(child: Child): Promise<Reading> {
   const { cpu } = await child.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' });
   return { child: cpu, self: process.cpuUsage(), machine: machineTimes(), at: performance.now() };
 }
 
 /** Cores the host took as steal time between two readings (null where /proc/stat is missing). */
-function stealCores(before: Reading, after: Reading): number | null {
+export function stealCores(before: Reading, after: Reading): number | null {
   const machine = machineElapsed(before.machine, after.machine);
   return machine && machine.stealMs / (after.at - before.at);
 }

@@ -72,10 +72,10 @@ async function main(): Promise<void> {
   // only ones with the cache on and requests that make no call.
   const background = { verato: 0, verifa: 0, auth0: 0, btcdirect: 0 };
   const fold = () => {
+    background.verato += verato.countCalls(undefined, CHANGE_FEED);
     for (const provider of PROVIDERS) {
       counted[provider] += emulators[provider].receivedCalls();
       rejected[provider] += emulators[provider].answeredWith(429);
-      if (provider === 'verato') background.verato += verato.countCalls(undefined, CHANGE_FEED);
       emulators[provider].clearCalls();
     }
   };

@@ -1,6 +1,7 @@
-import type { Child, Reply } from './children';
+import { readingOf, stealCores } from './calibration';
+import type { Child } from './children';
 import { postLoad } from './load';
-import { cpuMs, machineElapsed, machineTimes } from './machine';
+import { cpuMs } from './machine';
 
 /**
  * The subgraph beside the plain-resolver anchor (scripts/bench/calibration.ts) on one operation, in
@@ -26,8 +27,6 @@ export interface Side {
 }
 
 export interface Interleaved {
-  rounds: number;
-  secondsEach: number;
   subgraph: Side;
   anchor: Side;
   /** Cores the host took as steal time, on average over the whole measurement (null off Linux). */
@@ -47,8 +46,7 @@ interface Window {
 
 async function window(endpoint: Endpoint, body: string, connections: number, seconds: number): Promise<Window> {
   let failed = 0;
-  const cpu = async () => (await endpoint.child.request<Reply & { cpu: NodeJS.CpuUsage }>({ type: 'cpu' })).cpu;
-  const before = await cpu();
+  const before = await readingOf(endpoint.child);
   const result = await postLoad({
     url: endpoint.url,
     headers: endpoint.headers,
@@ -59,8 +57,8 @@ async function window(endpoint: Endpoint, body: string, connections: number, sec
       if (status < 200 || status >= 300 || !responseBody.startsWith('{"data"') || responseBody.includes('"errors"')) failed++;
     },
   });
-  const after = await cpu();
-  return { requests: result.requests.total, seconds: result.duration, cpuMs: cpuMs(before, after), p50: result.latency.p50, failed: failed + result.errors };
+  const after = await readingOf(endpoint.child);
+  return { requests: result.requests.total, seconds: result.duration, cpuMs: cpuMs(before.child, after.child), p50: result.latency.p50, failed: failed + result.errors };
 }
 
 function side(windows: Window[]): Side {
@@ -78,18 +76,10 @@ function side(windows: Window[]): Side {
 export async function interleaved(subgraph: Endpoint, anchor: Endpoint, body: string, connections: number, anchorWarmup: number): Promise<Interleaved> {
   if (anchorWarmup > 0) await window(anchor, body, connections, anchorWarmup);
   const windows = { subgraph: [] as Window[], anchor: [] as Window[] };
-  const startedAt = performance.now();
-  const machineBefore = machineTimes();
+  const before = await readingOf(anchor.child);
   for (let round = 0; round < INTERLEAVE.rounds; round++) {
     const order = round % 2 === 0 ? (['subgraph', 'anchor'] as const) : (['anchor', 'subgraph'] as const);
     for (const which of order) windows[which].push(await window(which === 'subgraph' ? subgraph : anchor, body, connections, INTERLEAVE.seconds));
   }
-  const machine = machineElapsed(machineBefore, machineTimes());
-  return {
-    rounds: INTERLEAVE.rounds,
-    secondsEach: INTERLEAVE.seconds,
-    subgraph: side(windows.subgraph),
-    anchor: side(windows.anchor),
-    stealCores: machine && machine.stealMs / (performance.now() - startedAt),
-  };
+  return { subgraph: side(windows.subgraph), anchor: side(windows.anchor), stealCores: stealCores(before, await readingOf(anchor.child)) };
 }

@@ -185,16 +185,18 @@ export const PERF_BEGIN = '<!-- bench:perf:begin (written by `npm run bench`) --
 export const PERF_END = '<!-- bench:perf:end -->';
 
 /** The subgraph's throughput as a share of the anchor's, and its CPU per request as a multiple. */
-const share = ({ subgraph, anchor }: Interleaved) =>
-  `${dec((100 * subgraph.reqPerSec) / anchor.reqPerSec, 0)} % of its throughput, ${dec(subgraph.cpuMsPerRequest / anchor.cpuMsPerRequest, 1)}× its CPU per request`;
+const throughputShare = ({ subgraph, anchor }: Interleaved) => `${dec((100 * subgraph.reqPerSec) / anchor.reqPerSec, 0)} %`;
+const cpuMultiple = ({ subgraph, anchor }: Interleaved) => `${dec(subgraph.cpuMsPerRequest / anchor.cpuMsPerRequest, 1)}×`;
+const share = (pair: Interleaved) => `${throughputShare(pair)} of its throughput, ${cpuMultiple(pair)} its CPU per request`;
 
 function interleavedMarkdown(beside: readonly BesideAnchor[]): string[] {
   if (beside.length === 0) return [];
-  const rows = beside.map(({ variant, scenario, mode, result: { subgraph, anchor, stealCores } }) => {
+  const rows = beside.map(({ variant, scenario, mode, result }) => {
+    const { subgraph, anchor, stealCores } = result;
     const failed = subgraph.failed + anchor.failed;
     return (
-      `| ${scenario} | ${mode} | ${variant} | ${int(subgraph.reqPerSec)} | ${int(anchor.reqPerSec)} | ${dec((100 * subgraph.reqPerSec) / anchor.reqPerSec, 0)} % | ` +
-      `${dec(subgraph.cpuMsPerRequest)} | ${dec(anchor.cpuMsPerRequest)} | ${dec(subgraph.cpuMsPerRequest / anchor.cpuMsPerRequest, 1)}× | ${subgraph.p50} / ${anchor.p50} | ${stealCores === null ? '?' : dec(stealCores)} | ${failed ? `**${failed}**` : 0} |`
+      `| ${scenario} | ${mode} | ${variant} | ${int(subgraph.reqPerSec)} | ${int(anchor.reqPerSec)} | ${throughputShare(result)} | ` +
+      `${dec(subgraph.cpuMsPerRequest)} | ${dec(anchor.cpuMsPerRequest)} | ${cpuMultiple(result)} | ${subgraph.p50} / ${anchor.p50} | ${stealCores === null ? '?' : dec(stealCores)} | ${failed ? `**${failed}**` : 0} |`
     );
   });
   return [
