@@ -23,6 +23,13 @@ export interface RunningSubgraph {
   close(): Promise<void>;
 }
 
+/**
+ * How long start-up waits for the Redis connection before it listens. A replica that served before
+ * it would read every record from the providers and could not promise read-your-writes; past this
+ * it serves without Redis, as when Redis goes down later, and uses it once it connects.
+ */
+export const REDIS_STARTUP_WAIT_MS = 5_000;
+
 export interface StartOptions {
   logger?: Logger;
   metrics?: Metrics;
@@ -34,9 +41,13 @@ export async function startSubgraph(config: Config, options: StartOptions = {}):
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = options.metrics ?? createMetrics({ defaultMetrics: true });
   const shared = createSharedState(config.sharedState, { requestDeadlineMs: config.requestDeadlineMs, idempotencyMaxKeys: config.idempotencyMaxKeys, metrics, logger });
+  const redisReady = shared.redis
+    ?.waitUntilReady(REDIS_STARTUP_WAIT_MS)
+    .catch(() => logger.warn({ redis: 'not-ready' }, `redis not ready after ${REDIS_STARTUP_WAIT_MS} ms; serving without it until it connects (reads go to the providers meanwhile)`));
   const providers = await resolveProviderEndpoints(config);
   const clients = createProviderClients(config, providers.endpoints, logger, metrics, shared);
   const app = await createApp({ config, clients, shared, logger, metrics, loaderOptions: options.loaderOptions });
+  await redisReady;
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, () => resolve());

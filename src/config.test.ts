@@ -3,6 +3,7 @@ import { DEFAULT_VERIFA_VERSION } from './providers/verifa/config';
 import { DEFAULT_SOURCE_MAP, parseSourceMap } from './providers/verato/source-map';
 import { DEFAULT_RELATIONSHIP_VERBS } from './providers/verato/config';
 import { DEFAULT_PROVIDER_POLICY, DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './shared-state/redis';
 
 /** Runs loadConfig and returns the ConfigError it throws (fails the test if it does not throw). */
 function configErrorOf(env: Record<string, string>): ConfigError {
@@ -439,6 +440,13 @@ describe('shared state: REDIS_URL, cache TTLs, encryption keys, rate budgets', (
     expect(shared.encryptionKey.equals(Buffer.alloc(32, 7))).toBe(true);
     expect(shared.decryptionKeys.map((k) => k[0])).toEqual([9, 7]);
     expect(readSharedStateConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('reads REDIS_COMMAND_TIMEOUT_MS (100 ms by default), and refuses one outside 1 to 5000 ms', () => {
+    expect(readSharedStateConfig({}).redisCommandTimeoutMs).toBe(DEFAULT_REDIS_COMMAND_TIMEOUT_MS);
+    expect(DEFAULT_REDIS_COMMAND_TIMEOUT_MS).toBe(100);
+    expect(readSharedStateConfig({ REDIS_COMMAND_TIMEOUT_MS: '250' }).redisCommandTimeoutMs).toBe(250);
+    for (const value of ['0', '5001', 'soon']) sharedError(() => readSharedStateConfig({ REDIS_COMMAND_TIMEOUT_MS: value }), 'REDIS_COMMAND_TIMEOUT_MS');
   });
 
   it.each(['not a url', 'http://cache.example.test:6379', 'redis://cache.example.test/db', 'redis://:secret-pw@cache.example.test:6379/zero'])(

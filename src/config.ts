@@ -5,6 +5,7 @@ import type { RouterInvalidationConfig } from './cache/router-invalidation';
 import { DEFAULT_IDEMPOTENCY_MAX_KEYS } from './mutations/idempotency';
 import { mapProviders, type ProviderTypes } from './providers';
 import { DEFAULT_REQUEST_DEADLINE_MS } from './providers/http/policy';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './shared-state/redis';
 
 export { ConfigError } from './env';
 
@@ -197,6 +198,8 @@ export const DEFAULT_ROUTER_SUBGRAPH_NAME = 'identity';
 // ---------------------------------------------------------------------------------------------
 
 export const DEFAULT_REDIS_KEY_PREFIX = 'identity:';
+/** A Redis that answers slower than this is as good as down for a request's deadline. */
+const MAX_REDIS_COMMAND_TIMEOUT_MS = 5_000;
 export const DEFAULT_CACHE_TTL_SECONDS = 60;
 const MAX_CACHE_TTL_SECONDS = 86_400;
 
@@ -205,6 +208,8 @@ export interface SharedStateConfig {
   redisUrl: string | null;
   /** Put before every key name, so deployments can share one Redis. */
   keyPrefix: string;
+  /** How long a Redis command may take before it counts as failed (a cache miss, a skipped store). */
+  redisCommandTimeoutMs: number;
   /** Default record-cache TTL of every provider (`CACHE_TTL_SECONDS`); 0 = off. */
   cacheTtlSeconds: number;
   /** AES-256-GCM key (32 bytes) values are sealed with, and record-id key names are derived from. */
@@ -242,6 +247,7 @@ export function readSharedStateConfig(env: NodeJS.ProcessEnv = process.env): Sha
   return {
     redisUrl,
     keyPrefix,
+    redisCommandTimeoutMs: integer(read, 'REDIS_COMMAND_TIMEOUT_MS', DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 1, MAX_REDIS_COMMAND_TIMEOUT_MS),
     cacheTtlSeconds: integer(read, 'CACHE_TTL_SECONDS', DEFAULT_CACHE_TTL_SECONDS, 0, MAX_CACHE_TTL_SECONDS),
     encryptionKey: configuredKey === undefined ? randomBytes(32) : aesKey('CACHE_ENCRYPTION_KEY', configuredKey),
     encryptionKeySource: configuredKey === undefined ? 'generated' : 'configured',

@@ -24,6 +24,8 @@ ${PROVIDERS.flatMap((name) => PROVIDER_MODULES[name].helpLines).join('\n')}
   ROUTER_INVALIDATION_URL, ROUTER_INVALIDATION_SECRET   after each mutation, post the router's response-cache
                             invalidation of the touched identities there, with that shared key (unset: none)
   ROUTER_INVALIDATION_SUBGRAPH   this subgraph's name in the supergraph, for those invalidations (identity)
+  REDIS_URL                 share caches, idempotency keys, rate budgets and tokens across replicas (unset: in process)
+  REDIS_COMMAND_TIMEOUT_MS  a Redis command slower than this counts as failed: a cache miss (100)
   REQUEST_UPSTREAM_BUDGET   upstream calls one GraphQL request may make (200)
   REQUEST_TIMEOUT_MS        time for a request to arrive, body included (30000)
   MAX_OPERATION_BYTES       longest operation text accepted (65536)

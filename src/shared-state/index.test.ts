@@ -46,4 +46,13 @@ describeWithRedis('createSharedState with REDIS_URL', () => {
       await shared.close();
     }
   });
+
+  it('gives its connection the REDIS_COMMAND_TIMEOUT_MS of the configuration', async () => {
+    const shared = createSharedState(readSharedStateConfig({ REDIS_URL: server.url, REDIS_COMMAND_TIMEOUT_MS: '750' }), OPTIONS);
+    try {
+      expect(shared.redis!.client.options.commandTimeout).toBe(750);
+    } finally {
+      await shared.close();
+    }
+  });
 });

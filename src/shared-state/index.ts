@@ -44,7 +44,7 @@ export interface SharedStateOptions {
 
 export function createSharedState(config: SharedStateConfig, options: SharedStateOptions): SharedState {
   const keys = new Keyring(config.keyPrefix, config.encryptionKey, config.decryptionKeys);
-  const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, metrics: options.metrics, logger: options.logger }) : null;
+  const redis = config.redisUrl ? connectRedis({ url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs, metrics: options.metrics, logger: options.logger }) : null;
   if (redis && config.encryptionKeySource === 'generated') {
     options.logger?.warn(
       { sharedState: 'generated-key' },

@@ -1,5 +1,6 @@
 import type { startEmulators } from '../../src/emulators';
 import { DEMO_CREDENTIALS } from '../../src/emulators/seed';
+import { LOADED_MACHINE_REDIS_TIMEOUT_MS } from './redis';
 
 export type Emulators = Awaited<ReturnType<typeof startEmulators>>;
 
@@ -15,7 +16,7 @@ export const LOAD_TOLERANT_TIMEOUTS: Record<string, string> = {
   BTCDIRECT_TIMEOUT_MS: '8000',
   // A loaded machine can take longer than the 100 ms default for a Redis reply, which would turn
   // a cache write into a miss; an outage (refused connection) still fails at once.
-  REDIS_COMMAND_TIMEOUT_MS: '2000',
+  REDIS_COMMAND_TIMEOUT_MS: String(LOADED_MACHINE_REDIS_TIMEOUT_MS),
 };
 
 /** The provider variables that point the subgraph's ordinary configuration at these emulators. */
