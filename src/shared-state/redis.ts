@@ -7,8 +7,9 @@ import { SharedStateUnavailableError } from './errors';
  * The one Redis connection of a process (REDIS_URL). It connects at once and reconnects on its own
  * with capped, jittered backoff; while it is down nothing is queued (`enableOfflineQueue: false`),
  * so every command fails at once, and a command that gets no answer fails after
- * `commandTimeoutMs` (REDIS_COMMAND_TIMEOUT_MS, default 100 ms): no request waits on a dead Redis. `identity_redis_up` is 1
- * while the connection is ready. Log lines name the state only, never the URL (it may hold a password).
+ * `commandTimeoutMs` (REDIS_COMMAND_TIMEOUT_MS, default 100 ms): no request waits on a dead Redis.
+ * `identity_redis_up` is 1 while the connection is ready. Log lines name the state only, never the
+ * URL (it may hold a password).
  */
 
 export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 100;
