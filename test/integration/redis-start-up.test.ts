@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { DEMO_PEOPLE } from '../../src/emulators/seed';
 import { REDIS_STARTUP_WAIT_MS } from '../../src/bootstrap';
-import { describeWithRedis, startTestRedis, type TestRedis } from '../support/redis';
+import { describeWithRedis, freePort, startTestRedis, type TestRedis } from '../support/redis';
 import { startStack, type Stack } from '../support/stack';
 
 const PERSON = `query Person($id: ID!) { identity(id: $id) { id displayName } }`;
@@ -38,15 +38,6 @@ function slowToConnect(port: number, holdMs: number): Promise<{ url: string; clo
   );
 }
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describeWithRedis('start-up with REDIS_URL', () => {
   let redis: TestRedis;
   beforeAll(async () => {
@@ -71,7 +62,7 @@ describeWithRedis('start-up with REDIS_URL', () => {
 
   it(`with Redis unreachable it still starts, after ${REDIS_STARTUP_WAIT_MS} ms, says so once, and answers from the providers`, async () => {
     const logLines: string[] = [];
-    const stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${await closedPort()}`, CACHE_TTL_SECONDS: '60' }, logLines });
+    const stack = await startStack({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, CACHE_TTL_SECONDS: '60' }, logLines });
     try {
       expect(stack.subgraph.shared.redis!.ready).toBe(false);
       const warnings = logLines.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((line) => line.level === 'warn' && line.msg.startsWith('redis not ready'));

@@ -4,6 +4,7 @@ import { startSubgraph, type RunningSubgraph } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config';
 import { describeWithRedis, startTestRedis, type TestRedis } from '../support/redis';
 import { startStack, type Stack } from '../support/stack';
+import type { Emulators } from '../support/emulator-env';
 import { startInProcess } from '../support/in-process';
 import { DEMO_PEOPLE, DEMO_STANDALONE_AUTH0_USERS } from '../../src/emulators/seed';
 
@@ -20,6 +21,11 @@ const MERGE = `mutation ($input: MergeIdentitiesInput!) {
 }`;
 
 type Answer = ExecutionResult<{ identity: { id: string; displayName: string | null; status: string } | null }> & { status: number };
+
+/** Every call the emulators logged, as `METHOD path body`: a failing expectation names each one. */
+function callLines(emulators: Emulators): string[] {
+  return emulators.all.flatMap((e) => e.calls.map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`));
+}
 
 async function post(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<Answer> {
   const response = await fetch(url, {
@@ -245,7 +251,7 @@ describe('Verato records, clusters and relationship pages in the record cache (i
         expect(first.cluster!.members.length).toBeGreaterThan(1);
         cached.reset();
         expect(personOf(await cached.execute(PERSON, { id }))).toEqual(first);
-        expect(cached.emulators.all.flatMap((e) => e.calls.map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`))).toEqual([]);
+        expect(callLines(cached.emulators)).toEqual([]);
 
         await veratoOff.execute(PERSON, { id });
         veratoOff.reset();
@@ -286,7 +292,6 @@ describeWithRedis('read-your-writes for clusters and relationships across two re
   let token: string;
   const onA = (query: string, variables: Record<string, unknown>) => post(stack.url, token, query, variables);
   const onB = (query: string, variables: Record<string, unknown>) => post(replicaB.url, token, query, variables);
-  const upstreamCalls = () => stack.emulators.all.flatMap((e) => e.calls.map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`));
 
   /** Reads a person on B twice: the second read must cost nothing (it is cached), so what follows reads through the cache. */
   async function cachedOnB(id: string): Promise<Person> {
@@ -294,7 +299,7 @@ describeWithRedis('read-your-writes for clusters and relationships across two re
     expect(first.errors).toBeUndefined();
     stack.clearCalls();
     const second = await onB(PERSON, { id });
-    expect(upstreamCalls()).toEqual([]);
+    expect(callLines(stack.emulators)).toEqual([]);
     expect(second.data).toEqual(first.data);
     return (second.data as unknown as { identity: Person }).identity;
   }
@@ -329,7 +334,7 @@ describeWithRedis('read-your-writes for clusters and relationships across two re
       stack.clearCalls();
       expect((await onB(PERSON, { id })).data).toEqual(onReplicaA.data);
       // The calls themselves, not their count: a failure names what B had to ask for.
-      expect(upstreamCalls()).toEqual([]);
+      expect(callLines(stack.emulators)).toEqual([]);
     }
   });
 

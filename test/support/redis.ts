@@ -93,7 +93,8 @@ export async function startTestRedis(): Promise<TestRedis> {
   };
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on (just now). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
